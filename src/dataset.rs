@@ -1,0 +1,1 @@
+//! The dataset file the page loads.

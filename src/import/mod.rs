@@ -1,0 +1,70 @@
+//! Raw sources → validated records. Parse, then validate, then report: every importer keeps
+//! the good rows and accounts for every other row, so `rows_read == accepted + filtered + rejected`.
+
+pub mod gias;
+pub mod postcodes;
+pub mod text;
+
+use serde::{Deserialize, Serialize};
+
+/// One row that did not become a record, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowIssue {
+    /// Line of the data row in the file, counting the header as row 1 (as a spreadsheet shows it).
+    pub row: u64,
+    /// The column at fault, by header name; `None` when the whole row is at fault.
+    pub column: Option<String>,
+    /// The URN if the row had a readable one (helps a data officer find it in GIAS).
+    pub urn: Option<u32>,
+    /// Plain English.
+    pub reason: String,
+}
+
+/// What an import did with every row.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    /// Which input (file name or source key).
+    pub source: String,
+    pub rows_read: u64,
+    pub accepted: u64,
+    /// Valid rows deliberately left out (closed, not a school placement, outside England...).
+    pub filtered: Vec<RowIssue>,
+    /// Rows that could not be read (malformed values, missing required fields...).
+    pub rejected: Vec<RowIssue>,
+}
+
+impl ImportReport {
+    pub fn new(source: impl Into<String>) -> ImportReport {
+        ImportReport { source: source.into(), ..ImportReport::default() }
+    }
+
+    /// True when every row read is accounted for exactly once.
+    pub fn is_balanced(&self) -> bool {
+        self.rows_read == self.accepted + self.filtered.len() as u64 + self.rejected.len() as u64
+    }
+
+    /// `"Leeds.csv: 771 rows: 306 accepted, 465 filtered, 0 rejected"`.
+    pub fn summary(&self) -> String {
+        format!(
+            "{}: {} rows: {} accepted, {} filtered, {} rejected",
+            self.source,
+            self.rows_read,
+            self.accepted,
+            self.filtered.len(),
+            self.rejected.len()
+        )
+    }
+
+    /// Filtered rows grouped by reason, most frequent first.
+    pub fn filtered_by_reason(&self) -> Vec<(String, usize)> {
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        for f in &self.filtered {
+            *counts.entry(f.reason.as_str()).or_default() += 1;
+        }
+        let mut v: Vec<(String, usize)> = counts.into_iter().map(|(r, n)| (r.to_string(), n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v
+    }
+}

@@ -1,0 +1,1 @@
+//! OS Code-Point Open units → postcode area shards (see [`crate::postcode`]).

@@ -1,0 +1,35 @@
+//! # placement-finder
+//!
+//! Finds the education settings in England that can meet a child's special educational needs,
+//! ranks them against the needs in the child's EHC plan, and explains every result — entirely
+//! on the user's device. The same library powers the native command-line tool (data officers:
+//! build the data, batch shortlists) and, compiled to WebAssembly, the web page.
+//!
+//! ## Module map
+//!
+//! | module | what |
+//! |---|---|
+//! | [`model`] | plain domain data: [`Setting`], [`Need`], [`ProvisionKind`], [`LatLon`], [`Postcode`] |
+//! | [`error`] | typed errors and the crate [`Result`] |
+//! | [`bng`] | British National Grid easting/northing → WGS84 |
+//! | [`import`] | raw sources → validated records, with every rejected row reported |
+//! | [`dataset`] | the versioned, compact dataset file the page loads |
+//! | [`postcode`] | offline postcode lookup from area shards |
+//!
+//! `model` depends on nothing; `import`, `index`, `rank` depend on `model` and `error` only.
+
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+pub mod bng;
+pub mod dataset;
+pub mod error;
+pub mod import;
+pub mod model;
+pub mod postcode;
+
+pub use error::{Error, Result};
+pub use model::{
+    AgeRange, BroadArea, Date, Gender, LaCode, LatLon, Need, NeedSet, Places, Postcode, PostcodeFix,
+    PostcodePrecision, ProvisionKind, Setting, SettingId, Site, Status, Urn,
+};
