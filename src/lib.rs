@@ -25,6 +25,7 @@ pub mod bng;
 pub mod dataset;
 pub mod error;
 pub mod import;
+pub mod index;
 pub mod model;
 pub mod postcode;
 
