@@ -1,1 +1,524 @@
-//! The dataset file the page loads.
+//! The dataset file the page loads: every setting, versioned, compact, validated on load.
+//!
+//! ## Layout (all integers little-endian)
+//!
+//! ```text
+//! magic    8 bytes  "PFDS" 0x0D 0x0A 0x1A 0x0A   (catches text-mode mangling and HTML pages)
+//! version  u16      SCHEMA_VERSION
+//! header   u32 len + JSON   DatasetMeta: build date, data version, sources with dates, counts
+//! core     u32 len + bytes  location and kind of every setting, columnar:
+//!                           varint n; n kind bytes; n zigzag-varint latitude deltas;
+//!                           n zigzag-varint longitude deltas (1e-5 degree units, settings in
+//!                           spatial (Morton) order so that deltas are small)
+//! details  u32 len + bytes  postcard-encoded `Vec<Details>` (everything else)
+//! las      u32 len + JSON   the local authorities named by settings
+//! crc      u32      CRC-32 of every byte before it
+//! ```
+//!
+//! The core is what the index needs; it stays near 4 bytes per setting after brotli.
+
+use crate::error::{Error, Result};
+use crate::model::{
+    AgeRange, Boarding, Date, Gender, KindBasis, LaCode, LatLon, LocalAuthority, NeedSet, Phase, Places,
+    Provenance, ProvisionKind, Setting, Site, Source, Status, Urn,
+};
+use serde::{Deserialize, Serialize};
+
+/// Bumped whenever the layout or the meaning of a field changes.
+pub const SCHEMA_VERSION: u16 = 1;
+const MAGIC: [u8; 8] = *b"PFDS\r\n\x1a\n";
+/// Coordinates are stored in units of 1e-5 degree (about 1.1 m of latitude).
+const COORD_SCALE: f64 = 1e5;
+
+/// What a dataset says about itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetMeta {
+    pub schema_version: u16,
+    /// When `build-data` ran.
+    pub build_date: Date,
+    /// A short id for this data (e.g. "2026-11-22-default"), echoed in every shortlist.
+    pub data_version: String,
+    /// One line a page can show: what the data covers.
+    pub coverage: String,
+    pub sources: Vec<Source>,
+    pub setting_count: u32,
+    pub establishment_count: u32,
+}
+
+/// Everything the finder needs: the settings and the councils they are in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    pub meta: DatasetMeta,
+    pub settings: Vec<Setting>,
+    pub authorities: Vec<LocalAuthority>,
+}
+
+/// The per-setting fields not in the core, in postcard form. Private: the file format, not the API.
+#[derive(Serialize, Deserialize)]
+struct Details {
+    urn: u32,
+    site: (u8, u8),
+    name: String,
+    kind_basis: u8,
+    establishment_type: Option<String>,
+    proposed_to_close: bool,
+    postcode: Option<String>,
+    la: Option<u16>,
+    phase: Option<u8>,
+    ages: Option<(u8, u8, u8)>,
+    gender: Option<u8>,
+    boarding: Option<u8>,
+    religious_character: Option<String>,
+    religious_character_known: bool,
+    section41: Option<bool>,
+    needs: Option<u16>,
+    needs_possibly_truncated: bool,
+    places: Option<(Option<u32>, Option<u32>, Option<(u16, u8, u8)>)>,
+    website: Option<String>,
+    notes: Option<String>,
+    provenance: [u8; crate::model::Field::COUNT],
+}
+
+impl Dataset {
+    /// Puts settings in a deterministic spatial order (Morton code of the quantised location,
+    /// then URN, then site). `SettingId`s are positions in this order.
+    pub fn sort_settings(&mut self) {
+        self.settings.sort_by(|a, b| {
+            morton(quantise(a.location))
+                .cmp(&morton(quantise(b.location)))
+                .then(a.urn.cmp(&b.urn))
+                .then(a.site.cmp(&b.site))
+        });
+    }
+
+    /// Serialises to the file format above. Settings should already be in [`sort_settings`](Self::sort_settings) order.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64 + self.settings.len() * 48);
+        out.extend_from_slice(&MAGIC);
+        out.extend_from_slice(&SCHEMA_VERSION.to_le_bytes());
+        let header = serde_json::to_vec(&self.meta).unwrap_or_default();
+        put_section(&mut out, &header);
+        put_section(&mut out, &self.encode_core());
+        let details: Vec<Details> = self.settings.iter().map(to_details).collect();
+        put_section(&mut out, &postcard::to_allocvec(&details).unwrap_or_default());
+        put_section(&mut out, &serde_json::to_vec(&self.authorities).unwrap_or_default());
+        let crc = crc32fast::hash(&out);
+        out.extend_from_slice(&crc.to_le_bytes());
+        out
+    }
+
+    /// The location-and-kind core on its own (for size measurements).
+    pub fn encode_core(&self) -> Vec<u8> {
+        let mut core = Vec::with_capacity(self.settings.len() * 6);
+        put_varint(&mut core, self.settings.len() as u64);
+        core.extend(self.settings.iter().map(|s| s.kind.index() as u8));
+        for axis in 0..2 {
+            let mut prev = 0i64;
+            for s in &self.settings {
+                let q = quantise(s.location);
+                let v = if axis == 0 { q.0 } else { q.1 } as i64;
+                put_varint(&mut core, zigzag(v - prev));
+                prev = v;
+            }
+        }
+        core
+    }
+
+    /// Reads and validates a dataset file. Never panics: a truncated, foreign, corrupted or
+    /// wrong-version file gives an [`Error`] that says which.
+    pub fn decode(bytes: &[u8]) -> Result<Dataset> {
+        const WHAT: &str = "the dataset file";
+        if bytes.len() < MAGIC.len() + 2 || bytes[..MAGIC.len()] != MAGIC {
+            return Err(Error::corrupt(WHAT, describe_foreign(bytes)));
+        }
+        let version = u16::from_le_bytes([bytes[8], bytes[9]]);
+        if version != SCHEMA_VERSION {
+            return Err(Error::WrongVersion { what: WHAT.into(), expected: SCHEMA_VERSION, found: version });
+        }
+        if bytes.len() < 14 {
+            return Err(Error::corrupt(WHAT, "it is truncated (too short to hold anything)"));
+        }
+        let (body, crc) = bytes.split_at(bytes.len() - 4);
+        let stored = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
+        if crc32fast::hash(body) != stored {
+            return Err(Error::corrupt(
+                WHAT,
+                "its checksum does not match: the file is truncated or damaged (download it again or rebuild it)",
+            ));
+        }
+        let mut r = Reader { bytes: body, pos: 10 };
+        let header = r.section("header")?;
+        let core = r.section("core")?;
+        let details = r.section("details")?;
+        let las = r.section("local authorities")?;
+        let meta: DatasetMeta =
+            serde_json::from_slice(header).map_err(|e| Error::corrupt(WHAT, format!("its header is not valid: {e}")))?;
+        let authorities: Vec<LocalAuthority> = serde_json::from_slice(las)
+            .map_err(|e| Error::corrupt(WHAT, format!("its local authority table is not valid: {e}")))?;
+        let (kinds, locations) = decode_core(core)?;
+        let details: Vec<Details> = postcard::from_bytes(details)
+            .map_err(|e| Error::corrupt(WHAT, format!("its settings table is not valid: {e}")))?;
+        if details.len() != kinds.len() || meta.setting_count as usize != kinds.len() {
+            return Err(Error::corrupt(
+                WHAT,
+                format!(
+                    "it holds {} locations, {} settings and a header count of {}",
+                    kinds.len(),
+                    details.len(),
+                    meta.setting_count
+                ),
+            ));
+        }
+        let settings = details
+            .into_iter()
+            .zip(kinds.into_iter().zip(locations))
+            .enumerate()
+            .map(|(i, (d, (kind, location)))| {
+                from_details(d, kind, location).map_err(|reason| Error::corrupt(WHAT, format!("setting {i}: {reason}")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Dataset { meta, settings, authorities })
+    }
+
+    /// The name of a local authority by code.
+    pub fn la_name(&self, code: LaCode) -> Option<&str> {
+        self.authorities.iter().find(|a| a.code == code).map(|a| a.name.as_str())
+    }
+}
+
+fn describe_foreign(bytes: &[u8]) -> String {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(256)]).to_ascii_lowercase();
+    if bytes.is_empty() {
+        "it is empty".into()
+    } else if head.trim_start().starts_with("<!doctype") || head.contains("<html") {
+        "it is an HTML page, not a dataset (the server sent a web page, perhaps a 'not found' page, instead of the file)"
+            .into()
+    } else if bytes.len() < MAGIC.len() + 2 && MAGIC.starts_with(bytes) {
+        "it is truncated (too short to hold anything)".into()
+    } else {
+        "it is not a placement-finder dataset (wrong file type)".into()
+    }
+}
+
+fn quantise(p: LatLon) -> (i32, i32) {
+    ((p.lat * COORD_SCALE).round() as i32, (p.lon * COORD_SCALE).round() as i32)
+}
+
+/// Interleaves the bits of the (offset) quantised coordinates: nearby points get nearby codes.
+fn morton((lat, lon): (i32, i32)) -> u64 {
+    fn spread(v: u32) -> u64 {
+        let mut x = v as u64;
+        x = (x | (x << 16)) & 0x0000_FFFF_0000_FFFF;
+        x = (x | (x << 8)) & 0x00FF_00FF_00FF_00FF;
+        x = (x | (x << 4)) & 0x0F0F_0F0F_0F0F_0F0F;
+        x = (x | (x << 2)) & 0x3333_3333_3333_3333;
+        x = (x | (x << 1)) & 0x5555_5555_5555_5555;
+        x
+    }
+    let y = (lat as i64 + 9_000_000) as u32;
+    let x = (lon as i64 + 18_000_000) as u32;
+    spread(x) | (spread(y) << 1)
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn put_section(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn section(&mut self, name: &str) -> Result<&'a [u8]> {
+        let truncated = || Error::corrupt("the dataset file", format!("it is truncated in its {name} section"));
+        let len_bytes = self.bytes.get(self.pos..self.pos + 4).ok_or_else(truncated)?;
+        let len = u32::from_le_bytes([len_bytes[0], len_bytes[1], len_bytes[2], len_bytes[3]]) as usize;
+        let start = self.pos + 4;
+        let body = self.bytes.get(start..start.checked_add(len).ok_or_else(truncated)?).ok_or_else(truncated)?;
+        self.pos = start + len;
+        Ok(body)
+    }
+
+    fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = *self.bytes.get(self.pos)?;
+            self.pos += 1;
+            v |= ((b & 0x7f) as u64) << shift;
+            if b < 0x80 {
+                return Some(v);
+            }
+        }
+        None
+    }
+}
+
+fn decode_core(core: &[u8]) -> Result<(Vec<ProvisionKind>, Vec<LatLon>)> {
+    let bad = |reason: &str| Error::corrupt("the dataset file", format!("its location table {reason}"));
+    let mut r = Reader { bytes: core, pos: 0 };
+    let n = r.varint().ok_or_else(|| bad("is truncated"))? as usize;
+    // Each setting takes at least 3 bytes of core; reject absurd counts before allocating.
+    if n > core.len() / 3 + 1 {
+        return Err(bad("claims more settings than it holds"));
+    }
+    let kind_bytes = core.get(r.pos..r.pos + n).ok_or_else(|| bad("is truncated"))?;
+    r.pos += n;
+    let kinds = kind_bytes
+        .iter()
+        .map(|&b| ProvisionKind::from_index(b as usize).ok_or_else(|| bad(&format!("has an unknown kind code {b}"))))
+        .collect::<Result<Vec<_>>>()?;
+    let mut axes = [Vec::with_capacity(n), Vec::with_capacity(n)];
+    for axis in &mut axes {
+        let mut prev = 0i64;
+        for _ in 0..n {
+            prev += unzigzag(r.varint().ok_or_else(|| bad("is truncated"))?);
+            axis.push(prev as f64 / COORD_SCALE);
+        }
+    }
+    let locations = axes[0]
+        .iter()
+        .zip(&axes[1])
+        .map(|(&lat, &lon)| LatLon::new(lat, lon).ok_or_else(|| bad("has a coordinate out of range")))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((kinds, locations))
+}
+
+fn to_details(s: &Setting) -> Details {
+    Details {
+        urn: s.urn.0,
+        site: match s.site {
+            Site::Main => (0, 0),
+            Site::ResourcedProvision => (1, 0),
+            Site::SenUnit => (2, 0),
+            Site::Satellite(n) => (3, n),
+        },
+        name: s.name.clone(),
+        kind_basis: match s.kind_basis {
+            KindBasis::EstablishmentType => 0,
+            KindBasis::Phase => 1,
+        },
+        establishment_type: s.establishment_type.clone(),
+        proposed_to_close: s.status == Status::OpenProposedToClose,
+        postcode: s.postcode.clone(),
+        la: s.la.map(|c| c.0),
+        phase: s.phase.map(|p| PHASES.iter().position(|q| *q == p).unwrap_or(7) as u8),
+        ages: s.ages.map(|a| (a.low, a.high, matches!(a.basis, crate::model::AgeBasis::Phase) as u8)),
+        gender: s.gender.map(|g| g as u8),
+        boarding: s.boarding.map(|b| b as u8),
+        religious_character: s.religious_character.clone(),
+        religious_character_known: s.religious_character_known,
+        section41: s.section41,
+        needs: s.needs.map(|n| n.0),
+        needs_possibly_truncated: s.needs_possibly_truncated,
+        places: s.places.map(|p| (p.capacity, p.on_roll, p.as_of.map(|d| (d.year, d.month, d.day)))),
+        website: s.website.clone(),
+        notes: s.notes.clone(),
+        provenance: s.provenance.0.map(|id| id.0),
+    }
+}
+
+const PHASES: [Phase; 8] = [
+    Phase::Nursery,
+    Phase::Primary,
+    Phase::MiddleDeemedPrimary,
+    Phase::MiddleDeemedSecondary,
+    Phase::Secondary,
+    Phase::AllThrough,
+    Phase::SixteenPlus,
+    Phase::NotApplicable,
+];
+
+fn from_details(d: Details, kind: ProvisionKind, location: LatLon) -> std::result::Result<Setting, String> {
+    let site = match d.site {
+        (0, _) => Site::Main,
+        (1, _) => Site::ResourcedProvision,
+        (2, _) => Site::SenUnit,
+        (3, n) => Site::Satellite(n),
+        (t, _) => return Err(format!("unknown site type {t}")),
+    };
+    let pick = |code: Option<u8>, what: &str, n: usize| -> std::result::Result<Option<usize>, String> {
+        match code {
+            Some(c) if (c as usize) < n => Ok(Some(c as usize)),
+            Some(c) => Err(format!("unknown {what} code {c}")),
+            None => Ok(None),
+        }
+    };
+    let gender = pick(d.gender, "gender", 3)?.map(|i| [Gender::Mixed, Gender::Boys, Gender::Girls][i]);
+    let boarding = pick(d.boarding, "boarding", 3)?
+        .map(|i| [Boarding::NoBoarders, Boarding::SomeBoarders, Boarding::MainlyBoarders][i]);
+    let phase = pick(d.phase, "phase", PHASES.len())?.map(|i| PHASES[i]);
+    let ages = match d.ages {
+        Some((low, high, basis)) if low <= high && basis <= 1 => Some(AgeRange {
+            low,
+            high,
+            basis: if basis == 1 { crate::model::AgeBasis::Phase } else { crate::model::AgeBasis::Statutory },
+        }),
+        Some(_) => return Err("invalid age range".into()),
+        None => None,
+    };
+    let places = match d.places {
+        Some((capacity, on_roll, date)) => Some(Places {
+            capacity,
+            on_roll,
+            as_of: match date {
+                Some((y, m, day)) => Some(Date::new(y, m, day).ok_or("invalid places date")?),
+                None => None,
+            },
+        }),
+        None => None,
+    };
+    if d.needs.is_some_and(|n| n >= 1 << 12) {
+        return Err("invalid need set".into());
+    }
+    Ok(Setting {
+        urn: Urn(d.urn),
+        site,
+        name: d.name,
+        kind,
+        kind_basis: if d.kind_basis == 1 { KindBasis::Phase } else { KindBasis::EstablishmentType },
+        establishment_type: d.establishment_type,
+        status: if d.proposed_to_close { Status::OpenProposedToClose } else { Status::Open },
+        location,
+        postcode: d.postcode,
+        la: d.la.map(LaCode),
+        phase,
+        ages,
+        gender,
+        boarding,
+        religious_character: d.religious_character,
+        religious_character_known: d.religious_character_known,
+        section41: d.section41,
+        needs: d.needs.map(NeedSet),
+        needs_possibly_truncated: d.needs_possibly_truncated,
+        places,
+        website: d.website,
+        notes: d.notes,
+        provenance: Provenance(d.provenance.map(crate::model::SourceId)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AgeBasis, Need};
+
+    fn setting(urn: u32, lat: f64, lon: f64) -> Setting {
+        Setting {
+            urn: Urn(urn),
+            site: Site::Main,
+            name: format!("School {urn}"),
+            kind: ProvisionKind::Special,
+            kind_basis: KindBasis::EstablishmentType,
+            establishment_type: Some("Community special school".into()),
+            status: Status::Open,
+            location: LatLon { lat, lon },
+            postcode: Some("LS6 2AA".into()),
+            la: Some(LaCode(383)),
+            phase: Some(Phase::NotApplicable),
+            ages: Some(AgeRange { low: 2, high: 19, basis: AgeBasis::Statutory }),
+            gender: Some(Gender::Mixed),
+            boarding: None,
+            religious_character: None,
+            religious_character_known: true,
+            section41: None,
+            needs: Some(NeedSet::EMPTY.with(Need::ASD)),
+            needs_possibly_truncated: false,
+            places: Some(Places { capacity: Some(120), on_roll: Some(118), as_of: Date::new(2026, 1, 15) }),
+            website: Some("https://example.org".into()),
+            notes: None,
+            provenance: Provenance::default(),
+        }
+    }
+
+    fn dataset(n: u32) -> Dataset {
+        let settings: Vec<Setting> = (0..n)
+            .map(|i| setting(100_000 + i, 50.5 + (i % 97) as f64 * 0.05, -4.0 + (i % 89) as f64 * 0.06))
+            .collect();
+        let mut d = Dataset {
+            meta: DatasetMeta {
+                schema_version: SCHEMA_VERSION,
+                build_date: Date::new(2026, 11, 22).unwrap(),
+                data_version: "test".into(),
+                coverage: "test".into(),
+                sources: vec![],
+                setting_count: n,
+                establishment_count: n,
+            },
+            settings,
+            authorities: vec![LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into() }],
+        };
+        d.sort_settings();
+        d
+    }
+
+    mod round_trip {
+        use super::*;
+
+        #[test]
+        fn every_field_survives() {
+            let d = dataset(300);
+            let back = Dataset::decode(&d.encode()).unwrap();
+            assert_eq!(back.meta, d.meta);
+            assert_eq!(back.settings.len(), 300);
+            for (a, b) in d.settings.iter().zip(&back.settings) {
+                assert!(a.location.distance_m(b.location) < 1.0);
+                let mut b2 = b.clone();
+                b2.location = a.location;
+                assert_eq!(&b2, a);
+            }
+        }
+    }
+
+    mod validation {
+        use super::*;
+
+        #[test]
+        fn every_truncation_is_an_error_not_a_panic() {
+            let bytes = dataset(20).encode();
+            for len in 0..bytes.len() {
+                let err = Dataset::decode(&bytes[..len]).unwrap_err().to_string();
+                assert!(err.contains("dataset"), "{len}: {err}");
+            }
+        }
+
+        #[test]
+        fn a_flipped_byte_fails_the_checksum() {
+            let mut bytes = dataset(20).encode();
+            let mid = bytes.len() / 2;
+            bytes[mid] ^= 0x40;
+            assert!(Dataset::decode(&bytes).unwrap_err().to_string().contains("checksum"));
+        }
+
+        #[test]
+        fn an_html_page_is_named_as_such() {
+            let err = Dataset::decode(b"<!DOCTYPE html><html><body>Not found</body></html>").unwrap_err();
+            assert!(err.to_string().contains("HTML page"), "{err}");
+        }
+
+        #[test]
+        fn another_version_says_rebuild() {
+            let mut bytes = dataset(3).encode();
+            bytes[8] = 99;
+            let err = Dataset::decode(&bytes).unwrap_err();
+            assert!(matches!(err, Error::WrongVersion { found: 99, .. }), "{err}");
+        }
+    }
+}
