@@ -100,7 +100,11 @@ fn inverse_transverse_mercator(e: f64, n: f64) -> (f64, f64) {
 fn geodetic_to_cartesian(lat: f64, lon: f64, a: f64, b: f64) -> (f64, f64, f64) {
     let e2 = 1.0 - (b * b) / (a * a);
     let nu = a / (1.0 - e2 * lat.sin().powi(2)).sqrt();
-    (nu * lat.cos() * lon.cos(), nu * lat.cos() * lon.sin(), (1.0 - e2) * nu * lat.sin())
+    (
+        nu * lat.cos() * lon.cos(),
+        nu * lat.cos() * lon.sin(),
+        (1.0 - e2) * nu * lat.sin(),
+    )
 }
 
 fn helmert(x: f64, y: f64, z: f64) -> (f64, f64, f64) {
@@ -138,7 +142,10 @@ mod tests {
     #[test]
     fn buckingham_palace_within_five_metres() {
         let p = bng_to_wgs84(529_090.0, 179_645.0).unwrap();
-        let d = p.distance_m(LatLon { lat: 51.50101, lon: -0.14159 });
+        let d = p.distance_m(LatLon {
+            lat: 51.50101,
+            lon: -0.14159,
+        });
         assert!(d < 5.0, "{p:?} is {d:.2} m off");
     }
 

@@ -3,7 +3,10 @@
 
 use crate::error::Result;
 use crate::import::ImportReport;
-use crate::model::{AgeRange, Boarding, Date, Gender, LaCode, LatLon, NeedSet, Phase, Places, ProvisionKind, Status, Urn};
+use crate::model::{
+    AgeRange, Boarding, Date, Gender, LaCode, LatLon, NeedSet, Phase, Places, ProvisionKind,
+    Status, Urn,
+};
 
 /// One open establishment from a GIAS file, validated.
 #[derive(Clone, Debug, PartialEq)]

@@ -3,8 +3,12 @@
 
 pub mod gias;
 pub mod postcodes;
+pub mod sources;
 pub mod text;
 
+use crate::model::{
+    AgeRange, Boarding, Gender, LaCode, LatLon, NeedSet, Phase, Places, Status, Urn,
+};
 use serde::{Deserialize, Serialize};
 
 /// One row that did not become a record, and why.
@@ -33,11 +37,16 @@ pub struct ImportReport {
     pub filtered: Vec<RowIssue>,
     /// Rows that could not be read (malformed values, missing required fields...).
     pub rejected: Vec<RowIssue>,
+    /// Accepted rows with a value that was ignored (not counted in the balance).
+    pub warnings: Vec<RowIssue>,
 }
 
 impl ImportReport {
     pub fn new(source: impl Into<String>) -> ImportReport {
-        ImportReport { source: source.into(), ..ImportReport::default() }
+        ImportReport {
+            source: source.into(),
+            ..ImportReport::default()
+        }
     }
 
     /// True when every row read is accounted for exactly once.
@@ -63,8 +72,47 @@ impl ImportReport {
         for f in &self.filtered {
             *counts.entry(f.reason.as_str()).or_default() += 1;
         }
-        let mut v: Vec<(String, usize)> = counts.into_iter().map(|(r, n)| (r.to_string(), n)).collect();
+        let mut v: Vec<(String, usize)> = counts
+            .into_iter()
+            .map(|(r, n)| (r.to_string(), n))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         v
     }
+}
+
+/// What one source says about one establishment; `None` = this source does not say.
+/// Sources are merged by URN field by field (see `assemble`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Facts {
+    pub urn: Urn,
+    pub name: Option<String>,
+    /// GIAS `TypeOfEstablishment (name)`.
+    pub establishment_type: Option<String>,
+    pub status: Option<Status>,
+    pub phase: Option<Phase>,
+    pub ages: Option<AgeRange>,
+    pub gender: Option<Gender>,
+    pub boarding: Option<Boarding>,
+    /// `Some(None)`: known to have no religious character.
+    pub religious_character: Option<Option<String>>,
+    pub section41: Option<bool>,
+    pub la: Option<LaCode>,
+    pub postcode: Option<String>,
+    pub location: Option<LatLon>,
+    pub needs: Option<NeedSet>,
+    pub needs_possibly_truncated: bool,
+    /// `Some` when the source records whether there is a resourced provision / SEN unit.
+    pub overlays: Option<Overlays>,
+    pub capacity: Option<u32>,
+    pub pupils: Option<u32>,
+    pub census_date: Option<crate::model::Date>,
+    pub website: Option<String>,
+}
+
+/// Resourced provision and SEN unit of a mainstream school, as one source records them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Overlays {
+    pub resourced_provision: Option<Places>,
+    pub sen_unit: Option<Places>,
 }
