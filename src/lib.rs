@@ -21,6 +21,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+pub mod assemble;
 pub mod bng;
 pub mod dataset;
 pub mod error;

@@ -1,0 +1,606 @@
+//! Sources → one [`Dataset`]: merge what every source says about an establishment by URN,
+//! field by field, keep the source of each field, and turn establishments into placement
+//! settings (a mainstream school with a resourced provision becomes two settings).
+//!
+//! Rules (README "How the data is merged"):
+//! - Sources are given in priority order (newest, most specific first); each field comes from
+//!   the first source that records it. Unknown stays unknown: nothing is guessed from a name.
+//! - An establishment is kept only if a source that lists *open* establishments lists it
+//!   (so a 2023 Leeds row for a school that has since closed or converted is left out).
+//! - A kind comes from the GIAS establishment type; failing that, from a recorded GIAS phase
+//!   (Primary, Secondary, Middle, All-through → mainstream; Nursery → nursery school; 16 plus
+//!   → post-16), marked [`KindBasis::Phase`]. In every source that records both, those phases
+//!   belong only to those kinds.
+//! - SEN types: the first source that records any; but a list the source flags as possibly
+//!   cut short gives way to a longer, complete list from another source.
+
+use crate::dataset::{Dataset, DatasetMeta, SCHEMA_VERSION};
+use crate::import::gias::GiasRecord;
+use crate::import::sources::{match_key, Section41Entry};
+use crate::import::{Facts, Overlays};
+use crate::model::{
+    AgeRange, Date, Field, KindBasis, LaCode, LatLon, LocalAuthority, Phase, Places, Provenance,
+    ProvisionKind, Setting, Site, Source, SourceId, Status, Urn,
+};
+use std::collections::{BTreeMap, HashMap};
+
+/// One source's facts and what to make of them.
+#[derive(Debug)]
+pub struct SourceFacts {
+    pub source: Source,
+    /// True when the source lists open establishments as of its date (its presence keeps one).
+    pub lists_open: bool,
+    pub facts: Vec<Facts>,
+}
+
+/// Everything the merge needs besides the sources.
+pub struct Inputs<'a> {
+    /// In priority order: the first source that records a field wins.
+    pub sources: Vec<SourceFacts>,
+    pub section41: Vec<Section41Entry>,
+    pub authorities: Vec<LocalAuthority>,
+    /// The education authority at a point (from the postcode units), for establishments
+    /// whose sources record none.
+    pub la_at: &'a dyn Fn(LatLon) -> Option<LaCode>,
+    pub build_date: Date,
+    pub data_version: String,
+}
+
+impl std::fmt::Debug for Inputs<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inputs")
+            .field("sources", &self.sources.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the merge did with every establishment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MergeReport {
+    pub establishments_seen: u32,
+    pub establishments_kept: u32,
+    /// Reason → URNs left out, in URN order.
+    pub left_out: BTreeMap<String, Vec<u32>>,
+    pub kind_from_phase: u32,
+    pub la_from_postcodes: u32,
+    pub section41_matched: u32,
+    pub section41_unmatched: Vec<String>,
+}
+
+impl MergeReport {
+    fn leave_out(&mut self, reason: impl Into<String>, urn: Urn) {
+        self.left_out.entry(reason.into()).or_default().push(urn.0);
+    }
+}
+
+/// Converts a GIAS record (full download or the Leeds extract) to facts.
+pub fn facts_from_gias(r: &GiasRecord) -> Facts {
+    Facts {
+        urn: r.urn,
+        name: Some(r.name.clone()),
+        establishment_type: Some(r.establishment_type.clone()),
+        status: Some(r.status),
+        phase: r.phase,
+        ages: r.ages,
+        gender: r.gender,
+        boarding: r.boarding,
+        religious_character: Some(r.religious_character.clone()),
+        section41: r.section41,
+        la: r.la,
+        postcode: r.postcode.clone(),
+        location: Some(r.location),
+        needs: r.needs,
+        needs_possibly_truncated: false,
+        overlays: Some(Overlays {
+            resourced_provision: r.resourced_provision,
+            sen_unit: r.sen_unit,
+        }),
+        capacity: r.capacity,
+        pupils: r.pupils,
+        census_date: r.census_date,
+        website: r.website.clone(),
+    }
+}
+
+/// Merges the sources into a dataset (settings in spatial order).
+pub fn assemble(inputs: Inputs<'_>) -> (Dataset, MergeReport) {
+    let mut report = MergeReport::default();
+    let mut by_urn: BTreeMap<Urn, Vec<(usize, &Facts)>> = BTreeMap::new();
+    for (i, s) in inputs.sources.iter().enumerate() {
+        for f in &s.facts {
+            by_urn.entry(f.urn).or_default().push((i, f));
+        }
+    }
+    let s41 = Section41Index::new(&inputs.section41, &inputs.authorities);
+    let mut settings = Vec::new();
+    let mut kept = 0;
+    for (urn, facts) in &by_urn {
+        report.establishments_seen += 1;
+        if !facts.iter().any(|(i, _)| inputs.sources[*i].lists_open) {
+            report.leave_out(
+                "not in the 2026 lists of open establishments (closed or converted since)",
+                *urn,
+            );
+            continue;
+        }
+        match merge_one(*urn, facts, &inputs, &s41, &mut report) {
+            Ok(mut s) => {
+                kept += 1;
+                settings.append(&mut s);
+            }
+            Err(reason) => report.leave_out(reason, *urn),
+        }
+    }
+    report.establishments_kept = kept;
+    report.section41_unmatched = s41.unmatched();
+    let sources: Vec<Source> = inputs.sources.iter().map(|s| s.source.clone()).collect();
+    let coverage = coverage_line(&settings, kept);
+    let mut dataset = Dataset {
+        meta: DatasetMeta {
+            schema_version: SCHEMA_VERSION,
+            build_date: inputs.build_date,
+            data_version: inputs.data_version,
+            coverage,
+            sources,
+            setting_count: settings.len() as u32,
+            establishment_count: kept,
+        },
+        settings,
+        authorities: inputs.authorities,
+    };
+    dataset.sort_settings();
+    (dataset, report)
+}
+
+fn coverage_line(settings: &[Setting], establishments: u32) -> String {
+    let special = settings.iter().filter(|s| s.kind.is_specialist()).count();
+    let with_needs = settings.iter().filter(|s| s.needs.is_some()).count();
+    format!(
+        "{establishments} open establishments in England ({} placement options, {special} specialist); SEN types recorded for {with_needs}",
+        settings.len()
+    )
+}
+
+/// First `Some` of a field in priority order, with the source it came from.
+fn first<'f, T>(
+    facts: &[(usize, &'f Facts)],
+    get: impl Fn(&'f Facts) -> Option<T>,
+) -> Option<(T, usize)> {
+    facts.iter().find_map(|(i, f)| get(f).map(|v| (v, *i)))
+}
+
+fn merge_one(
+    urn: Urn,
+    facts: &[(usize, &Facts)],
+    inputs: &Inputs<'_>,
+    s41: &Section41Index,
+    report: &mut MergeReport,
+) -> Result<Vec<Setting>, String> {
+    let mut prov = Provenance::default();
+    let mut note = |field: Field, i: usize| prov.set(field, SourceId(i as u8));
+
+    let status = first(facts, |f| f.status)
+        .map(|(s, _)| s)
+        .unwrap_or(Status::Open);
+    let (name, i) = first(facts, |f| f.name.clone()).ok_or("no name in any source")?;
+    note(Field::Identity, i);
+    let (location, i) = first(facts, |f| f.location).ok_or("no location in any source")?;
+    note(Field::Location, i);
+    let phase = first(facts, |f| f.phase).map(|(p, _)| p);
+    let establishment_type = first(facts, |f| f.establishment_type.clone());
+
+    let (kind, kind_basis) = match &establishment_type {
+        Some((t, i)) => {
+            note(Field::Kind, *i);
+            let kind = ProvisionKind::from_gias_type(t)
+                .ok_or_else(|| format!("type \"{t}\" is not a placement this tool lists"))?;
+            (kind, KindBasis::EstablishmentType)
+        }
+        None => {
+            let kind = match phase {
+                Some(
+                    Phase::Primary
+                    | Phase::Secondary
+                    | Phase::MiddleDeemedPrimary
+                    | Phase::MiddleDeemedSecondary
+                    | Phase::AllThrough,
+                ) => ProvisionKind::Mainstream,
+                Some(Phase::Nursery) => ProvisionKind::EarlyYears,
+                Some(Phase::SixteenPlus) => ProvisionKind::Post16,
+                _ => return Err("type not recorded in any source, and no phase to go on".into()),
+            };
+            report.kind_from_phase += 1;
+            if let Some((_, i)) = first(facts, |f| f.phase) {
+                note(Field::Kind, i);
+            }
+            (kind, KindBasis::Phase)
+        }
+    };
+
+    let ages = match first(facts, |f| f.ages) {
+        Some((a, i)) => {
+            note(Field::Ages, i);
+            Some(a)
+        }
+        None => phase.and_then(Phase::typical_ages),
+    };
+    let gender = first(facts, |f| f.gender).map(|(g, i)| {
+        note(Field::Gender, i);
+        g
+    });
+    let boarding = first(facts, |f| f.boarding).map(|(b, _)| b);
+    let religious = first(facts, |f| f.religious_character.clone()).map(|(r, _)| r);
+    let la = match first(facts, |f| f.la) {
+        Some((la, i)) => {
+            note(Field::La, i);
+            Some(la)
+        }
+        None => {
+            let la = (inputs.la_at)(location);
+            if la.is_some() {
+                report.la_from_postcodes += 1;
+            }
+            la
+        }
+    };
+    let postcode = first(facts, |f| f.postcode.clone()).map(|(p, _)| p);
+    let website =
+        first(facts, |f| f.website.as_deref().and_then(normalise_website)).map(|(w, i)| {
+            note(Field::Contact, i);
+            w
+        });
+
+    let mut section41 = first(facts, |f| f.section41).map(|(v, i)| {
+        note(Field::Section41, i);
+        v
+    });
+    if section41.is_none()
+        && matches!(
+            kind,
+            ProvisionKind::IndependentSpecial | ProvisionKind::Post16
+        )
+    {
+        if let Some(found) = s41.find(&name, la) {
+            section41 = Some(found);
+            report.section41_matched += 1;
+        }
+    }
+
+    let needs = pick_needs(facts);
+    if let Some((_, _, i)) = needs {
+        note(Field::Needs, i);
+    }
+    let (needs, needs_truncated) = match needs {
+        Some((n, t, _)) => (Some(n), t),
+        None => (None, false),
+    };
+
+    let source_date = |i: usize| inputs.sources[i].source.date;
+    let school_places =
+        first(facts, |f| f.capacity.map(|c| (c, f.pupils, f.census_date))).map(|((c, p, d), i)| {
+            note(Field::Places, i);
+            Places {
+                capacity: Some(c),
+                on_roll: p,
+                as_of: d.or(source_date(i)),
+            }
+        });
+
+    let base = Setting {
+        urn,
+        site: Site::Main,
+        name: name.clone(),
+        kind,
+        kind_basis,
+        establishment_type: establishment_type.map(|(t, _)| t),
+        status,
+        location,
+        postcode,
+        la,
+        phase,
+        ages,
+        gender,
+        boarding,
+        religious_character_known: religious.is_some(),
+        religious_character: religious.flatten(),
+        section41,
+        needs,
+        needs_possibly_truncated: needs_truncated,
+        places: school_places,
+        website,
+        notes: None,
+        provenance: prov,
+    };
+
+    let mut out = Vec::with_capacity(1);
+    let overlays = first(facts, |f| f.overlays);
+    if kind == ProvisionKind::Mainstream {
+        if let Some((o, oi)) = overlays {
+            for (site, overlay_kind, present, label) in [
+                (
+                    Site::ResourcedProvision,
+                    ProvisionKind::ResourcedProvision,
+                    o.resourced_provision.is_some(),
+                    "resourced provision",
+                ),
+                (
+                    Site::SenUnit,
+                    ProvisionKind::SenUnit,
+                    o.sen_unit.is_some(),
+                    "SEN unit",
+                ),
+            ] {
+                if !present {
+                    continue;
+                }
+                // Figures from the first source that has any for this overlay.
+                let places = first(facts, |f| {
+                    let o = f.overlays?;
+                    let p = if site == Site::SenUnit {
+                        o.sen_unit?
+                    } else {
+                        o.resourced_provision?
+                    };
+                    (p.capacity.is_some() || p.on_roll.is_some()).then_some(p)
+                });
+                let mut unit = base.clone();
+                unit.site = site;
+                unit.kind = overlay_kind;
+                unit.kind_basis = KindBasis::EstablishmentType;
+                unit.name = format!("{name} ({label})");
+                unit.places = places.map(|(p, i)| Places {
+                    as_of: p.as_of.or(source_date(i)),
+                    ..p
+                });
+                unit.provenance.set(Field::Kind, SourceId(oi as u8));
+                if let Some((_, i)) = places {
+                    unit.provenance.set(Field::Places, SourceId(i as u8));
+                }
+                out.push(unit);
+            }
+        }
+        // In GIAS, a mainstream school's SEN types describe its resourced provision or unit.
+        let mut main = base;
+        if !out.is_empty() {
+            main.needs = None;
+            main.needs_possibly_truncated = false;
+        }
+        out.insert(0, main);
+    } else {
+        out.push(base);
+    }
+    Ok(out)
+}
+
+fn pick_needs(facts: &[(usize, &Facts)]) -> Option<(crate::model::NeedSet, bool, usize)> {
+    let (needs, truncated, i) = facts
+        .iter()
+        .find_map(|(i, f)| f.needs.map(|n| (n, f.needs_possibly_truncated, *i)))?;
+    if truncated {
+        if let Some(better) = facts.iter().find_map(|(j, f)| {
+            f.needs
+                .filter(|n| !f.needs_possibly_truncated && n.len() > needs.len())
+                .map(|n| (n, false, *j))
+        }) {
+            return Some(better);
+        }
+    }
+    Some((needs, truncated, i))
+}
+
+/// Websites as GIAS writes them (`www.x.sch.uk`) become links; anything but http(s) is dropped.
+fn normalise_website(w: &str) -> Option<String> {
+    let w = w.trim();
+    let lower = w.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        Some(w.to_string())
+    } else if w.is_empty() || lower.contains(':') || w.contains(char::is_whitespace) {
+        None
+    } else {
+        Some(format!("https://{w}"))
+    }
+}
+
+/// Section 41 lists are names and LA names only: match on both, normalised.
+struct Section41Index {
+    entries: HashMap<(String, Option<LaCode>), bool>,
+    used: std::cell::RefCell<std::collections::HashSet<(String, Option<LaCode>)>>,
+}
+
+impl Section41Index {
+    fn new(entries: &[Section41Entry], authorities: &[LocalAuthority]) -> Section41Index {
+        let by_name = crate::import::sources::la_name_lookup(authorities);
+        let map = entries
+            .iter()
+            .map(|e| {
+                (
+                    (
+                        match_key(&e.name),
+                        by_name.get(&match_key(&e.la_name)).copied(),
+                    ),
+                    e.approved,
+                )
+            })
+            .collect();
+        Section41Index {
+            entries: map,
+            used: Default::default(),
+        }
+    }
+
+    fn find(&self, name: &str, la: Option<LaCode>) -> Option<bool> {
+        let key = (match_key(name), la);
+        let v = *self.entries.get(&key)?;
+        self.used.borrow_mut().insert(key);
+        Some(v)
+    }
+
+    fn unmatched(&self) -> Vec<String> {
+        let used = self.used.borrow();
+        let mut v: Vec<String> = self
+            .entries
+            .iter()
+            .filter(|(k, approved)| **approved && !used.contains(*k))
+            .map(|(k, _)| k.0.clone())
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AgeBasis, Need, NeedSet};
+
+    fn src(key: &str, lists_open: bool, facts: Vec<Facts>) -> SourceFacts {
+        SourceFacts {
+            source: Source {
+                key: key.into(),
+                title: key.into(),
+                date: Date::new(2026, 1, 30),
+                rows: facts.len() as u32,
+            },
+            lists_open,
+            facts,
+        }
+    }
+
+    fn at(urn: u32) -> Facts {
+        Facts {
+            urn: Urn(urn),
+            location: Some(LatLon {
+                lat: 53.8,
+                lon: -1.55,
+            }),
+            ..Facts::default()
+        }
+    }
+
+    fn run(sources: Vec<SourceFacts>) -> (Dataset, MergeReport) {
+        assemble(Inputs {
+            sources,
+            section41: vec![],
+            authorities: vec![],
+            la_at: &|_| Some(LaCode(383)),
+            build_date: Date::new(2026, 11, 22).unwrap(),
+            data_version: "t".into(),
+        })
+    }
+
+    #[test]
+    fn a_school_no_open_list_names_is_left_out() {
+        let leeds = Facts {
+            name: Some("Old".into()),
+            establishment_type: Some("Community school".into()),
+            ..at(1)
+        };
+        let (d, r) = run(vec![src("leeds", false, vec![leeds])]);
+        assert!(d.settings.is_empty());
+        assert_eq!(r.left_out.values().flatten().count(), 1);
+    }
+
+    #[test]
+    fn kind_from_phase_only_when_type_unknown_and_marked_so() {
+        let nat = Facts {
+            name: Some("P".into()),
+            phase: Some(Phase::Primary),
+            ..at(1)
+        };
+        let (d, _) = run(vec![src("national", true, vec![nat])]);
+        let s = &d.settings[0];
+        assert_eq!(
+            (s.kind, s.kind_basis),
+            (ProvisionKind::Mainstream, KindBasis::Phase)
+        );
+        assert_eq!(s.ages.map(|a| a.basis), Some(AgeBasis::Phase));
+    }
+
+    #[test]
+    fn a_resourced_provision_becomes_its_own_setting_with_the_needs() {
+        let nat = Facts {
+            name: Some("Moor".into()),
+            phase: Some(Phase::Primary),
+            ..at(7)
+        };
+        let leeds = Facts {
+            name: Some("Moor Allerton".into()),
+            establishment_type: Some("Community school".into()),
+            needs: Some(NeedSet::EMPTY.with(Need::HI)),
+            overlays: Some(Overlays {
+                resourced_provision: Some(Places {
+                    capacity: Some(16),
+                    on_roll: Some(12),
+                    as_of: None,
+                }),
+                sen_unit: None,
+            }),
+            ..at(7)
+        };
+        let (d, _) = run(vec![
+            src("national", true, vec![nat]),
+            src("leeds", false, vec![leeds]),
+        ]);
+        assert_eq!(d.settings.len(), 2);
+        let rp = d
+            .settings
+            .iter()
+            .find(|s| s.site == Site::ResourcedProvision)
+            .unwrap();
+        assert_eq!(rp.needs, Some(NeedSet::EMPTY.with(Need::HI)));
+        assert_eq!(rp.places.unwrap().capacity, Some(16));
+        let main = d.settings.iter().find(|s| s.site == Site::Main).unwrap();
+        assert_eq!(main.needs, None);
+        assert_eq!(main.name, "Moor", "the first source's name wins");
+    }
+
+    #[test]
+    fn a_truncated_need_list_gives_way_to_a_longer_complete_one() {
+        let first = Facts {
+            name: Some("S".into()),
+            establishment_type: Some("Community special school".into()),
+            needs: Some(
+                [Need::SpLD, Need::VI, Need::OTH, Need::HI, Need::SLCN]
+                    .into_iter()
+                    .collect(),
+            ),
+            needs_possibly_truncated: true,
+            ..at(3)
+        };
+        let full = Facts {
+            needs: Some(
+                [
+                    Need::SpLD,
+                    Need::VI,
+                    Need::OTH,
+                    Need::HI,
+                    Need::SLCN,
+                    Need::ASD,
+                ]
+                .into_iter()
+                .collect(),
+            ),
+            ..at(3)
+        };
+        let (d, _) = run(vec![
+            src("special", true, vec![first]),
+            src("leeds", false, vec![full]),
+        ]);
+        assert!(d.settings[0].needs.unwrap().contains(Need::ASD));
+        assert!(!d.settings[0].needs_possibly_truncated);
+    }
+
+    #[test]
+    fn websites_become_https_links_and_other_schemes_are_dropped() {
+        assert_eq!(
+            normalise_website("www.x.sch.uk").as_deref(),
+            Some("https://www.x.sch.uk")
+        );
+        assert_eq!(normalise_website("javascript:alert(1)"), None);
+        let _ = AgeRange {
+            low: 1,
+            high: 2,
+            basis: AgeBasis::Statutory,
+        };
+    }
+}
