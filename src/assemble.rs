@@ -15,11 +15,12 @@
 //!   cut short gives way to a longer, complete list from another source.
 
 use crate::dataset::{Dataset, DatasetMeta, SCHEMA_VERSION};
+use crate::import::council::{SupplementRow, SupplementSite};
 use crate::import::gias::GiasRecord;
 use crate::import::sources::{match_key, Section41Entry};
 use crate::import::{Facts, Overlays};
 use crate::model::{
-    AgeRange, Date, Field, KindBasis, LaCode, LatLon, LocalAuthority, Phase, Places, Provenance,
+    Date, Field, KindBasis, LaCode, LatLon, LocalAuthority, Phase, Places, Provenance,
     ProvisionKind, Setting, Site, Source, SourceId, Status, Urn,
 };
 use std::collections::{BTreeMap, HashMap};
@@ -448,10 +449,152 @@ impl Section41Index {
     }
 }
 
+/// Applies a council supplement over a dataset: overrides by URN and site, adds resourced
+/// provisions, SEN units and satellites. Every row is applied or rejected with its reason.
+pub fn apply_supplement(
+    dataset: &mut Dataset,
+    rows: &[SupplementRow],
+    source: Source,
+    report: &mut crate::import::ImportReport,
+) {
+    let source_id = SourceId(dataset.meta.sources.len() as u8);
+    dataset.meta.sources.push(source);
+    let mut rejected = Vec::new();
+    for row in rows {
+        let Some(main_ix) = dataset
+            .settings
+            .iter()
+            .position(|s| s.urn == row.urn && s.site == Site::Main)
+        else {
+            rejected.push(crate::import::RowIssue {
+                row: row.row,
+                column: Some("urn".into()),
+                urn: Some(row.urn.0),
+                reason: format!(
+                    "URN {} is not in the dataset (closed, or not in these sources)",
+                    row.urn
+                ),
+            });
+            continue;
+        };
+        let (site, kind, label) = match row.site {
+            SupplementSite::Main => (Site::Main, None, ""),
+            SupplementSite::ResourcedProvision => (
+                Site::ResourcedProvision,
+                Some(ProvisionKind::ResourcedProvision),
+                "resourced provision",
+            ),
+            SupplementSite::SenUnit => (Site::SenUnit, Some(ProvisionKind::SenUnit), "SEN unit"),
+            SupplementSite::Satellite => {
+                let n = dataset
+                    .settings
+                    .iter()
+                    .filter(|s| s.urn == row.urn && matches!(s.site, Site::Satellite(_)))
+                    .count();
+                (
+                    Site::Satellite(n as u8 + 1),
+                    Some(ProvisionKind::SenUnit),
+                    "satellite",
+                )
+            }
+        };
+        if row.site == SupplementSite::Satellite && row.location.is_none() {
+            rejected.push(crate::import::RowIssue {
+                row: row.row,
+                column: Some("lat".into()),
+                urn: Some(row.urn.0),
+                reason: "a satellite needs its own location (lat and lon)".into(),
+            });
+            continue;
+        }
+        let ix = match dataset
+            .settings
+            .iter()
+            .position(|s| s.urn == row.urn && s.site == site)
+        {
+            Some(ix) => ix,
+            None => {
+                let main = &dataset.settings[main_ix];
+                let mut new = main.clone();
+                new.site = site;
+                new.kind = kind.unwrap_or(main.kind);
+                new.kind_basis = KindBasis::EstablishmentType;
+                new.name = format!("{} ({label})", main.name);
+                new.places = None;
+                new.provenance.set(Field::Kind, source_id);
+                dataset.settings.push(new);
+                dataset.settings.len() - 1
+            }
+        };
+        let s = &mut dataset.settings[ix];
+        let mut set = |field: Field| s.provenance.set(field, source_id);
+        if row.name.is_some() {
+            set(Field::Identity);
+        }
+        if row.kind.is_some() {
+            set(Field::Kind);
+        }
+        if row.needs.is_some() {
+            set(Field::Needs);
+        }
+        if row.capacity.is_some() || row.on_roll.is_some() {
+            set(Field::Places);
+        }
+        if row.ages.is_some() {
+            set(Field::Ages);
+        }
+        if row.location.is_some() {
+            set(Field::Location);
+        }
+        if row.website.is_some() {
+            set(Field::Contact);
+        }
+        if let Some(n) = &row.name {
+            s.name = n.clone();
+        }
+        if let Some(k) = row.kind {
+            s.kind = k;
+            s.kind_basis = KindBasis::EstablishmentType;
+        }
+        if let Some(n) = row.needs {
+            s.needs = Some(n);
+            s.needs_possibly_truncated = false;
+        }
+        if row.capacity.is_some() || row.on_roll.is_some() {
+            s.places = Some(Places {
+                capacity: row.capacity,
+                on_roll: row.on_roll,
+                as_of: row
+                    .places_date
+                    .or(dataset.meta.sources[source_id.0 as usize].date),
+            });
+        }
+        if let Some(a) = row.ages {
+            s.ages = Some(a);
+        }
+        if let Some(l) = row.location {
+            s.location = l;
+        }
+        if let Some(p) = &row.postcode {
+            s.postcode = Some(p.clone());
+        }
+        if let Some(w) = &row.website {
+            s.website = Some(w.clone());
+        }
+        if let Some(n) = &row.notes {
+            s.notes = Some(n.clone());
+        }
+    }
+    report.accepted = report.accepted.saturating_sub(rejected.len() as u64);
+    report.rejected.extend(rejected);
+    dataset.meta.setting_count = dataset.settings.len() as u32;
+    dataset.sort_settings();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AgeBasis, Need, NeedSet};
+    use crate::model::{AgeBasis, AgeRange, Need, NeedSet};
 
     fn src(key: &str, lists_open: bool, facts: Vec<Facts>) -> SourceFacts {
         SourceFacts {

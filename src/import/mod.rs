@@ -1,6 +1,7 @@
 //! Raw sources → validated records. Parse, then validate, then report: every importer keeps
 //! the good rows and accounts for every other row, so `rows_read == accepted + filtered + rejected`.
 
+pub mod council;
 pub mod gias;
 pub mod postcodes;
 pub mod sources;
