@@ -28,6 +28,8 @@ pub mod error;
 pub mod import;
 pub mod index;
 pub mod model;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod pipeline;
 pub mod postcode;
 
 pub use error::{Error, Result};

@@ -117,3 +117,12 @@ pub struct Overlays {
     pub resourced_provision: Option<Places>,
     pub sen_unit: Option<Places>,
 }
+
+/// Makes a cell safe to open in a spreadsheet: text starting with `=`, `+`, `-`, `@`, tab or
+/// carriage return would be run as a formula, so it gets a leading apostrophe.
+pub fn neutralise_csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{text}")),
+        _ => std::borrow::Cow::Borrowed(text),
+    }
+}
