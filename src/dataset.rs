@@ -212,6 +212,86 @@ impl Dataset {
     }
 }
 
+/// Counts that say what a dataset holds (the README's coverage statement is made of these).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetStats {
+    pub settings: u32,
+    pub establishments: u32,
+    /// (kind code, settings, of which kind inferred from phase)
+    pub by_kind: Vec<(String, u32, u32)>,
+    /// (need abbreviation, settings recording it)
+    pub by_need: Vec<(String, u32)>,
+    pub with_needs: u32,
+    pub with_places: u32,
+    pub with_statutory_ages: u32,
+    pub with_phase_ages: u32,
+    pub without_ages: u32,
+    pub youngest: Option<u8>,
+    pub oldest: Option<u8>,
+    pub proposed_to_close: u32,
+    pub section41_approved: u32,
+    /// (LA code, name, settings, specialist settings)
+    pub by_la: Vec<(u16, String, u32, u32)>,
+    pub without_la: u32,
+}
+
+impl Dataset {
+    /// Counts by kind, SEN type, places, ages and council.
+    pub fn stats(&self) -> DatasetStats {
+        use std::collections::BTreeMap;
+        let mut st = DatasetStats {
+            settings: self.settings.len() as u32,
+            establishments: self.meta.establishment_count,
+            ..Default::default()
+        };
+        let mut kinds = [(0u32, 0u32); 9];
+        let mut needs = [0u32; 12];
+        let mut las: BTreeMap<u16, (u32, u32)> = BTreeMap::new();
+        for s in &self.settings {
+            let k = &mut kinds[s.kind.index()];
+            k.0 += 1;
+            k.1 += u32::from(s.kind_basis == KindBasis::Phase);
+            if let Some(n) = s.needs {
+                st.with_needs += 1;
+                for need in n.iter() {
+                    needs[need.index()] += 1;
+                }
+            }
+            st.with_places += u32::from(s.places.is_some());
+            match s.ages {
+                Some(a) if a.basis == crate::model::AgeBasis::Statutory => {
+                    st.with_statutory_ages += 1;
+                    st.youngest = Some(st.youngest.map_or(a.low, |y| y.min(a.low)));
+                    st.oldest = Some(st.oldest.map_or(a.high, |o| o.max(a.high)));
+                }
+                Some(_) => st.with_phase_ages += 1,
+                None => st.without_ages += 1,
+            }
+            st.proposed_to_close += u32::from(s.status == Status::OpenProposedToClose);
+            st.section41_approved += u32::from(s.section41 == Some(true));
+            match s.la {
+                Some(la) => {
+                    let e = las.entry(la.0).or_default();
+                    e.0 += 1;
+                    e.1 += u32::from(s.kind.is_specialist());
+                }
+                None => st.without_la += 1,
+            }
+        }
+        st.by_kind = ProvisionKind::ALL
+            .iter()
+            .map(|k| (k.code().to_string(), kinds[k.index()].0, kinds[k.index()].1))
+            .collect();
+        st.by_need = crate::model::Need::ALL.iter().map(|n| (n.abbr().to_string(), needs[n.index()])).collect();
+        st.by_la = las
+            .into_iter()
+            .map(|(code, (n, sp))| (code, self.la_name(LaCode(code)).unwrap_or("?").to_string(), n, sp))
+            .collect();
+        st
+    }
+}
+
 fn describe_foreign(bytes: &[u8]) -> String {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(256)]).to_ascii_lowercase();
     if bytes.is_empty() {

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds what is missing: the dataset and postcode shards (from data/sources), the wasm engine
+# (into pkg/), and the page's vendor files. Run scripts/setup.sh first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/node_modules/.bin:$PATH"
+
+# 1. Data: rebuilt when any source file is newer than the dataset.
+if [ ! -f www/data/dataset.bin ] || [ -n "$(find data/sources -newer www/data/dataset.bin -type f | head -1)" ]; then
+  cargo run --release --quiet --bin placement-finder -- build-data --out www/data
+fi
+
+# 2. The wasm engine.
+cargo build --release --target wasm32-unknown-unknown --lib
+wasm-bindgen --target web --out-dir pkg target/wasm32-unknown-unknown/release/placement_finder.wasm
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types \
+  --enable-multivalue --enable-mutable-globals pkg/placement_finder_bg.wasm -o pkg/placement_finder_bg.wasm
+rm -rf www/pkg && mkdir -p www/pkg && cp pkg/placement_finder.js pkg/placement_finder_bg.wasm pkg/*.d.ts www/pkg/
+
+# 3. Vendor files the page imports (Leaflet is the only one).
+mkdir -p www/vendor/leaflet
+cp node_modules/leaflet/dist/leaflet-src.esm.js node_modules/leaflet/dist/leaflet.css www/vendor/leaflet/
+cp -r node_modules/leaflet/dist/images www/vendor/leaflet/
+
+raw=$(stat -c %s www/pkg/placement_finder_bg.wasm)
+gz=$(gzip -9c www/pkg/placement_finder_bg.wasm | wc -c)
+echo "wasm: $raw bytes, $gz gzip"

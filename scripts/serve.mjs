@@ -1,0 +1,120 @@
+// A small static file server for the page and the tests: correct MIME types (application/wasm),
+// brotli/gzip when the browser accepts it, and the strict security headers a council should send
+// (see README "Embedding"). No dependencies.
+//
+//   node scripts/serve.mjs [root=www]        PORT (default 8000), HOST (default 127.0.0.1)
+//
+// `serve(root, { port, host, frameAncestors })` is exported for the tests, which start it in-process.
+
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+/** @type {Record<string, string>} */
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.bin': 'application/octet-stream',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.csv': 'text/csv; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.bin', '.svg', '.csv', '.txt']);
+
+/**
+ * The Content-Security-Policy the page is built to work under.
+ * @param {string} frameAncestors
+ */
+export function csp(frameAncestors = "'self'") {
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    `frame-ancestors ${frameAncestors}`,
+  ].join('; ');
+}
+
+/**
+ * Starts a server. Resolves to the node server once listening.
+ * @param {string} root
+ * @param {{ port?: number, host?: string, frameAncestors?: string, log?: (line: string) => void }} [options]
+ * @returns {Promise<import('node:http').Server>}
+ */
+export function serve(root, { port = 8000, host = '127.0.0.1', frameAncestors = "'self'", log } = {}) {
+  const base = resolve(root);
+  /** @type {Map<string, {body: Buffer, br: Buffer | null, gz: Buffer | null, mtime: number}>} */
+  const cache = new Map();
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let path = decodeURIComponent(url.pathname);
+    if (path.endsWith('/')) path += 'index.html';
+    const file = normalize(join(base, path));
+    const headers = {
+      'Content-Security-Policy': csp(frameAncestors),
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Permissions-Policy': 'geolocation=(self), camera=(), microphone=()',
+      'Cache-Control': 'no-cache',
+    };
+    if (log) log(`${req.method} ${req.url}`);
+    if (!file.startsWith(base + sep) && file !== base) {
+      res.writeHead(403, headers).end('forbidden');
+      return;
+    }
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) throw new Error('not a file');
+      let entry = cache.get(file);
+      if (!entry || entry.mtime !== info.mtimeMs) {
+        const body = await readFile(file);
+        entry = { body, br: null, gz: null, mtime: info.mtimeMs };
+        cache.set(file, entry);
+      }
+      const ext = extname(file);
+      const accept = String(req.headers['accept-encoding'] ?? '');
+      /** @type {Record<string, string>} */
+      const h = { ...headers, 'Content-Type': TYPES[ext] ?? 'application/octet-stream', Vary: 'Accept-Encoding' };
+      let body = entry.body;
+      if (COMPRESSIBLE.has(ext) && /\bbr\b/.test(accept)) {
+        entry.br ??= brotliCompressSync(entry.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+        body = entry.br;
+        h['Content-Encoding'] = 'br';
+      } else if (COMPRESSIBLE.has(ext) && /\bgzip\b/.test(accept)) {
+        entry.gz ??= gzipSync(entry.body, { level: 9 });
+        body = entry.gz;
+        h['Content-Encoding'] = 'gzip';
+      }
+      h['Content-Length'] = String(body.length);
+      res.writeHead(200, h);
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(404, { ...headers, 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><title>Not found</title><h1>Not found</h1>');
+    }
+  });
+  return new Promise((done) => server.listen(port, host, () => done(server)));
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const root = process.argv[2] ?? 'www';
+  const port = Number(process.env.PORT ?? 8000);
+  const host = process.env.HOST ?? '127.0.0.1';
+  const server = await serve(root, { port, host });
+  const address = server.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  console.log(`placement finder: http://${host}:${actual}/  (serving ${root}; Ctrl+C to stop)`);
+}
