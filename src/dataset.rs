@@ -283,10 +283,20 @@ impl Dataset {
             .iter()
             .map(|k| (k.code().to_string(), kinds[k.index()].0, kinds[k.index()].1))
             .collect();
-        st.by_need = crate::model::Need::ALL.iter().map(|n| (n.abbr().to_string(), needs[n.index()])).collect();
+        st.by_need = crate::model::Need::ALL
+            .iter()
+            .map(|n| (n.abbr().to_string(), needs[n.index()]))
+            .collect();
         st.by_la = las
             .into_iter()
-            .map(|(code, (n, sp))| (code, self.la_name(LaCode(code)).unwrap_or("?").to_string(), n, sp))
+            .map(|(code, (n, sp))| {
+                (
+                    code,
+                    self.la_name(LaCode(code)).unwrap_or("?").to_string(),
+                    n,
+                    sp,
+                )
+            })
             .collect();
         st
     }

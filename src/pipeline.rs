@@ -2,7 +2,9 @@
 //! postcode area shards and a report of every row left out). Used by `placement-finder
 //! build-data`, the integration tests and the benchmark.
 
-use crate::assemble::{apply_supplement, assemble, facts_from_gias, Inputs, MergeReport, SourceFacts};
+use crate::assemble::{
+    apply_supplement, assemble, facts_from_gias, Inputs, MergeReport, SourceFacts,
+};
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::import::{self, ImportReport};
@@ -37,16 +39,26 @@ pub struct BuildOutput {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
-    let raw = std::fs::read(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+    let raw = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     let name = path.to_string_lossy();
-    let io = |source| Error::Io { path: path.display().to_string(), source };
+    let io = |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
     if name.ends_with(".gz") {
         let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut out).map_err(io)?;
+        flate2::read::GzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .map_err(io)?;
         Ok(out)
     } else if name.ends_with(".xz") {
         let mut out = Vec::new();
-        xz2::read::XzDecoder::new(&raw[..]).read_to_end(&mut out).map_err(io)?;
+        xz2::read::XzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .map_err(io)?;
         Ok(out)
     } else {
         Ok(raw)
@@ -54,7 +66,12 @@ fn read(path: &Path) -> Result<Vec<u8>> {
 }
 
 fn source(key: &str, title: &str, date: Option<Date>, report: &ImportReport) -> Source {
-    Source { key: key.into(), title: title.into(), date, rows: report.rows_read as u32 }
+    Source {
+        key: key.into(),
+        title: title.into(),
+        date,
+        rows: report.rows_read as u32,
+    }
 }
 
 /// Today's date in UTC (or `SOURCE_DATE_EPOCH`, for reproducible builds).
@@ -63,7 +80,10 @@ pub fn today() -> Date {
         .ok()
         .and_then(|s| s.parse::<i64>().ok())
         .unwrap_or_else(|| {
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
         });
     civil_from_days(secs.div_euclid(86_400))
 }
@@ -106,7 +126,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let (records, report) = import::gias::read_gias(&name, &read(gias)?)?;
         let date = records.iter().filter_map(|r| r.last_changed).max();
         sources.push(SourceFacts {
-            source: source("gias", "DfE Get Information About Schools, all establishment data", date, &report),
+            source: source(
+                "gias",
+                "DfE Get Information About Schools, all establishment data",
+                date,
+                &report,
+            ),
             lists_open: true,
             facts: records.iter().map(facts_from_gias).collect(),
         });
@@ -115,9 +140,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let by_name = import::sources::la_name_lookup(&la.authorities);
         let la_by_name = |n: &str| by_name.get(&import::sources::match_key(n)).copied();
         let file = "special_schools_sen_types_england_2026-05.csv.gz";
-        let (facts, report) = import::sources::read_special_schools(file, &read(&dir.join(file))?, &la_by_name)?;
+        let (facts, report) =
+            import::sources::read_special_schools(file, &read(&dir.join(file))?, &la_by_name)?;
         sources.push(SourceFacts {
-            source: source("special-2026-05", "Open special schools in England with SEN types (GIAS, 12 May 2026)", d(2026, 5, 12), &report),
+            source: source(
+                "special-2026-05",
+                "Open special schools in England with SEN types (GIAS, 12 May 2026)",
+                d(2026, 5, 12),
+                &report,
+            ),
             lists_open: true,
             facts,
         });
@@ -126,7 +157,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let file = "open_establishments_urn_coords_2026-01-30.csv.gz";
         let (facts, report) = import::sources::read_national_open(file, &read(&dir.join(file))?)?;
         sources.push(SourceFacts {
-            source: source("national-2026-01", "Open establishments in England with coordinates (GIAS, 30 January 2026)", d(2026, 1, 30), &report),
+            source: source(
+                "national-2026-01",
+                "Open establishments in England with coordinates (GIAS, 30 January 2026)",
+                d(2026, 1, 30),
+                &report,
+            ),
             lists_open: true,
             facts,
         });
@@ -135,7 +171,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let file = "dfe_sap_establishments.json.gz";
         let (facts, report) = import::sources::read_school_profiles(file, &read(&dir.join(file))?)?;
         sources.push(SourceFacts {
-            source: source("school-profiles-2026", "DfE School Profiles sample of 1,924 mainstream schools (GIAS, 2026)", d(2026, 8, 6), &report),
+            source: source(
+                "school-profiles-2026",
+                "DfE School Profiles sample of 1,924 mainstream schools (GIAS, 2026)",
+                d(2026, 8, 6),
+                &report,
+            ),
             lists_open: true,
             facts,
         });
@@ -144,7 +185,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let file = "academies_mat_membership_2025-09.csv.gz";
         let (facts, report) = import::sources::read_academies(file, &read(&dir.join(file))?)?;
         sources.push(SourceFacts {
-            source: source("academies-2025-09", "Academies and trust membership (GIAS, September 2025)", d(2025, 9, 1), &report),
+            source: source(
+                "academies-2025-09",
+                "Academies and trust membership (GIAS, September 2025)",
+                d(2025, 9, 1),
+                &report,
+            ),
             lists_open: false,
             facts,
         });
@@ -153,7 +199,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let file = "london_schools_gias.csv.gz";
         let (facts, report) = import::sources::read_london(file, &read(&dir.join(file))?)?;
         sources.push(SourceFacts {
-            source: source("london-2025", "Open establishments in London's 33 councils (GIAS, late 2025)", d(2025, 12, 2), &report),
+            source: source(
+                "london-2025",
+                "Open establishments in London's 33 councils (GIAS, late 2025)",
+                d(2025, 12, 2),
+                &report,
+            ),
             lists_open: false,
             facts,
         });
@@ -162,7 +213,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let file = "trafford_schools.csv.gz";
         let (facts, report) = import::sources::read_trafford(file, &read(&dir.join(file))?)?;
         sources.push(SourceFacts {
-            source: source("trafford-2024", "Trafford's open establishments (GIAS, January 2024)", d(2024, 1, 18), &report),
+            source: source(
+                "trafford-2024",
+                "Trafford's open establishments (GIAS, January 2024)",
+                d(2024, 1, 18),
+                &report,
+            ),
             lists_open: false,
             facts,
         });
@@ -171,7 +227,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let file = "edubase-leeds_2023-07.csv.gz";
         let (records, report) = import::gias::read_gias(file, &read(&dir.join(file))?)?;
         sources.push(SourceFacts {
-            source: source("gias-leeds-2023-07", "Full GIAS extract for Leeds, incl. SEN types and unit places (July 2023)", d(2023, 7, 3), &report),
+            source: source(
+                "gias-leeds-2023-07",
+                "Full GIAS extract for Leeds, incl. SEN types and unit places (July 2023)",
+                d(2023, 7, 3),
+                &report,
+            ),
             lists_open: false,
             facts: records.iter().map(facts_from_gias).collect(),
         });
@@ -179,8 +240,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
     }
 
     let mut section41 = Vec::new();
-    for (file, approved) in [("s41_approved_2022-03.csv.gz", true), ("independent_special_not_s41_2022-03.csv.gz", false)] {
-        let (entries, report) = import::sources::read_section41(file, &read(&dir.join(file))?, approved)?;
+    for (file, approved) in [
+        ("s41_approved_2022-03.csv.gz", true),
+        ("independent_special_not_s41_2022-03.csv.gz", false),
+    ] {
+        let (entries, report) =
+            import::sources::read_section41(file, &read(&dir.join(file))?, approved)?;
         section41.extend(entries);
         imports.push(report);
     }
@@ -206,11 +271,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
     if let Some(path) = &opts.supplement {
         let name = path.display().to_string();
         let (rows, mut report) = import::council::read_supplement(&name, &read(path)?)?;
-        let src = Source { key: "council-supplement".into(), title: format!("Council supplement ({name})"), date: Some(opts.build_date), rows: report.rows_read as u32 };
+        let src = Source {
+            key: "council-supplement".into(),
+            title: format!("Council supplement ({name})"),
+            date: Some(opts.build_date),
+            rows: report.rows_read as u32,
+        };
         apply_supplement(&mut dataset, &rows, src, &mut report);
         imports.push(report);
     }
-    Ok(BuildOutput { dataset, shards, imports, merge })
+    Ok(BuildOutput {
+        dataset,
+        shards,
+        imports,
+        merge,
+    })
 }
 
 /// Writes the dataset, shards, manifest and the rows-left-out report into `out_dir`.
@@ -252,7 +327,11 @@ pub fn report_csv(imports: &[ImportReport], merge: &MergeReport) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(["source", "row", "urn", "outcome", "column", "reason"]);
     for r in imports {
-        for (outcome, issues) in [("rejected", &r.rejected), ("filtered", &r.filtered), ("warning", &r.warnings)] {
+        for (outcome, issues) in [
+            ("rejected", &r.rejected),
+            ("filtered", &r.filtered),
+            ("warning", &r.warnings),
+        ] {
             for i in issues {
                 let _ = w.write_record([
                     r.source.as_str(),
@@ -267,7 +346,14 @@ pub fn report_csv(imports: &[ImportReport], merge: &MergeReport) -> String {
     }
     for (reason, urns) in &merge.left_out {
         for urn in urns {
-            let _ = w.write_record(["merge", "", &urn.to_string(), "left out", "", reason.as_str()]);
+            let _ = w.write_record([
+                "merge",
+                "",
+                &urn.to_string(),
+                "left out",
+                "",
+                reason.as_str(),
+            ]);
         }
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -295,7 +381,10 @@ impl LaGrid {
     }
 
     fn cell(p: LatLon) -> (i32, i32) {
-        ((p.lat / Self::CELL_DEG).floor() as i32, (p.lon / Self::CELL_DEG).floor() as i32)
+        (
+            (p.lat / Self::CELL_DEG).floor() as i32,
+            (p.lon / Self::CELL_DEG).floor() as i32,
+        )
     }
 
     fn la_at(&self, p: LatLon) -> Option<LaCode> {

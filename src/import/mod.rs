@@ -38,7 +38,10 @@ pub struct ImportReport {
     pub filtered: Vec<RowIssue>,
     /// Rows that could not be read (malformed values, missing required fields...).
     pub rejected: Vec<RowIssue>,
-    /// Accepted rows with a value that was ignored (not counted in the balance).
+    /// Accepted rows with a value that could not be read and was left unrecorded (an age range
+    /// the wrong way round, an unknown SEN type...). Not part of the balance: each of these rows
+    /// is also counted in `accepted`, and a row may have several warnings.
+    #[serde(default)]
     pub warnings: Vec<RowIssue>,
 }
 
