@@ -22,11 +22,8 @@ fn root() -> PathBuf {
 /// The Leeds raw GIAS extract repeated with fresh URNs to national size (~52k rows).
 fn national_sized_gias() -> (Vec<u8>, usize) {
     let mut gz = Vec::new();
-    let raw = std::fs::read(root().join("data/sources/edubase-leeds_2023-07.csv.gz"))
-        .expect("Leeds source");
-    flate2::read::GzDecoder::new(&raw[..])
-        .read_to_end(&mut gz)
-        .expect("gunzip");
+    let raw = std::fs::read(root().join("data/sources/edubase-leeds_2023-07.csv.gz")).expect("Leeds source");
+    flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut gz).expect("gunzip");
     let text = String::from_utf8(gz).expect("utf-8");
     let mut lines = text.lines();
     let header = lines.next().unwrap_or_default();
@@ -97,10 +94,7 @@ fn main() {
     let core = output.dataset.encode_core();
     let br = |b: &[u8]| {
         let mut out = Vec::new();
-        let params = brotli::enc::BrotliEncoderParams {
-            quality: 11,
-            ..Default::default()
-        };
+        let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
         brotli::BrotliCompress(&mut &b[..], &mut out, &params).expect("brotli");
         out.len()
     };
@@ -114,11 +108,7 @@ fn main() {
         core_br,
         core_br as f64 / n as f64
     );
-    println!(
-        "postcode shards: {} files, {:.1} MB raw",
-        output.shards.len(),
-        shard_bytes as f64 / 1e6
-    );
+    println!("postcode shards: {} files, {:.1} MB raw", output.shards.len(), shard_bytes as f64 / 1e6);
     let runs: Vec<Duration> = (0..20)
         .map(|_| {
             let t = Instant::now();
@@ -127,8 +117,5 @@ fn main() {
             t.elapsed()
         })
         .collect();
-    println!(
-        "dataset load (decode + validate): {:.2} ms",
-        median(runs).as_secs_f64() * 1e3
-    );
+    println!("dataset load (decode + validate): {:.2} ms", median(runs).as_secs_f64() * 1e3);
 }

@@ -23,11 +23,7 @@ pub enum Error {
 
     /// A dataset or shard of another schema version. Remedy: rebuild the data with this version.
     #[error("{what} has schema version {found}, this program reads version {expected}; rebuild it with `placement-finder build-data`")]
-    WrongVersion {
-        what: String,
-        expected: u16,
-        found: u16,
-    },
+    WrongVersion { what: String, expected: u16, found: u16 },
 
     /// Text that is not a postcode.
     #[error(transparent)]
@@ -47,23 +43,14 @@ pub enum Error {
 
     /// Reading or writing a file (native only).
     #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
 }
 
 impl Error {
     pub fn corrupt(what: impl Into<String>, reason: impl Into<String>) -> Error {
-        Error::Corrupt {
-            what: what.into(),
-            reason: reason.into(),
-        }
+        Error::Corrupt { what: what.into(), reason: reason.into() }
     }
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Error {
-        Error::InvalidQuery {
-            field: field.into(),
-            reason: reason.into(),
-        }
+        Error::InvalidQuery { field: field.into(), reason: reason.into() }
     }
 }

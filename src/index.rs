@@ -36,11 +36,7 @@ impl SettingIndex {
     }
 
     /// All settings of a partition in increasing distance from `from` (ties by id), lazily.
-    pub fn nearest_iter(
-        &self,
-        partition: Partition,
-        from: LatLon,
-    ) -> impl Iterator<Item = Hit> + '_ {
+    pub fn nearest_iter(&self, partition: Partition, from: LatLon) -> impl Iterator<Item = Hit> + '_ {
         let _ = (partition, from);
         std::iter::empty()
     }

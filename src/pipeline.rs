@@ -2,9 +2,7 @@
 //! postcode area shards and a report of every row left out). Used by `placement-finder
 //! build-data`, the integration tests and the benchmark.
 
-use crate::assemble::{
-    apply_supplement, assemble, facts_from_gias, Inputs, MergeReport, SourceFacts,
-};
+use crate::assemble::{apply_supplement, assemble, facts_from_gias, Inputs, MergeReport, SourceFacts};
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::import::{self, ImportReport};
@@ -39,26 +37,16 @@ pub struct BuildOutput {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
-    let raw = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let raw = std::fs::read(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
     let name = path.to_string_lossy();
-    let io = |source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    };
+    let io = |source| Error::Io { path: path.display().to_string(), source };
     if name.ends_with(".gz") {
         let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .map_err(io)?;
+        flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut out).map_err(io)?;
         Ok(out)
     } else if name.ends_with(".xz") {
         let mut out = Vec::new();
-        xz2::read::XzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .map_err(io)?;
+        xz2::read::XzDecoder::new(&raw[..]).read_to_end(&mut out).map_err(io)?;
         Ok(out)
     } else {
         Ok(raw)
@@ -66,25 +54,14 @@ fn read(path: &Path) -> Result<Vec<u8>> {
 }
 
 fn source(key: &str, title: &str, date: Option<Date>, report: &ImportReport) -> Source {
-    Source {
-        key: key.into(),
-        title: title.into(),
-        date,
-        rows: report.rows_read as u32,
-    }
+    Source { key: key.into(), title: title.into(), date, rows: report.rows_read as u32 }
 }
 
 /// Today's date in UTC (or `SOURCE_DATE_EPOCH`, for reproducible builds).
 pub fn today() -> Date {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0)
-        });
+    let secs = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse::<i64>().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    });
     civil_from_days(secs.div_euclid(86_400))
 }
 
@@ -126,12 +103,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let (records, report) = import::gias::read_gias(&name, &read(gias)?)?;
         let date = records.iter().filter_map(|r| r.last_changed).max();
         sources.push(SourceFacts {
-            source: source(
-                "gias",
-                "DfE Get Information About Schools, all establishment data",
-                date,
-                &report,
-            ),
+            source: source("gias", "DfE Get Information About Schools, all establishment data", date, &report),
             lists_open: true,
             facts: records.iter().map(facts_from_gias).collect(),
         });
@@ -140,8 +112,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let by_name = import::sources::la_name_lookup(&la.authorities);
         let la_by_name = |n: &str| by_name.get(&import::sources::match_key(n)).copied();
         let file = "special_schools_sen_types_england_2026-05.csv.gz";
-        let (facts, report) =
-            import::sources::read_special_schools(file, &read(&dir.join(file))?, &la_by_name)?;
+        let (facts, report) = import::sources::read_special_schools(file, &read(&dir.join(file))?, &la_by_name)?;
         sources.push(SourceFacts {
             source: source(
                 "special-2026-05",
@@ -240,12 +211,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
     }
 
     let mut section41 = Vec::new();
-    for (file, approved) in [
-        ("s41_approved_2022-03.csv.gz", true),
-        ("independent_special_not_s41_2022-03.csv.gz", false),
-    ] {
-        let (entries, report) =
-            import::sources::read_section41(file, &read(&dir.join(file))?, approved)?;
+    for (file, approved) in
+        [("s41_approved_2022-03.csv.gz", true), ("independent_special_not_s41_2022-03.csv.gz", false)]
+    {
+        let (entries, report) = import::sources::read_section41(file, &read(&dir.join(file))?, approved)?;
         section41.extend(entries);
         imports.push(report);
     }
@@ -280,12 +249,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         apply_supplement(&mut dataset, &rows, src, &mut report);
         imports.push(report);
     }
-    Ok(BuildOutput {
-        dataset,
-        shards,
-        imports,
-        merge,
-    })
+    Ok(BuildOutput { dataset, shards, imports, merge })
 }
 
 /// Writes the dataset, shards, manifest and the rows-left-out report into `out_dir`.
@@ -327,11 +291,7 @@ pub fn report_csv(imports: &[ImportReport], merge: &MergeReport) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(["source", "row", "urn", "outcome", "column", "reason"]);
     for r in imports {
-        for (outcome, issues) in [
-            ("rejected", &r.rejected),
-            ("filtered", &r.filtered),
-            ("warning", &r.warnings),
-        ] {
+        for (outcome, issues) in [("rejected", &r.rejected), ("filtered", &r.filtered), ("warning", &r.warnings)] {
             for i in issues {
                 let _ = w.write_record([
                     r.source.as_str(),
@@ -346,14 +306,7 @@ pub fn report_csv(imports: &[ImportReport], merge: &MergeReport) -> String {
     }
     for (reason, urns) in &merge.left_out {
         for urn in urns {
-            let _ = w.write_record([
-                "merge",
-                "",
-                &urn.to_string(),
-                "left out",
-                "",
-                reason.as_str(),
-            ]);
+            let _ = w.write_record(["merge", "", &urn.to_string(), "left out", "", reason.as_str()]);
         }
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -381,10 +334,7 @@ impl LaGrid {
     }
 
     fn cell(p: LatLon) -> (i32, i32) {
-        (
-            (p.lat / Self::CELL_DEG).floor() as i32,
-            (p.lon / Self::CELL_DEG).floor() as i32,
-        )
+        ((p.lat / Self::CELL_DEG).floor() as i32, (p.lon / Self::CELL_DEG).floor() as i32)
     }
 
     fn la_at(&self, p: LatLon) -> Option<LaCode> {

@@ -13,29 +13,15 @@ const SAMPLE: &str = include_str!("fixtures/postcodes/england_units_sample.csv")
 fn every_sampled_postcode_unit_is_within_five_metres() {
     let mut reader = csv::Reader::from_reader(SAMPLE.as_bytes());
     let header = reader.headers().expect("header").clone();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or_else(|| panic!("no column {name}"))
-    };
-    let (postcode, lat, lon, easting, northing) = (
-        col("postcode"),
-        col("lat"),
-        col("lon"),
-        col("easting"),
-        col("northing"),
-    );
-    let number =
-        |record: &csv::StringRecord, i: usize| -> f64 { record[i].parse().expect("a number") };
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
+    let (postcode, lat, lon, easting, northing) =
+        (col("postcode"), col("lat"), col("lon"), col("easting"), col("northing"));
+    let number = |record: &csv::StringRecord, i: usize| -> f64 { record[i].parse().expect("a number") };
 
     let mut errors_m: Vec<(f64, String)> = Vec::new();
     for record in reader.records() {
         let record = record.expect("valid CSV");
-        let expected = LatLon {
-            lat: number(&record, lat),
-            lon: number(&record, lon),
-        };
+        let expected = LatLon { lat: number(&record, lat), lon: number(&record, lon) };
         let got = bng_to_wgs84(number(&record, easting), number(&record, northing))
             .unwrap_or_else(|| panic!("{} is off the grid", &record[postcode]));
         errors_m.push((got.distance_m(expected), record[postcode].to_string()));

@@ -5,9 +5,7 @@
 use placement_finder::import::gias::{read_gias, GiasRecord};
 use placement_finder::import::ImportReport;
 use placement_finder::model::{AgeBasis, Boarding};
-use placement_finder::{
-    AgeRange, Date, Error, LaCode, LatLon, Need, NeedSet, Places, ProvisionKind, Status, Urn,
-};
+use placement_finder::{AgeRange, Date, Error, LaCode, LatLon, Need, NeedSet, Places, ProvisionKind, Status, Urn};
 
 /// The Leeds extract, byte for byte, from the committed (gzipped) source file.
 static LEEDS_GZ: &[u8] = include_bytes!("../data/sources/edubase-leeds_2023-07.csv.gz");
@@ -15,14 +13,11 @@ static LEEDS_GZ: &[u8] = include_bytes!("../data/sources/edubase-leeds_2023-07.c
 fn leeds() -> Vec<u8> {
     use std::io::Read;
     let mut out = Vec::new();
-    flate2::read::GzDecoder::new(LEEDS_GZ)
-        .read_to_end(&mut out)
-        .expect("gunzip");
+    flate2::read::GzDecoder::new(LEEDS_GZ).read_to_end(&mut out).expect("gunzip");
     out
 }
 const SAMPLE: &[u8] = include_bytes!("fixtures/gias/gias_raw_subset_itt_mentor_services.csv");
-const SAMPLE_CP1252_CRLF: &[u8] =
-    include_bytes!("fixtures/gias/gias_raw_subset_itt_mentor_services_cp1252_crlf.csv");
+const SAMPLE_CP1252_CRLF: &[u8] = include_bytes!("fixtures/gias/gias_raw_subset_itt_mentor_services_cp1252_crlf.csv");
 
 fn read(name: &str, bytes: &[u8]) -> (Vec<GiasRecord>, ImportReport) {
     let (records, report) = read_gias(name, bytes).expect("the file is readable");
@@ -31,10 +26,7 @@ fn read(name: &str, bytes: &[u8]) -> (Vec<GiasRecord>, ImportReport) {
 }
 
 fn find(records: &[GiasRecord], urn: u32) -> &GiasRecord {
-    records
-        .iter()
-        .find(|r| r.urn == Urn(urn))
-        .unwrap_or_else(|| panic!("URN {urn} not accepted"))
+    records.iter().find(|r| r.urn == Urn(urn)).unwrap_or_else(|| panic!("URN {urn} not accepted"))
 }
 
 fn needs(list: &[Need]) -> Option<NeedSet> {
@@ -51,16 +43,11 @@ mod leeds {
     #[test]
     fn every_row_is_accounted_for() {
         let (records, report) = read("edubase-leeds_2023-07.csv", &leeds());
-        assert_eq!(
-            report.summary(),
-            "edubase-leeds_2023-07.csv: 771 rows: 287 accepted, 484 filtered, 0 rejected"
-        );
+        assert_eq!(report.summary(), "edubase-leeds_2023-07.csv: 771 rows: 287 accepted, 484 filtered, 0 rejected");
         assert_eq!(records.len(), 287);
         assert!(report.warnings.is_empty(), "{:?}", report.warnings);
         assert!(records.iter().all(|r| r.status == Status::Open));
-        assert!(records
-            .iter()
-            .all(|r| r.la == Some(LaCode(383)) && r.la_name.as_deref() == Some("Leeds")));
+        assert!(records.iter().all(|r| r.la == Some(LaCode(383)) && r.la_name.as_deref() == Some("Leeds")));
     }
 
     #[test]
@@ -69,21 +56,11 @@ mod leeds {
         let by_reason = report.filtered_by_reason();
         let expected = [
             ("closed", 465),
-            (
-                "type \"Other independent school\" is not a school placement this tool lists",
-                13,
-            ),
-            (
-                "type \"Higher education institutions\" is not a school placement this tool lists",
-                5,
-            ),
-            (
-                "type \"Secure units\" is not a school placement this tool lists",
-                1,
-            ),
+            ("type \"Other independent school\" is not a school placement this tool lists", 13),
+            ("type \"Higher education institutions\" is not a school placement this tool lists", 5),
+            ("type \"Secure units\" is not a school placement this tool lists", 1),
         ];
-        let by_reason: Vec<(&str, usize)> =
-            by_reason.iter().map(|(r, n)| (r.as_str(), *n)).collect();
+        let by_reason: Vec<(&str, usize)> = by_reason.iter().map(|(r, n)| (r.as_str(), *n)).collect();
         assert_eq!(by_reason, expected);
     }
 
@@ -97,13 +74,7 @@ mod leeds {
         assert_eq!(count(ProvisionKind::IndependentSpecial), 2);
         assert_eq!(count(ProvisionKind::AlternativeProvision), 2);
         assert_eq!(count(ProvisionKind::Post16), 7);
-        assert_eq!(
-            records
-                .iter()
-                .filter(|r| r.resourced_provision.is_some())
-                .count(),
-            20
-        );
+        assert_eq!(records.iter().filter(|r| r.resourced_provision.is_some()).count(), 20);
         assert_eq!(records.iter().filter(|r| r.sen_unit.is_some()).count(), 4);
         assert_eq!(records.iter().filter(|r| r.needs.is_some()).count(), 26);
     }
@@ -114,18 +85,8 @@ mod leeds {
         let r = find(&records, 108133);
         assert_eq!(r.name, "West Oaks School");
         assert_eq!(r.kind, ProvisionKind::Special);
-        assert_eq!(
-            r.needs,
-            needs(&[Need::HI, Need::ASD, Need::SLD, Need::PMLD])
-        );
-        assert_eq!(
-            r.ages,
-            Some(AgeRange {
-                low: 2,
-                high: 19,
-                basis: AgeBasis::Statutory
-            })
-        );
+        assert_eq!(r.needs, needs(&[Need::HI, Need::ASD, Need::SLD, Need::PMLD]));
+        assert_eq!(r.ages, Some(AgeRange { low: 2, high: 19, basis: AgeBasis::Statutory }));
         // "Not applicable": a special school has no resourced provision of its own.
         assert_eq!((r.resourced_provision, r.sen_unit), (None, None));
         assert_eq!(r.postcode.as_deref(), Some("LS6 2ST"));
@@ -137,20 +98,10 @@ mod leeds {
         let r = find(&records, 107915);
         assert_eq!(r.kind, ProvisionKind::Mainstream);
         assert_eq!(r.needs, needs(&[Need::HI]));
-        assert_eq!(
-            r.resourced_provision,
-            Some(Places {
-                capacity: Some(16),
-                on_roll: Some(12),
-                as_of: census_2022()
-            })
-        );
+        assert_eq!(r.resourced_provision, Some(Places { capacity: Some(16), on_roll: Some(12), as_of: census_2022() }));
         assert_eq!(r.sen_unit, None);
         // Code-Point Open puts LS17 6QP at 53.83923, -1.52336, 6 m from the school's grid reference.
-        let d = r.location.distance_m(LatLon {
-            lat: 53.83923,
-            lon: -1.52336,
-        });
+        let d = r.location.distance_m(LatLon { lat: 53.83923, lon: -1.52336 });
         assert!(d < 15.0, "{d:.1} m");
     }
 
@@ -158,24 +109,11 @@ mod leeds {
     fn garforth_academy_has_an_sen_unit_of_50_places() {
         let (records, _) = read("leeds", &leeds());
         let r = find(&records, 136343);
-        assert_eq!(
-            (r.kind, r.establishment_type.as_str()),
-            (ProvisionKind::Mainstream, "Academy converter")
-        );
-        assert_eq!(
-            r.sen_unit,
-            Some(Places {
-                capacity: Some(50),
-                on_roll: Some(50),
-                as_of: census_2022()
-            })
-        );
+        assert_eq!((r.kind, r.establishment_type.as_str()), (ProvisionKind::Mainstream, "Academy converter"));
+        assert_eq!(r.sen_unit, Some(Places { capacity: Some(50), on_roll: Some(50), as_of: census_2022() }));
         assert_eq!(r.resourced_provision, None);
         assert_eq!(r.needs.map(NeedSet::len), Some(10));
-        assert_eq!(
-            r.religious_character, None,
-            "\"None\" is no religious character"
-        );
+        assert_eq!(r.religious_character, None, "\"None\" is no religious character");
     }
 
     #[test]
@@ -183,18 +121,8 @@ mod leeds {
         let (records, _) = read("leeds", &leeds());
         let r = find(&records, 146542);
         assert_eq!(r.needs, needs(&[Need::ASD]));
-        assert_eq!(
-            r.resourced_provision,
-            Some(Places {
-                capacity: Some(12),
-                on_roll: Some(12),
-                as_of: census_2022()
-            })
-        );
-        assert_eq!(
-            r.website.as_deref(),
-            Some("https://bramleyparkacademy.co.uk/")
-        );
+        assert_eq!(r.resourced_provision, Some(Places { capacity: Some(12), on_roll: Some(12), as_of: census_2022() }));
+        assert_eq!(r.website.as_deref(), Some("https://bramleyparkacademy.co.uk/"));
     }
 
     #[test]
@@ -202,14 +130,7 @@ mod leeds {
         let (records, _) = read("leeds", &leeds());
         let r = find(&records, 141313);
         assert_eq!((r.kind, r.section41), (ProvisionKind::Post16, Some(true)));
-        assert_eq!(
-            r.ages,
-            Some(AgeRange {
-                low: 16,
-                high: 25,
-                basis: AgeBasis::Statutory
-            })
-        );
+        assert_eq!(r.ages, Some(AgeRange { low: 16, high: 25, basis: AgeBasis::Statutory }));
         assert_eq!((r.pupils, r.census_date), (None, None));
     }
 
@@ -226,15 +147,11 @@ mod leeds {
     #[test]
     fn columns_are_found_by_name_whatever_their_order() {
         // Rewrite the file with its 140 columns reversed.
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(&leeds());
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&leeds());
         let mut writer = csv::Writer::from_writer(Vec::new());
         for record in reader.records() {
             let record = record.expect("the fixture is valid CSV");
-            writer
-                .write_record(record.iter().rev())
-                .expect("writes to memory");
+            writer.write_record(record.iter().rev()).expect("writes to memory");
         }
         let reversed = writer.into_inner().expect("writes to memory");
         assert_eq!(read("reversed", &reversed).0, read("leeds", &leeds()).0);
@@ -243,27 +160,14 @@ mod leeds {
     #[test]
     fn a_copy_cut_off_mid_row_reads_the_rows_before_and_rejects_the_cut_one() {
         // Cut 300 bytes into data row 501 (line 501 of the file), inside its quoted fields.
-        let start = LEEDS
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
-            .nth(499)
-            .map(|(i, _)| i + 1)
-            .unwrap();
+        let start = LEEDS.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(499).map(|(i, _)| i + 1).unwrap();
         let (_, report) = read("cut", &LEEDS[..start + 300]);
         assert_eq!(report.rows_read, 500);
         assert_eq!(report.rejected.len(), 1);
         let issue = &report.rejected[0];
         assert_eq!(issue.row, 501);
-        assert!(
-            issue.reason.contains("but the header has 140"),
-            "{}",
-            issue.reason
-        );
-        assert!(
-            issue.urn.is_some(),
-            "the URN at the start of the row is still named"
-        );
+        assert!(issue.reason.contains("but the header has 140"), "{}", issue.reason);
+        assert!(issue.urn.is_some(), "the URN at the start of the row is still named");
     }
 
     /// Not a test of correctness: prints the import rate for a national-sized file (about 52k
@@ -290,10 +194,7 @@ mod leeds {
                 let started = std::time::Instant::now();
                 let (records, report) = read("national-sized", bytes);
                 best_s = best_s.min(started.elapsed().as_secs_f64());
-                assert_eq!(
-                    (report.rows_read, records.len()),
-                    (771 * copies as u64, 287 * copies)
-                );
+                assert_eq!((report.rows_read, records.len()), (771 * copies as u64, 287 * copies));
             }
             eprintln!(
                 "{encoding}: {} rows ({} MB) in {best_s:.3} s: {:.0} rows/s",
@@ -311,10 +212,7 @@ mod national_sample {
     #[test]
     fn every_row_is_accounted_for() {
         let (records, report) = read("sample", SAMPLE);
-        assert_eq!(
-            report.summary(),
-            "sample: 8 rows: 5 accepted, 3 filtered, 0 rejected"
-        );
+        assert_eq!(report.summary(), "sample: 8 rows: 5 accepted, 3 filtered, 0 rejected");
         let urns: Vec<u32> = records.iter().map(|r| r.urn.0).collect();
         assert_eq!(urns, [100000, 101173, 137666, 124087, 126370]);
         assert!(report.warnings.is_empty(), "{:?}", report.warnings);
@@ -323,27 +221,16 @@ mod national_sample {
     #[test]
     fn closed_schools_are_filtered() {
         let (_, report) = read("sample", SAMPLE);
-        let closed: Vec<(u64, Option<u32>)> = report
-            .filtered
-            .iter()
-            .filter(|f| f.reason == "closed")
-            .map(|f| (f.row, f.urn))
-            .collect();
+        let closed: Vec<(u64, Option<u32>)> =
+            report.filtered.iter().filter(|f| f.reason == "closed").map(|f| (f.row, f.urn)).collect();
         assert_eq!(closed, [(3, Some(100004)), (5, Some(101077))]);
     }
 
     #[test]
     fn the_british_school_overseas_is_filtered_for_having_no_location() {
         let (_, report) = read("sample", SAMPLE);
-        let overseas = report
-            .filtered
-            .iter()
-            .find(|f| f.urn == Some(150516))
-            .unwrap();
-        assert_eq!(
-            overseas.reason,
-            "no location (outside England or not recorded)"
-        );
+        let overseas = report.filtered.iter().find(|f| f.urn == Some(150516)).unwrap();
+        assert_eq!(overseas.reason, "no location (outside England or not recorded)");
         assert_eq!(overseas.row, 7);
     }
 
@@ -363,18 +250,8 @@ mod national_sample {
         assert_eq!(r.kind, ProvisionKind::IndependentSpecial);
         assert_eq!(r.needs, needs(&[Need::SpLD]));
         assert_eq!(r.section41, Some(false));
-        assert_eq!(
-            r.ages,
-            Some(AgeRange {
-                low: 5,
-                high: 16,
-                basis: AgeBasis::Statutory
-            })
-        );
-        assert_eq!(
-            (r.pupils, r.capacity, r.census_date),
-            (Some(215), Some(250), census_2022())
-        );
+        assert_eq!(r.ages, Some(AgeRange { low: 5, high: 16, basis: AgeBasis::Statutory }));
+        assert_eq!((r.pupils, r.capacity, r.census_date), (Some(215), Some(250), census_2022()));
         assert_eq!(r.la, Some(LaCode(213)));
         assert!(r.location.is_in_great_britain_box());
     }
@@ -383,15 +260,9 @@ mod national_sample {
     fn windows_1252_with_crlf_reads_the_same_as_utf8() {
         let (utf8, _) = read("utf8", SAMPLE);
         let (cp1252, report) = read("cp1252", SAMPLE_CP1252_CRLF);
-        assert_eq!(
-            report.summary(),
-            "cp1252: 8 rows: 5 accepted, 3 filtered, 0 rejected"
-        );
+        assert_eq!(report.summary(), "cp1252: 8 rows: 5 accepted, 3 filtered, 0 rejected");
         // The copy's one edit: a name with é (0xE9) and a curly apostrophe (0x92).
-        assert_eq!(
-            cp1252[0].name,
-            "The Aldgate School (Café St Botolph\u{2019}s)"
-        );
+        assert_eq!(cp1252[0].name, "The Aldgate School (Café St Botolph\u{2019}s)");
         let mut expected = utf8.clone();
         expected[0].name = cp1252[0].name.clone();
         assert_eq!(cp1252, expected);
@@ -408,9 +279,7 @@ mod national_sample {
 
     #[test]
     fn a_file_without_a_urn_column_is_refused() {
-        let text = std::str::from_utf8(SAMPLE)
-            .unwrap()
-            .replacen("URN,", "Ref,", 1);
+        let text = std::str::from_utf8(SAMPLE).unwrap().replacen("URN,", "Ref,", 1);
         match read_gias("no-urn.csv", text.as_bytes()) {
             Err(Error::MissingColumn { file, column }) => {
                 assert_eq!((file.as_str(), column.as_str()), ("no-urn.csv", "URN"))

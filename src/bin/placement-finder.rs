@@ -66,13 +66,7 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> placement_finder::Result<()> {
     match command {
-        Command::BuildData {
-            sources,
-            gias,
-            supplement,
-            out,
-            no_postcodes,
-        } => {
+        Command::BuildData { sources, gias, supplement, out, no_postcodes } => {
             let start = Instant::now();
             let opts = BuildOptions {
                 sources_dir: sources,
@@ -83,11 +77,7 @@ fn run(command: Command) -> placement_finder::Result<()> {
             };
             let output = pipeline::build(&opts)?;
             for r in &output.imports {
-                let balanced = if r.is_balanced() {
-                    ""
-                } else {
-                    "  (DOES NOT ADD UP)"
-                };
+                let balanced = if r.is_balanced() { "" } else { "  (DOES NOT ADD UP)" };
                 println!("{}{balanced}", r.summary());
                 for (reason, n) in r.filtered_by_reason().iter().take(4) {
                     println!("    filtered {n:>6}  {reason}");
@@ -114,15 +104,9 @@ fn run(command: Command) -> placement_finder::Result<()> {
             );
             Ok(())
         }
-        Command::Inspect {
-            dataset,
-            by_council,
-            json,
-        } => {
-            let bytes = std::fs::read(&dataset).map_err(|source| placement_finder::Error::Io {
-                path: dataset.display().to_string(),
-                source,
-            })?;
+        Command::Inspect { dataset, by_council, json } => {
+            let bytes = std::fs::read(&dataset)
+                .map_err(|source| placement_finder::Error::Io { path: dataset.display().to_string(), source })?;
             let d = Dataset::decode(&bytes)?;
             let st = d.stats();
             if json {
@@ -130,34 +114,22 @@ fn run(command: Command) -> placement_finder::Result<()> {
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
                 return Ok(());
             }
-            println!(
-                "dataset {} (schema {}, built {})",
-                d.meta.data_version, d.meta.schema_version, d.meta.build_date
-            );
+            println!("dataset {} (schema {}, built {})", d.meta.data_version, d.meta.schema_version, d.meta.build_date);
             println!("{}", d.meta.coverage);
             println!("\nsources:");
             for s in &d.meta.sources {
-                let date = s
-                    .date
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "date unknown".into());
+                let date = s.date.map(|d| d.to_string()).unwrap_or_else(|| "date unknown".into());
                 println!("  {date}  {:>6} rows  {}", s.rows, s.title);
             }
             println!("\nsettings by kind (of which kind inferred from GIAS phase):");
             for (kind, n, from_phase) in &st.by_kind {
                 println!("  {kind:<22} {n:>6}  ({from_phase})");
             }
-            println!(
-                "\nsettings recording each SEN type ({} of {} record any):",
-                st.with_needs, st.settings
-            );
+            println!("\nsettings recording each SEN type ({} of {} record any):", st.with_needs, st.settings);
             for (need, n) in &st.by_need {
                 println!("  {need:<5} {n:>5}");
             }
-            println!(
-                "\nplaces data (capacity and/or on roll): {} settings",
-                st.with_places
-            );
+            println!("\nplaces data (capacity and/or on roll): {} settings", st.with_places);
             println!(
                 "ages: statutory range for {}, usual range of the recorded phase for {}, none for {}; youngest {} oldest {}",
                 st.with_statutory_ages,
@@ -170,11 +142,7 @@ fn run(command: Command) -> placement_finder::Result<()> {
                 "open but proposed to close: {}; Section 41 approved: {}",
                 st.proposed_to_close, st.section41_approved
             );
-            println!(
-                "councils: {} with settings; {} settings with no council",
-                st.by_la.len(),
-                st.without_la
-            );
+            println!("councils: {} with settings; {} settings with no council", st.by_la.len(), st.without_la);
             if by_council {
                 for (code, name, n, sp) in &st.by_la {
                     println!("  {code:03} {name:<32} {n:>5} settings, {sp:>4} specialist");

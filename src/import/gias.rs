@@ -34,8 +34,8 @@ use crate::bng::bng_to_wgs84;
 use crate::error::{Error, Result};
 use crate::import::{text, ImportReport, RowIssue};
 use crate::model::{
-    AgeBasis, AgeRange, Boarding, Date, Gender, LaCode, LatLon, Need, NeedSet, Phase, Places,
-    Postcode, ProvisionKind, Status, Urn,
+    AgeBasis, AgeRange, Boarding, Date, Gender, LaCode, LatLon, Need, NeedSet, Phase, Places, Postcode, ProvisionKind,
+    Status, Urn,
 };
 
 /// GIAS header names this importer reads.
@@ -69,14 +69,8 @@ pub mod column {
 }
 
 /// Columns without which a file cannot be imported ([`Error::MissingColumn`]).
-pub const REQUIRED_COLUMNS: [&str; 6] = [
-    column::URN,
-    column::NAME,
-    column::TYPE,
-    column::STATUS,
-    column::EASTING,
-    column::NORTHING,
-];
+pub const REQUIRED_COLUMNS: [&str; 6] =
+    [column::URN, column::NAME, column::TYPE, column::STATUS, column::EASTING, column::NORTHING];
 
 /// Reason given for rows filtered out as closed.
 pub const FILTERED_CLOSED: &str = "closed";
@@ -146,14 +140,8 @@ pub struct GiasRecord {
 /// ```
 pub fn read_gias(source: &str, bytes: &[u8]) -> Result<(Vec<GiasRecord>, ImportReport)> {
     let text = text::decode(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let csv_error = |e: csv::Error| Error::Csv {
-        file: source.to_string(),
-        reason: e.to_string(),
-    };
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let csv_error = |e: csv::Error| Error::Csv { file: source.to_string(), reason: e.to_string() };
 
     let mut record = csv::StringRecord::new();
     if !reader.read_record(&mut record).map_err(csv_error)? {
@@ -170,11 +158,7 @@ pub fn read_gias(source: &str, bytes: &[u8]) -> Result<(Vec<GiasRecord>, ImportR
     while reader.read_record(&mut record).map_err(csv_error)? {
         row_number += 1;
         report.rows_read += 1;
-        let row = Row {
-            record: &record,
-            number: row_number,
-            urn: None,
-        };
+        let row = Row { record: &record, number: row_number, urn: None };
         match read_row(&columns, row, &mut report.warnings) {
             Ok(r) => {
                 report.accepted += 1;
@@ -229,10 +213,7 @@ impl Columns {
             names.iter().position(|n| *n == wanted)
         };
         let required = |name: &str| {
-            find(name).ok_or_else(|| Error::MissingColumn {
-                file: source.to_string(),
-                column: name.to_string(),
-            })
+            find(name).ok_or_else(|| Error::MissingColumn { file: source.to_string(), column: name.to_string() })
         };
 
         let mut sen: Vec<(u32, usize, String)> = names
@@ -240,10 +221,7 @@ impl Columns {
             .enumerate()
             .filter_map(|(i, n)| {
                 let digits = n.strip_prefix("sen")?.strip_suffix("(name)")?;
-                let number = digits
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|_| digits.bytes().all(|b| b.is_ascii_digit()))?;
+                let number = digits.parse::<u32>().ok().filter(|_| digits.bytes().all(|b| b.is_ascii_digit()))?;
                 Some((number, i, header.get(i).unwrap_or("").trim().to_string()))
             })
             .collect();
@@ -285,10 +263,7 @@ impl Columns {
 /// Header names compared without case, whitespace or a stray byte-order mark, so that
 /// `" urn"`, `"\u{feff}URN"` and `"TypeOfEstablishment(name)"` all match.
 fn normalise_header(name: &str) -> String {
-    name.chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
-        .flat_map(char::to_lowercase)
-        .collect()
+    name.chars().filter(|c| !c.is_whitespace() && *c != '\u{feff}').flat_map(char::to_lowercase).collect()
 }
 
 /// Why a row did not become a record.
@@ -316,12 +291,7 @@ impl Row<'_> {
     }
 
     fn issue(&self, column: Option<&str>, reason: impl Into<String>) -> RowIssue {
-        RowIssue {
-            row: self.number,
-            column: column.map(str::to_string),
-            urn: self.urn,
-            reason: reason.into(),
-        }
+        RowIssue { row: self.number, column: column.map(str::to_string), urn: self.urn, reason: reason.into() }
     }
 
     fn filtered(&self, column: &str, reason: impl Into<String>) -> Skip {
@@ -351,19 +321,11 @@ impl Row<'_> {
     }
 }
 
-fn read_row(
-    columns: &Columns,
-    mut row: Row<'_>,
-    warnings: &mut Vec<RowIssue>,
-) -> Result<GiasRecord, Skip> {
+fn read_row(columns: &Columns, mut row: Row<'_>, warnings: &mut Vec<RowIssue>) -> Result<GiasRecord, Skip> {
     // A short row has lost fields, so the ones it has may sit under the wrong headers. Extra
     // fields are harmless only when blank (a trailing comma).
     let fields = row.record.len();
-    let extra_blank = row
-        .record
-        .iter()
-        .skip(columns.width)
-        .all(|f| f.trim().is_empty());
+    let extra_blank = row.record.iter().skip(columns.width).all(|f| f.trim().is_empty());
     if fields < columns.width || !extra_blank {
         // Still name the URN if the first columns look right, to help find the row.
         row.urn = parse_urn(row.cell(columns.urn));
@@ -373,10 +335,7 @@ fn read_row(
         } else {
             "its values may not line up with the header (a comma in an unquoted field?)"
         };
-        return Err(row.rejected(
-            None,
-            format!("the row has {fields} fields but the header has {width}; {why}"),
-        ));
+        return Err(row.rejected(None, format!("the row has {fields} fields but the header has {width}; {why}")));
     }
 
     let urn_text = row.cell(columns.urn);
@@ -394,9 +353,7 @@ fn read_row(
         StatusCell::Listed(status) => status,
         StatusCell::Closed => return Err(row.filtered(column::STATUS, FILTERED_CLOSED)),
         StatusCell::NotYetOpen => return Err(row.filtered(column::STATUS, FILTERED_NOT_YET_OPEN)),
-        StatusCell::Blank => {
-            return Err(row.rejected(Some(column::STATUS), "no establishment status"))
-        }
+        StatusCell::Blank => return Err(row.rejected(Some(column::STATUS), "no establishment status")),
         StatusCell::Unknown(text) => {
             return Err(row.rejected(
                 Some(column::STATUS),
@@ -417,10 +374,8 @@ fn read_row(
         return Err(row.rejected(Some(column::TYPE), "no establishment type"));
     }
     let Some(kind) = ProvisionKind::from_gias_type(establishment_type) else {
-        return Err(row.filtered(
-            column::TYPE,
-            format!("type {establishment_type:?} is not a school placement this tool lists"),
-        ));
+        return Err(row
+            .filtered(column::TYPE, format!("type {establishment_type:?} is not a school placement this tool lists")));
     };
 
     let name = row.cell(columns.name);
@@ -428,23 +383,12 @@ fn read_row(
         return Err(row.rejected(Some(column::NAME), "no establishment name"));
     }
 
-    let location = parse_location(easting_text, northing_text)
-        .map_err(|(column, reason)| row.rejected(Some(column), reason))?;
+    let location =
+        parse_location(easting_text, northing_text).map_err(|(column, reason)| row.rejected(Some(column), reason))?;
 
-    let census_date = row.field(
-        columns.census_date,
-        column::CENSUS_DATE,
-        parse_date,
-        warnings,
-    );
-    let last_changed = row.field(
-        columns.last_changed,
-        column::LAST_CHANGED,
-        parse_date,
-        warnings,
-    );
-    let (resourced_provision, sen_unit) =
-        read_places(columns, &row, census_date.or(last_changed), warnings);
+    let census_date = row.field(columns.census_date, column::CENSUS_DATE, parse_date, warnings);
+    let last_changed = row.field(columns.last_changed, column::LAST_CHANGED, parse_date, warnings);
+    let (resourced_provision, sen_unit) = read_places(columns, &row, census_date.or(last_changed), warnings);
 
     Ok(GiasRecord {
         urn: Urn(urn),
@@ -462,12 +406,7 @@ fn read_row(
             parse_religious_character,
             warnings,
         ),
-        section41: row.field(
-            columns.section41,
-            column::SECTION41,
-            parse_section41,
-            warnings,
-        ),
+        section41: row.field(columns.section41, column::SECTION41, parse_section41, warnings),
         la: row.field(columns.la_code, column::LA_CODE, parse_la_code, warnings),
         la_name: row.field(columns.la_name, column::LA_NAME, parse_la_name, warnings),
         postcode: read_postcode(columns, &row, warnings),
@@ -478,12 +417,7 @@ fn read_row(
         pupils: row.field(columns.pupils, column::PUPILS, parse_count, warnings),
         capacity: row.field(columns.capacity, column::CAPACITY, parse_count, warnings),
         census_date,
-        website: row.field(
-            columns.website,
-            column::WEBSITE,
-            |t| Ok(Some(t.to_string())),
-            warnings,
-        ),
+        website: row.field(columns.website, column::WEBSITE, |t| Ok(Some(t.to_string())), warnings),
         last_changed,
     })
 }
@@ -533,25 +467,13 @@ fn parse_location(easting: &str, northing: &str) -> Result<LatLon, (&'static str
         text.parse::<f64>()
             .ok()
             .filter(|v| v.is_finite())
-            .ok_or_else(|| {
-                (
-                    column,
-                    format!("{column} {text:?} is not a number of metres"),
-                )
-            })
+            .ok_or_else(|| (column, format!("{column} {text:?} is not a number of metres")))
     };
     let e = metres(easting, column::EASTING, column::NORTHING)?;
     let n = metres(northing, column::NORTHING, column::EASTING)?;
     let Some(location) = bng_to_wgs84(e, n) else {
-        let column = if (-100_000.0..=800_000.0).contains(&e) {
-            column::NORTHING
-        } else {
-            column::EASTING
-        };
-        return Err((
-            column,
-            format!("Easting {easting}, Northing {northing} is off the British National Grid"),
-        ));
+        let column = if (-100_000.0..=800_000.0).contains(&e) { column::NORTHING } else { column::EASTING };
+        return Err((column, format!("Easting {easting}, Northing {northing} is off the British National Grid")));
     };
     if !location.is_in_great_britain_box() {
         return Err((
@@ -566,56 +488,31 @@ fn parse_location(easting: &str, northing: &str) -> Result<LatLon, (&'static str
 }
 
 fn read_ages(columns: &Columns, row: &Row<'_>, warnings: &mut Vec<RowIssue>) -> Option<AgeRange> {
-    let (low_text, high_text) = (
-        row.optional_cell(columns.low_age),
-        row.optional_cell(columns.high_age),
-    );
+    let (low_text, high_text) = (row.optional_cell(columns.low_age), row.optional_cell(columns.high_age));
     let mut warn = |column: &str, reason: String| {
-        warnings.push(row.issue(
-            Some(column),
-            format!("{reason}; the age range is left unrecorded"),
-        ));
+        warnings.push(row.issue(Some(column), format!("{reason}; the age range is left unrecorded")));
         None
     };
     match (low_text.is_empty(), high_text.is_empty()) {
         (true, true) => return None,
         (false, true) => {
-            return warn(
-                column::HIGH_AGE,
-                format!("StatutoryHighAge is blank but StatutoryLowAge is {low_text}"),
-            )
+            return warn(column::HIGH_AGE, format!("StatutoryHighAge is blank but StatutoryLowAge is {low_text}"))
         }
         (true, false) => {
-            return warn(
-                column::LOW_AGE,
-                format!("StatutoryLowAge is blank but StatutoryHighAge is {high_text}"),
-            )
+            return warn(column::LOW_AGE, format!("StatutoryLowAge is blank but StatutoryHighAge is {high_text}"))
         }
         (false, false) => {}
     }
     let Ok(low) = low_text.parse::<u8>() else {
-        return warn(
-            column::LOW_AGE,
-            format!("StatutoryLowAge {low_text:?} is not an age in whole years"),
-        );
+        return warn(column::LOW_AGE, format!("StatutoryLowAge {low_text:?} is not an age in whole years"));
     };
     let Ok(high) = high_text.parse::<u8>() else {
-        return warn(
-            column::HIGH_AGE,
-            format!("StatutoryHighAge {high_text:?} is not an age in whole years"),
-        );
+        return warn(column::HIGH_AGE, format!("StatutoryHighAge {high_text:?} is not an age in whole years"));
     };
     if low > high {
-        return warn(
-            column::LOW_AGE,
-            format!("StatutoryLowAge {low} is above StatutoryHighAge {high}"),
-        );
+        return warn(column::LOW_AGE, format!("StatutoryLowAge {low} is above StatutoryHighAge {high}"));
     }
-    Some(AgeRange {
-        low,
-        high,
-        basis: AgeBasis::Statutory,
-    })
+    Some(AgeRange { low, high, basis: AgeBasis::Statutory })
 }
 
 /// SEN1..SEN13, keyed on the abbreviation. "Not Applicable" may sit in SEN1 with real types
@@ -629,10 +526,9 @@ fn read_needs(columns: &Columns, row: &Row<'_>, warnings: &mut Vec<RowIssue>) ->
         }
         match Need::parse(text) {
             Some(need) => needs.insert(need),
-            None => warnings.push(row.issue(
-                Some(header),
-                format!("{text:?} is not a known SEN provision type; ignored"),
-            )),
+            None => {
+                warnings.push(row.issue(Some(header), format!("{text:?} is not a known SEN provision type; ignored")))
+            }
         }
     }
     (!needs.is_empty()).then_some(needs)
@@ -666,27 +562,13 @@ fn read_places(
         let capacity = row.field(capacity.0, capacity.1, parse_count, warnings);
         let on_roll = row.field(on_roll.0, on_roll.1, parse_count, warnings);
         // The date describes the figures, so there is none without them.
-        let as_of = if capacity.is_some() || on_roll.is_some() {
-            as_of
-        } else {
-            None
-        };
-        Places {
-            capacity,
-            on_roll,
-            as_of,
-        }
+        let as_of = if capacity.is_some() || on_roll.is_some() { as_of } else { None };
+        Places { capacity, on_roll, as_of }
     };
     let resourced = resourced.then(|| {
         places(
-            (
-                columns.resourced_provision_capacity,
-                column::RESOURCED_PROVISION_CAPACITY,
-            ),
-            (
-                columns.resourced_provision_on_roll,
-                column::RESOURCED_PROVISION_ON_ROLL,
-            ),
+            (columns.resourced_provision_capacity, column::RESOURCED_PROVISION_CAPACITY),
+            (columns.resourced_provision_on_roll, column::RESOURCED_PROVISION_ON_ROLL),
         )
     });
     let unit = unit.then(|| {
@@ -702,15 +584,11 @@ fn read_places(
 // They receive trimmed, non-blank text.
 
 fn parse_count(text: &str) -> Result<Option<u32>, String> {
-    text.parse::<u32>()
-        .map(Some)
-        .map_err(|_| format!("{text:?} is not a whole number; left unrecorded"))
+    text.parse::<u32>().map(Some).map_err(|_| format!("{text:?} is not a whole number; left unrecorded"))
 }
 
 fn parse_date(text: &str) -> Result<Option<Date>, String> {
-    Date::parse(text)
-        .map(Some)
-        .ok_or_else(|| format!("{text:?} is not a date (DD-MM-YYYY); left unrecorded"))
+    Date::parse(text).map(Some).ok_or_else(|| format!("{text:?} is not a date (DD-MM-YYYY); left unrecorded"))
 }
 
 fn parse_phase(text: &str) -> Result<Option<Phase>, String> {
@@ -730,9 +608,7 @@ fn parse_gender(text: &str) -> Result<Option<Gender>, String> {
     } else if is("Not applicable") {
         Ok(None)
     } else {
-        Err(format!(
-            "{text:?} is not Mixed, Boys or Girls; left unrecorded"
-        ))
+        Err(format!("{text:?} is not Mixed, Boys or Girls; left unrecorded"))
     }
 }
 
@@ -747,18 +623,12 @@ fn parse_boarding(text: &str) -> Result<Option<Boarding>, String> {
         Ok(Some(Boarding::NoBoarders))
     } else if is("Mainly boarders") {
         Ok(Some(Boarding::MainlyBoarders))
-    } else if is("Boarding school")
-        || is("Some boarders")
-        || is("Has boarders")
-        || is("Children who board")
-    {
+    } else if is("Boarding school") || is("Some boarders") || is("Has boarders") || is("Children who board") {
         Ok(Some(Boarding::SomeBoarders))
     } else if is("Not applicable") {
         Ok(None)
     } else {
-        Err(format!(
-            "{text:?} is not a GIAS boarding value; left unrecorded"
-        ))
+        Err(format!("{text:?} is not a GIAS boarding value; left unrecorded"))
     }
 }
 
@@ -776,9 +646,7 @@ fn parse_section41(text: &str) -> Result<Option<bool>, String> {
     } else if is("Not applicable") {
         Ok(None)
     } else {
-        Err(format!(
-            "{text:?} is not Approved, Not approved or Not applicable; left unrecorded"
-        ))
+        Err(format!("{text:?} is not Approved, Not approved or Not applicable; left unrecorded"))
     }
 }
 
@@ -787,9 +655,7 @@ fn parse_la_code(text: &str) -> Result<Option<LaCode>, String> {
     match text.parse::<u16>() {
         Ok(0) => Ok(None),
         Ok(code) => Ok(Some(LaCode(code))),
-        Err(_) => Err(format!(
-            "{text:?} is not a local authority code; left unrecorded"
-        )),
+        Err(_) => Err(format!("{text:?} is not a local authority code; left unrecorded")),
     }
 }
 
@@ -807,10 +673,7 @@ fn read_postcode(columns: &Columns, row: &Row<'_>, warnings: &mut Vec<RowIssue>)
     match Postcode::parse(text) {
         Ok(postcode) => Some(postcode.as_str().to_string()),
         Err(_) => {
-            warnings.push(row.issue(
-                Some(column::POSTCODE),
-                format!("{text:?} is not a UK postcode; kept as written"),
-            ));
+            warnings.push(row.issue(Some(column::POSTCODE), format!("{text:?} is not a UK postcode; kept as written")));
             Some(text.to_string())
         }
     }
@@ -896,10 +759,7 @@ mod tests {
         for overrides in rows {
             let mut fields = DEFAULTS;
             for (column, value) in overrides.iter() {
-                let i = HEADER
-                    .iter()
-                    .position(|h| h == column)
-                    .unwrap_or_else(|| panic!("no test column {column}"));
+                let i = HEADER.iter().position(|h| h == column).unwrap_or_else(|| panic!("no test column {column}"));
                 fields[i] = value;
             }
             out += &(fields.map(quote).join(",") + "\r\n");
@@ -922,19 +782,13 @@ mod tests {
 
     fn only_filtered(overrides: &[(&str, &str)]) -> RowIssue {
         let (records, mut report) = read(&csv(&[overrides]));
-        assert!(
-            records.is_empty() && report.rejected.is_empty(),
-            "{report:?}"
-        );
+        assert!(records.is_empty() && report.rejected.is_empty(), "{report:?}");
         report.filtered.remove(0)
     }
 
     fn only_rejected(overrides: &[(&str, &str)]) -> RowIssue {
         let (records, mut report) = read(&csv(&[overrides]));
-        assert!(
-            records.is_empty() && report.filtered.is_empty(),
-            "{report:?}"
-        );
+        assert!(records.is_empty() && report.filtered.is_empty(), "{report:?}");
         report.rejected.remove(0)
     }
 
@@ -944,10 +798,7 @@ mod tests {
         #[test]
         fn columns_are_found_by_name_not_position() {
             let (r, warnings) = accepted(&[]);
-            assert_eq!(
-                (r.urn, r.name.as_str()),
-                (Urn(107915), "Moor Allerton Hall Primary School")
-            );
+            assert_eq!((r.urn, r.name.as_str()), (Urn(107915), "Moor Allerton Hall Primary School"));
             assert_eq!(r.la, Some(LaCode(383)));
             assert!(warnings.is_empty(), "{warnings:?}");
         }
@@ -980,19 +831,13 @@ mod tests {
                         107915,A School,Community school,Open,431468,438212\n";
             let (records, report) = read(text);
             let r = &records[0];
-            assert_eq!(
-                (r.ages, r.gender, r.needs, r.resourced_provision, r.la),
-                (None, None, None, None, None)
-            );
+            assert_eq!((r.ages, r.gender, r.needs, r.resourced_provision, r.la), (None, None, None, None, None));
             assert!(report.warnings.is_empty());
         }
 
         #[test]
         fn an_empty_file_is_an_error() {
-            assert!(matches!(
-                read_gias("empty.csv", b""),
-                Err(Error::Csv { .. })
-            ));
+            assert!(matches!(read_gias("empty.csv", b""), Err(Error::Csv { .. })));
         }
 
         #[test]
@@ -1027,10 +872,7 @@ mod tests {
 
         #[test]
         fn proposed_to_open_is_filtered_as_not_yet_open() {
-            assert_eq!(
-                only_filtered(&[("EstablishmentStatus (name)", "Proposed to open")]).reason,
-                "not yet open"
-            );
+            assert_eq!(only_filtered(&[("EstablishmentStatus (name)", "Proposed to open")]).reason, "not yet open");
         }
 
         #[test]
@@ -1048,10 +890,7 @@ mod tests {
             let issue = only_rejected(&[("EstablishmentStatus (name)", "Suspended")]);
             assert_eq!(issue.column.as_deref(), Some("EstablishmentStatus (name)"));
             assert!(issue.reason.contains("\"Suspended\""), "{}", issue.reason);
-            assert_eq!(
-                only_rejected(&[("EstablishmentStatus (name)", "")]).reason,
-                "no establishment status"
-            );
+            assert_eq!(only_rejected(&[("EstablishmentStatus (name)", "")]).reason, "no establishment status");
         }
     }
 
@@ -1069,10 +908,7 @@ mod tests {
 
         #[test]
         fn types_this_tool_does_not_list_are_filtered_with_the_type_named() {
-            let issue = only_filtered(&[(
-                "TypeOfEstablishment (name)",
-                "Higher education institutions",
-            )]);
+            let issue = only_filtered(&[("TypeOfEstablishment (name)", "Higher education institutions")]);
             assert_eq!(
                 issue.reason,
                 "type \"Higher education institutions\" is not a school placement this tool lists"
@@ -1082,10 +918,7 @@ mod tests {
 
         #[test]
         fn a_blank_type_is_rejected() {
-            assert_eq!(
-                only_rejected(&[("TypeOfEstablishment (name)", "")]).reason,
-                "no establishment type"
-            );
+            assert_eq!(only_rejected(&[("TypeOfEstablishment (name)", "")]).reason, "no establishment type");
         }
     }
 
@@ -1096,11 +929,7 @@ mod tests {
         fn urn_must_be_a_whole_number_above_zero() {
             for bad in ["abc", "0", "-5", "12.5", "99999999999"] {
                 let issue = only_rejected(&[("URN", bad)]);
-                assert_eq!(
-                    (issue.column.as_deref(), issue.urn),
-                    (Some("URN"), None),
-                    "{bad}"
-                );
+                assert_eq!((issue.column.as_deref(), issue.urn), (Some("URN"), None), "{bad}");
             }
             assert_eq!(only_rejected(&[("URN", "")]).reason, "no URN");
         }
@@ -1108,21 +937,13 @@ mod tests {
         #[test]
         fn an_empty_name_is_rejected_with_the_urn() {
             let issue = only_rejected(&[("EstablishmentName", "  ")]);
-            assert_eq!(
-                (issue.column.as_deref(), issue.urn),
-                (Some("EstablishmentName"), Some(107915))
-            );
+            assert_eq!((issue.column.as_deref(), issue.urn), (Some("EstablishmentName"), Some(107915)));
             assert_eq!(issue.reason, "no establishment name");
         }
 
         #[test]
         fn rows_are_numbered_from_two_after_the_header() {
-            let (_, report) = read(&csv(&[
-                &[],
-                &[("URN", "x")],
-                &[],
-                &[("EstablishmentStatus (name)", "Closed")],
-            ]));
+            let (_, report) = read(&csv(&[&[], &[("URN", "x")], &[], &[("EstablishmentStatus (name)", "Closed")]]));
             assert_eq!(report.rejected[0].row, 3);
             assert_eq!(report.filtered[0].row, 5);
             assert_eq!((report.rows_read, report.accepted), (4, 2));
@@ -1137,10 +958,7 @@ mod tests {
             let (r, _) = accepted(&[]);
             // OS Code-Point Open puts the school's postcode, LS17 6QP, 6 m away at
             // 431462, 438214 = 53.83923, -1.52336.
-            let d = r.location.distance_m(LatLon {
-                lat: 53.83923,
-                lon: -1.52336,
-            });
+            let d = r.location.distance_m(LatLon { lat: 53.83923, lon: -1.52336 });
             assert!(d < 15.0, "{:?} is {d:.1} m from LS17 6QP", r.location);
         }
 
@@ -1158,10 +976,7 @@ mod tests {
 
         #[test]
         fn zero_zero_means_not_recorded() {
-            assert_eq!(
-                only_filtered(&[("Easting", "0"), ("Northing", "0")]).reason,
-                FILTERED_NO_LOCATION
-            );
+            assert_eq!(only_filtered(&[("Easting", "0"), ("Northing", "0")]).reason, FILTERED_NO_LOCATION);
         }
 
         #[test]
@@ -1169,10 +984,7 @@ mod tests {
             let issue = only_rejected(&[("Easting", "43l468")]);
             assert_eq!(issue.column.as_deref(), Some("Easting"));
             assert_eq!(issue.reason, "Easting \"43l468\" is not a number of metres");
-            assert_eq!(
-                only_rejected(&[("Northing", "NaN")]).column.as_deref(),
-                Some("Northing")
-            );
+            assert_eq!(only_rejected(&[("Northing", "NaN")]).column.as_deref(), Some("Northing"));
         }
 
         #[test]
@@ -1184,20 +996,10 @@ mod tests {
 
         #[test]
         fn points_off_the_grid_or_outside_great_britain_are_rejected() {
-            assert_eq!(
-                only_rejected(&[("Northing", "99999999")]).column.as_deref(),
-                Some("Northing")
-            );
-            assert_eq!(
-                only_rejected(&[("Easting", "-99999999")]).column.as_deref(),
-                Some("Easting")
-            );
+            assert_eq!(only_rejected(&[("Northing", "99999999")]).column.as_deref(), Some("Northing"));
+            assert_eq!(only_rejected(&[("Easting", "-99999999")]).column.as_deref(), Some("Easting"));
             let issue = only_rejected(&[("Easting", "-90000"), ("Northing", "-90000")]);
-            assert!(
-                issue.reason.contains("outside Great Britain"),
-                "{}",
-                issue.reason
-            );
+            assert!(issue.reason.contains("outside Great Britain"), "{}", issue.reason);
         }
     }
 
@@ -1207,14 +1009,7 @@ mod tests {
         #[test]
         fn statutory_ages_are_kept() {
             let (r, _) = accepted(&[("StatutoryLowAge", "2"), ("StatutoryHighAge", "19")]);
-            assert_eq!(
-                r.ages,
-                Some(AgeRange {
-                    low: 2,
-                    high: 19,
-                    basis: AgeBasis::Statutory
-                })
-            );
+            assert_eq!(r.ages, Some(AgeRange { low: 2, high: 19, basis: AgeBasis::Statutory }));
         }
 
         #[test]
@@ -1232,25 +1027,14 @@ mod tests {
                 ("3", "300", "StatutoryHighAge"),
                 ("3", "", "StatutoryHighAge"),
             ] {
-                let (r, warnings) =
-                    accepted(&[("StatutoryLowAge", low), ("StatutoryHighAge", high)]);
+                let (r, warnings) = accepted(&[("StatutoryLowAge", low), ("StatutoryHighAge", high)]);
                 assert_eq!(r.ages, None, "{low}-{high}");
                 assert_eq!(warnings.len(), 1, "{low}-{high}");
                 assert_eq!(
-                    (
-                        warnings[0].column.as_deref(),
-                        warnings[0].row,
-                        warnings[0].urn
-                    ),
+                    (warnings[0].column.as_deref(), warnings[0].row, warnings[0].urn),
                     (Some(column), 2, Some(107915))
                 );
-                assert!(
-                    warnings[0]
-                        .reason
-                        .ends_with("the age range is left unrecorded"),
-                    "{}",
-                    warnings[0].reason
-                );
+                assert!(warnings[0].reason.ends_with("the age range is left unrecorded"), "{}", warnings[0].reason);
             }
         }
     }
@@ -1261,34 +1045,23 @@ mod tests {
         #[test]
         fn keyed_on_the_abbreviation_in_any_column() {
             let (r, _) = accepted(&[
-                (
-                    "SEN1 (name)",
-                    "PMLD - Profound and Multiple Learning Difficulty",
-                ),
+                ("SEN1 (name)", "PMLD - Profound and Multiple Learning Difficulty"),
                 ("SEN3 (name)", "HI - Hearing Impairment"),
             ]);
-            assert_eq!(
-                r.needs,
-                Some(NeedSet::EMPTY.with(Need::PMLD).with(Need::HI))
-            );
+            assert_eq!(r.needs, Some(NeedSet::EMPTY.with(Need::PMLD).with(Need::HI)));
         }
 
         #[test]
         fn not_applicable_in_sen1_does_not_hide_later_columns() {
-            let (r, warnings) = accepted(&[
-                ("SEN1 (name)", "Not Applicable"),
-                ("SEN2 (name)", "SpLD - Specific Learning Difficulty"),
-            ]);
+            let (r, warnings) =
+                accepted(&[("SEN1 (name)", "Not Applicable"), ("SEN2 (name)", "SpLD - Specific Learning Difficulty")]);
             assert_eq!(r.needs, Some(NeedSet::EMPTY.with(Need::SpLD)));
             assert!(warnings.is_empty());
         }
 
         #[test]
         fn the_census_spelling_spld_is_read() {
-            assert_eq!(
-                accepted(&[("SEN2 (name)", "SPLD")]).0.needs,
-                Some(NeedSet::EMPTY.with(Need::SpLD))
-            );
+            assert_eq!(accepted(&[("SEN2 (name)", "SPLD")]).0.needs, Some(NeedSet::EMPTY.with(Need::SpLD)));
         }
 
         #[test]
@@ -1298,10 +1071,8 @@ mod tests {
 
         #[test]
         fn an_unknown_label_warns_and_keeps_the_others() {
-            let (r, warnings) = accepted(&[
-                ("SEN1 (name)", "ASD - Autistic Spectrum Disorder"),
-                ("SEN2 (name)", "DYS - Dyslexia"),
-            ]);
+            let (r, warnings) =
+                accepted(&[("SEN1 (name)", "ASD - Autistic Spectrum Disorder"), ("SEN2 (name)", "DYS - Dyslexia")]);
             assert_eq!(r.needs, Some(NeedSet::EMPTY.with(Need::ASD)));
             assert_eq!(warnings[0].column.as_deref(), Some("SEN2 (name)"));
         }
@@ -1329,14 +1100,7 @@ mod tests {
                 ("ResourcedProvisionCapacity", "16"),
                 ("SenUnitOnRoll", "99"),
             ]);
-            assert_eq!(
-                r.resourced_provision,
-                Some(Places {
-                    capacity: Some(16),
-                    on_roll: Some(12),
-                    as_of: census()
-                })
-            );
+            assert_eq!(r.resourced_provision, Some(Places { capacity: Some(16), on_roll: Some(12), as_of: census() }));
             assert_eq!(r.sen_unit, None);
         }
 
@@ -1347,24 +1111,14 @@ mod tests {
                 ("SenUnitOnRoll", "50"),
                 ("SenUnitCapacity", "50"),
             ]);
-            assert_eq!(
-                r.sen_unit,
-                Some(Places {
-                    capacity: Some(50),
-                    on_roll: Some(50),
-                    as_of: census()
-                })
-            );
+            assert_eq!(r.sen_unit, Some(Places { capacity: Some(50), on_roll: Some(50), as_of: census() }));
             assert_eq!(r.resourced_provision, None);
         }
 
         #[test]
         fn both_are_recorded_when_the_school_has_both() {
             let (r, _) = accepted(&[
-                (
-                    "TypeOfResourcedProvision (name)",
-                    "Resourced provision and SEN unit",
-                ),
+                ("TypeOfResourcedProvision (name)", "Resourced provision and SEN unit"),
                 ("ResourcedProvisionCapacity", "12"),
                 ("SenUnitCapacity", "8"),
             ]);
@@ -1388,27 +1142,15 @@ mod tests {
                 ("CensusDate", ""),
                 ("ResourcedProvisionCapacity", "8"),
             ]);
-            assert_eq!(
-                r.resourced_provision.and_then(|p| p.as_of),
-                Date::new(2023, 5, 10)
-            );
+            assert_eq!(r.resourced_provision.and_then(|p| p.as_of), Date::new(2023, 5, 10));
             let (r, _) = accepted(&[("TypeOfResourcedProvision (name)", "Resourced provision")]);
-            assert_eq!(
-                r.resourced_provision,
-                Some(Places {
-                    capacity: None,
-                    on_roll: None,
-                    as_of: None
-                })
-            );
+            assert_eq!(r.resourced_provision, Some(Places { capacity: None, on_roll: None, as_of: None }));
         }
 
         #[test]
         fn unreadable_figures_warn() {
-            let (r, warnings) = accepted(&[
-                ("TypeOfResourcedProvision (name)", "SEN unit"),
-                ("SenUnitCapacity", "lots"),
-            ]);
+            let (r, warnings) =
+                accepted(&[("TypeOfResourcedProvision (name)", "SEN unit"), ("SenUnitCapacity", "lots")]);
             assert_eq!(r.sen_unit.and_then(|p| p.capacity), None);
             assert_eq!(warnings[0].column.as_deref(), Some("SenUnitCapacity"));
         }
@@ -1419,49 +1161,24 @@ mod tests {
 
         #[test]
         fn gender_of_entry() {
-            assert_eq!(
-                accepted(&[("Gender (name)", "Girls")]).0.gender,
-                Some(Gender::Girls)
-            );
-            assert_eq!(
-                accepted(&[("Gender (name)", "Not applicable")]).0.gender,
-                None
-            );
+            assert_eq!(accepted(&[("Gender (name)", "Girls")]).0.gender, Some(Gender::Girls));
+            assert_eq!(accepted(&[("Gender (name)", "Not applicable")]).0.gender, None);
             let (r, warnings) = accepted(&[("Gender (name)", "Co-ed")]);
             assert_eq!((r.gender, warnings.len()), (None, 1));
         }
 
         #[test]
         fn boarding_school_means_takes_boarders() {
-            assert_eq!(
-                accepted(&[("Boarders (name)", "No boarders")]).0.boarding,
-                Some(Boarding::NoBoarders)
-            );
-            assert_eq!(
-                accepted(&[("Boarders (name)", "Boarding school")])
-                    .0
-                    .boarding,
-                Some(Boarding::SomeBoarders)
-            );
-            assert_eq!(
-                accepted(&[("Boarders (name)", "Not applicable")])
-                    .0
-                    .boarding,
-                None
-            );
+            assert_eq!(accepted(&[("Boarders (name)", "No boarders")]).0.boarding, Some(Boarding::NoBoarders));
+            assert_eq!(accepted(&[("Boarders (name)", "Boarding school")]).0.boarding, Some(Boarding::SomeBoarders));
+            assert_eq!(accepted(&[("Boarders (name)", "Not applicable")]).0.boarding, None);
             assert_eq!(accepted(&[("Boarders (name)", "")]).0.boarding, None);
         }
 
         #[test]
         fn religious_character_none_and_does_not_apply_are_unrecorded() {
             for none in ["Does not apply", "None", ""] {
-                assert_eq!(
-                    accepted(&[("ReligiousCharacter (name)", none)])
-                        .0
-                        .religious_character,
-                    None,
-                    "{none}"
-                );
+                assert_eq!(accepted(&[("ReligiousCharacter (name)", none)]).0.religious_character, None, "{none}");
             }
             let r = accepted(&[("ReligiousCharacter (name)", "Roman Catholic")]).0;
             assert_eq!(r.religious_character.as_deref(), Some("Roman Catholic"));
@@ -1469,24 +1186,9 @@ mod tests {
 
         #[test]
         fn section_41_approval() {
-            assert_eq!(
-                accepted(&[("Section41Approved (name)", "Approved")])
-                    .0
-                    .section41,
-                Some(true)
-            );
-            assert_eq!(
-                accepted(&[("Section41Approved (name)", "Not approved")])
-                    .0
-                    .section41,
-                Some(false)
-            );
-            assert_eq!(
-                accepted(&[("Section41Approved (name)", "Not applicable")])
-                    .0
-                    .section41,
-                None
-            );
+            assert_eq!(accepted(&[("Section41Approved (name)", "Approved")]).0.section41, Some(true));
+            assert_eq!(accepted(&[("Section41Approved (name)", "Not approved")]).0.section41, Some(false));
+            assert_eq!(accepted(&[("Section41Approved (name)", "Not applicable")]).0.section41, None);
         }
 
         #[test]
@@ -1497,12 +1199,7 @@ mod tests {
 
         #[test]
         fn website_postcode_and_counts() {
-            let r = accepted(&[
-                ("SchoolWebsite", "  "),
-                ("Postcode", " ls17  6qp "),
-                ("NumberOfPupils", "271"),
-            ])
-            .0;
+            let r = accepted(&[("SchoolWebsite", "  "), ("Postcode", " ls17  6qp "), ("NumberOfPupils", "271")]).0;
             assert_eq!(r.website, None);
             assert_eq!(r.postcode.as_deref(), Some("LS17 6QP"));
             assert_eq!((r.pupils, r.capacity), (Some(271), Some(450)));
@@ -1514,15 +1211,9 @@ mod tests {
         #[test]
         fn gias_dates() {
             let r = accepted(&[]).0;
-            assert_eq!(
-                (r.census_date, r.last_changed),
-                (Date::new(2022, 1, 20), Date::new(2023, 5, 10))
-            );
+            assert_eq!((r.census_date, r.last_changed), (Date::new(2022, 1, 20), Date::new(2023, 5, 10)));
             let (r, warnings) = accepted(&[("CensusDate", "31-02-2022")]);
-            assert_eq!(
-                (r.census_date, warnings[0].column.as_deref()),
-                (None, Some("CensusDate"))
-            );
+            assert_eq!((r.census_date, warnings[0].column.as_deref()), (None, Some("CensusDate")));
         }
 
         #[test]
@@ -1532,10 +1223,7 @@ mod tests {
                 "St John's Catholic Specialist School, Boston Spa \"SJ\"\nLower site",
             )])
             .0;
-            assert_eq!(
-                r.name,
-                "St John's Catholic Specialist School, Boston Spa \"SJ\"\nLower site"
-            );
+            assert_eq!(r.name, "St John's Catholic Specialist School, Boston Spa \"SJ\"\nLower site");
         }
     }
 
@@ -1549,13 +1237,7 @@ mod tests {
             assert_eq!(records.len(), 1);
             let issue = &report.rejected[0];
             assert_eq!((issue.row, issue.column.as_deref()), (3, None));
-            assert!(
-                issue
-                    .reason
-                    .starts_with("the row has 3 fields but the header has 29"),
-                "{}",
-                issue.reason
-            );
+            assert!(issue.reason.starts_with("the row has 3 fields but the header has 29"), "{}", issue.reason);
         }
 
         #[test]

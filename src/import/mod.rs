@@ -7,9 +7,7 @@ pub mod postcodes;
 pub mod sources;
 pub mod text;
 
-use crate::model::{
-    AgeRange, Boarding, Gender, LaCode, LatLon, NeedSet, Phase, Places, Status, Urn,
-};
+use crate::model::{AgeRange, Boarding, Gender, LaCode, LatLon, NeedSet, Phase, Places, Status, Urn};
 use serde::{Deserialize, Serialize};
 
 /// One row that did not become a record, and why.
@@ -47,10 +45,7 @@ pub struct ImportReport {
 
 impl ImportReport {
     pub fn new(source: impl Into<String>) -> ImportReport {
-        ImportReport {
-            source: source.into(),
-            ..ImportReport::default()
-        }
+        ImportReport { source: source.into(), ..ImportReport::default() }
     }
 
     /// True when every row read is accounted for exactly once.
@@ -76,10 +71,7 @@ impl ImportReport {
         for f in &self.filtered {
             *counts.entry(f.reason.as_str()).or_default() += 1;
         }
-        let mut v: Vec<(String, usize)> = counts
-            .into_iter()
-            .map(|(r, n)| (r.to_string(), n))
-            .collect();
+        let mut v: Vec<(String, usize)> = counts.into_iter().map(|(r, n)| (r.to_string(), n)).collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         v
     }
