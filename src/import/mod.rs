@@ -2,6 +2,7 @@
 //! the good rows and accounts for every other row, so `rows_read == accepted + filtered + rejected`.
 
 pub mod gias;
+pub mod la;
 pub mod postcodes;
 pub mod text;
 
