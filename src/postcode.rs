@@ -8,7 +8,7 @@
 //! **area**, the leading letters of the postcode (`LS` of `LS6 2AB`, `SW` of `SW1A 1AA`), named
 //! by [`shard_file_name`] (`LS.bin`). To look up `LS6 2AB` the page fetches `LS.bin` and searches
 //! it on the device. The request reveals only the area letters: `LS` covers Leeds and a large
-//! part of West Yorkshire, about 30,000 postcode units. The outward code (`LS6`), the sector and
+//! part of West Yorkshire, about 22,000 postcode units. The outward code (`LS6`), the sector and
 //! the unit never leave the device. A small [`AreaIndex`] (`index.json`, the same for everyone)
 //! lists the areas there are, so that a postcode outside England's data gets a clear answer
 //! without a request that would reveal its area.
