@@ -33,6 +33,11 @@ pub enum Error {
     #[error("postcode {postcode} was not found in the OS Code-Point Open data for England (October 2025); check it, or use a nearby postcode")]
     UnknownPostcode { postcode: String },
 
+    /// A real postcode outside England (`place`: Wales, Scotland, Northern Ireland, the Isle of
+    /// Man, Jersey, Guernsey). Remedy: the family's own council advises on placements there.
+    #[error("postcode {postcode} is in {place}; this service covers schools and councils in England only")]
+    OutsideEngland { postcode: String, place: String },
+
     /// A query value out of range or unknown (age, need, kind, radius...).
     #[error("{field}: {reason}")]
     InvalidQuery { field: String, reason: String },

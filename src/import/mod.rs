@@ -3,6 +3,7 @@
 
 pub mod council;
 pub mod gias;
+pub mod la;
 pub mod postcodes;
 pub mod sources;
 pub mod text;
