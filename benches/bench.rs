@@ -80,12 +80,13 @@ fn main() {
     let build = t.elapsed();
     let t = Instant::now();
     let bytes = output.dataset.encode();
-    let shard_bytes: usize = output.shards.iter().map(|s| s.encode().len()).sum();
+    let shards = output.postcodes.as_ref().map(|p| &p.shards[..]).unwrap_or(&[]);
+    let shard_bytes: usize = shards.iter().map(|s| s.encode().len()).sum();
     let encode = t.elapsed();
     println!(
         "build-data: {:.2} s to read and merge every source and build {} postcode shards, + {:.2} s to encode",
         build.as_secs_f64(),
-        output.shards.len(),
+        output.postcodes.as_ref().map_or(0, |p| p.shards.len()),
         encode.as_secs_f64()
     );
 
@@ -108,7 +109,7 @@ fn main() {
         core_br,
         core_br as f64 / n as f64
     );
-    println!("postcode shards: {} files, {:.1} MB raw", output.shards.len(), shard_bytes as f64 / 1e6);
+    println!("postcode shards: {} files, {:.1} MB raw", shards.len(), shard_bytes as f64 / 1e6);
     let runs: Vec<Duration> = (0..20)
         .map(|_| {
             let t = Instant::now();

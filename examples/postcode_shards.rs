@@ -15,8 +15,7 @@ use placement_finder::import::postcodes::{build_postcode_shards, write_postcode_
 use placement_finder::postcode::PostcodeShard;
 use placement_finder::Postcode;
 
-const UNITS: &str =
-    "../shared/data/postcodes/codepoint_open_2025_10/codepoint_open_units_gb_2025-10.csv.xz";
+const UNITS: &str = "../shared/data/postcodes/codepoint_open_2025_10/codepoint_open_units_gb_2025-10.csv.xz";
 const LAS: &str = "../shared/data/local_authorities/dfe_la_code_to_gss_ctyua_derived.csv";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,39 +26,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let mut csv = Vec::new();
     xz2::read::XzDecoder::new(std::fs::File::open(units_path)?).read_to_end(&mut csv)?;
-    println!(
-        "decompressed {} MB in {:.2?}",
-        csv.len() >> 20,
-        started.elapsed()
-    );
+    println!("decompressed {} MB in {:.2?}", csv.len() >> 20, started.elapsed());
 
     let started = Instant::now();
-    let (built, report) = build_postcode_shards(
-        &csv[..],
-        "codepoint_open_units_gb_2025-10.csv",
-        "2025-10",
-        &las,
-    )?;
+    let (built, report) = build_postcode_shards(&csv[..], "codepoint_open_units_gb_2025-10.csv", "2025-10", &las)?;
     let build_time = started.elapsed();
     let started = Instant::now();
-    let files: Vec<(String, Vec<u8>)> = built
-        .shards
-        .iter()
-        .map(|s| (s.area().to_string(), s.encode()))
-        .collect();
-    println!(
-        "built {} shards in {build_time:.2?}, encoded in {:.2?}",
-        files.len(),
-        started.elapsed()
-    );
+    let files: Vec<(String, Vec<u8>)> = built.shards.iter().map(|s| (s.area().to_string(), s.encode())).collect();
+    println!("built {} shards in {build_time:.2?}, encoded in {:.2?}", files.len(), started.elapsed());
     println!("{}", report.summary());
     for (reason, n) in report.filtered_by_reason() {
         println!("  filtered {n:>7}: {reason}");
     }
-    println!(
-        "units without an LA, by GSS code: {:?}",
-        built.units_without_la
-    );
+    println!("units without an LA, by GSS code: {:?}", built.units_without_la);
 
     let started = Instant::now();
     let (mut raw, mut gz, mut br) = (0usize, 0usize, 0usize);
@@ -79,17 +58,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         raw as f64 / units as f64,
         built.index.to_json().len()
     );
-    println!(
-        "largest: {}.bin {} bytes, gzip -9 {}, brotli q11 {}",
-        largest.0, largest.1, largest.2, largest.3
-    );
+    println!("largest: {}.bin {} bytes, gzip -9 {}, brotli q11 {}", largest.0, largest.1, largest.2, largest.3);
 
     for area in [largest.0, "LS"] {
-        let bytes = &files
-            .iter()
-            .find(|(a, _)| a == area)
-            .ok_or("no such shard")?
-            .1;
+        let bytes = &files.iter().find(|(a, _)| a == area).ok_or("no such shard")?.1;
         let runs = 50;
         let started = Instant::now();
         let mut shard = None;
@@ -124,11 +96,7 @@ fn gzip(bytes: &[u8]) -> std::io::Result<usize> {
 
 fn brotli(bytes: &[u8]) -> std::io::Result<usize> {
     let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
     Ok(out.len())
 }

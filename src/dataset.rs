@@ -54,6 +54,9 @@ pub struct Dataset {
     pub authorities: Vec<LocalAuthority>,
 }
 
+/// Capacity, on roll, and the date (year, month, day) they describe.
+type PlacesDetails = (Option<u32>, Option<u32>, Option<(u16, u8, u8)>);
+
 /// The per-setting fields not in the core, in postcard form. Private: the file format, not the API.
 #[derive(Serialize, Deserialize)]
 struct Details {
@@ -74,7 +77,7 @@ struct Details {
     section41: Option<bool>,
     needs: Option<u16>,
     needs_possibly_truncated: bool,
-    places: Option<(Option<u32>, Option<u32>, Option<(u16, u8, u8)>)>,
+    places: Option<PlacesDetails>,
     website: Option<String>,
     notes: Option<String>,
     provenance: [u8; crate::model::Field::COUNT],

@@ -49,9 +49,7 @@ impl Hit {
     /// Nearest first, then lowest id: the order of every query result (a total order, by
     /// [`f64::total_cmp`]).
     pub fn cmp_by_distance(&self, other: &Hit) -> Ordering {
-        self.distance_m
-            .total_cmp(&other.distance_m)
-            .then(self.id.cmp(&other.id))
+        self.distance_m.total_cmp(&other.distance_m).then(self.id.cmp(&other.id))
     }
 }
 
@@ -69,11 +67,7 @@ impl Partition {
     /// [`ProvisionKind::ALL`] order.
     pub fn all() -> impl Iterator<Item = Partition> {
         let needs = Need::ALL.into_iter().map(Partition::Need);
-        needs.chain(
-            ProvisionKind::ALL
-                .into_iter()
-                .map(Partition::NoNeedsRecorded),
-        )
+        needs.chain(ProvisionKind::ALL.into_iter().map(Partition::NoNeedsRecorded))
     }
 
     /// Whether `setting` belongs to this partition (ignoring its location; see
@@ -166,9 +160,7 @@ pub struct SettingIndex {
 impl fmt::Debug for SettingIndex {
     /// The non-empty partitions and their sizes (the points themselves would be 30k lines).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(self.partitions().filter(|&(_, len)| len > 0))
-            .finish()
+        f.debug_map().entries(self.partitions().filter(|&(_, len)| len > 0)).finish()
     }
 }
 
@@ -222,15 +214,8 @@ impl SettingIndex {
     /// taking the first few costs a few tree nodes, not the whole partition.
     ///
     /// Empty if `from` is not a valid [`LatLon`].
-    pub fn nearest_iter(
-        &self,
-        partition: Partition,
-        from: LatLon,
-    ) -> impl Iterator<Item = Hit> + '_ {
-        let upstream = unit_vector(from).map(|q| {
-            self.tree(partition)
-                .nearest_neighbor_iter_with_distance_2(&q)
-        });
+    pub fn nearest_iter(&self, partition: Partition, from: LatLon) -> impl Iterator<Item = Hit> + '_ {
+        let upstream = unit_vector(from).map(|q| self.tree(partition).nearest_neighbor_iter_with_distance_2(&q));
         InOrder::new(from, &self.locations, upstream.into_iter().flatten())
     }
 
@@ -239,11 +224,7 @@ impl SettingIndex {
     /// within `radius_m`", add `.take_while(|h| h.distance_m <= radius_m)`.
     ///
     /// Empty if `from` is not a valid [`LatLon`].
-    pub fn nearest_in(
-        &self,
-        partitions: &[Partition],
-        from: LatLon,
-    ) -> impl Iterator<Item = Hit> + '_ {
+    pub fn nearest_in(&self, partitions: &[Partition], from: LatLon) -> impl Iterator<Item = Hit> + '_ {
         let sources: Vec<_> = match unit_vector(from) {
             Some(q) => partitions
                 .iter()
@@ -303,10 +284,7 @@ impl SettingIndex {
         if k == 0 {
             return Vec::new();
         }
-        let available: usize = partitions
-            .iter()
-            .map(|&partition| self.len(partition))
-            .sum();
+        let available: usize = partitions.iter().map(|&partition| self.len(partition)).sum();
         let mut hits = Vec::with_capacity(k.min(available));
         for hit in self.nearest_in(partitions, from) {
             if accept(hit.id) {
@@ -351,10 +329,7 @@ fn lower_bound_m(chord_2: f64) -> f64 {
 }
 
 fn hit(from: LatLon, locations: &[LatLon], leaf: &Leaf) -> Hit {
-    Hit {
-        id: SettingId(leaf.data),
-        distance_m: from.distance_m(locations[leaf.data as usize]),
-    }
+    Hit { id: SettingId(leaf.data), distance_m: from.distance_m(locations[leaf.data as usize]) }
 }
 
 /// Merges several nearest-neighbour streams into one in increasing chord order. A linear scan
@@ -363,8 +338,7 @@ fn merge_by_chord<'a, I>(sources: Vec<I>) -> impl Iterator<Item = (&'a Leaf, f64
 where
     I: Iterator<Item = (&'a Leaf, f64)>,
 {
-    let mut heads: Vec<(Option<(&'a Leaf, f64)>, I)> =
-        sources.into_iter().map(|mut s| (s.next(), s)).collect();
+    let mut heads: Vec<(Option<(&'a Leaf, f64)>, I)> = sources.into_iter().map(|mut s| (s.next(), s)).collect();
     std::iter::from_fn(move || {
         let (nearest, _) = (heads.iter().enumerate())
             .filter_map(|(i, (head, _))| head.map(|(_, chord_2)| (i, chord_2)))
@@ -389,20 +363,11 @@ struct InOrder<'a, I> {
 
 impl<'a, I> InOrder<'a, I> {
     fn new(from: LatLon, locations: &'a [LatLon], upstream: I) -> Self {
-        InOrder {
-            from,
-            locations,
-            upstream,
-            upstream_done: false,
-            frontier_m: 0.0,
-            held: Vec::new(),
-        }
+        InOrder { from, locations, upstream, upstream_done: false, frontier_m: 0.0, held: Vec::new() }
     }
 
     fn hold(&mut self, hit: Hit) {
-        let at = self
-            .held
-            .partition_point(|held| held.cmp_by_distance(&hit) == Ordering::Greater);
+        let at = self.held.partition_point(|held| held.cmp_by_distance(&hit) == Ordering::Greater);
         self.held.insert(at, hit);
     }
 }
@@ -445,33 +410,21 @@ pub mod reference {
 
     /// Every setting in any of `partitions` (once each), sorted by (distance, id). Settings
     /// with an invalid location are in no partition; an invalid `from` finds nothing.
-    pub fn brute_force_nearest(
-        settings: &[Setting],
-        partitions: &[Partition],
-        from: LatLon,
-    ) -> Vec<Hit> {
+    pub fn brute_force_nearest(settings: &[Setting], partitions: &[Partition], from: LatLon) -> Vec<Hit> {
         if LatLon::new(from.lat, from.lon).is_none() {
             return Vec::new();
         }
         let mut hits: Vec<Hit> = (settings.iter().enumerate())
             .filter(|(_, s)| LatLon::new(s.location.lat, s.location.lon).is_some())
             .filter(|(_, s)| partitions.iter().any(|p| p.contains(s)))
-            .map(|(i, s)| Hit {
-                id: SettingId(i as u32),
-                distance_m: from.distance_m(s.location),
-            })
+            .map(|(i, s)| Hit { id: SettingId(i as u32), distance_m: from.distance_m(s.location) })
             .collect();
         hits.sort_by(Hit::cmp_by_distance);
         hits
     }
 
     /// The answer [`SettingIndex::within`](super::SettingIndex::within) should give.
-    pub fn brute_force_within(
-        settings: &[Setting],
-        partition: Partition,
-        from: LatLon,
-        radius_m: f64,
-    ) -> Vec<Hit> {
+    pub fn brute_force_within(settings: &[Setting], partition: Partition, from: LatLon, radius_m: f64) -> Vec<Hit> {
         let mut hits = brute_force_nearest(settings, &[partition], from);
         hits.retain(|hit| hit.distance_m <= radius_m);
         hits
@@ -489,11 +442,7 @@ pub mod reference {
         if k == 0 {
             return Vec::new();
         }
-        brute_force_nearest(settings, partitions, from)
-            .into_iter()
-            .filter(|hit| accept(hit.id))
-            .take(k)
-            .collect()
+        brute_force_nearest(settings, partitions, from).into_iter().filter(|hit| accept(hit.id)).take(k).collect()
     }
 }
 
@@ -566,9 +515,7 @@ mod tests {
     }
 
     fn random_needs(rng: &mut SplitMix) -> NeedSet {
-        (0..1 + rng.below(4))
-            .map(|_| Need::ALL[rng.below(Need::ALL.len())])
-            .collect()
+        (0..1 + rng.below(4)).map(|_| Need::ALL[rng.below(Need::ALL.len())]).collect()
     }
 
     /// Settings spread over England with random kinds and need sets: a quarter with no needs
@@ -578,11 +525,8 @@ mod tests {
         let mut rng = SplitMix(seed);
         let mut settings: Vec<Setting> = Vec::with_capacity(n);
         for i in 0..n {
-            let location = if i > 0 && rng.chance(1.0 / 6.0) {
-                settings[rng.below(i)].location
-            } else {
-                in_england(&mut rng)
-            };
+            let location =
+                if i > 0 && rng.chance(1.0 / 6.0) { settings[rng.below(i)].location } else { in_england(&mut rng) };
             let kind = ProvisionKind::ALL[rng.below(ProvisionKind::ALL.len())];
             let needs = match rng.below(8) {
                 0 | 1 => None,
@@ -598,21 +542,13 @@ mod tests {
     fn random_queries(seed: u64, n: usize, settings: &[Setting]) -> Vec<LatLon> {
         let mut rng = SplitMix(seed);
         (0..n)
-            .map(|_| {
-                if rng.chance(0.2) {
-                    settings[rng.below(settings.len())].location
-                } else {
-                    in_england(&mut rng)
-                }
-            })
+            .map(|_| if rng.chance(0.2) { settings[rng.below(settings.len())].location } else { in_england(&mut rng) })
             .collect()
     }
 
     fn random_partitions(rng: &mut SplitMix) -> Vec<Partition> {
         let all: Vec<Partition> = Partition::all().collect();
-        (0..1 + rng.below(3))
-            .map(|_| all[rng.below(all.len())])
-            .collect()
+        (0..1 + rng.below(3)).map(|_| all[rng.below(all.len())]).collect()
     }
 
     /// Same ids in the same order, and the very same distances.
@@ -620,11 +556,7 @@ mod tests {
         let ids = |hits: &[Hit]| hits.iter().map(|h| h.id.0).collect::<Vec<_>>();
         assert_eq!(ids(got), ids(want), "{context}");
         for (g, w) in got.iter().zip(want) {
-            assert_eq!(
-                g.distance_m.to_bits(),
-                w.distance_m.to_bits(),
-                "{context}: {g:?} vs {w:?}"
-            );
+            assert_eq!(g.distance_m.to_bits(), w.distance_m.to_bits(), "{context}: {g:?} vs {w:?}");
         }
     }
 
@@ -644,10 +576,7 @@ mod tests {
                 let (pa, pb) = (unit_vector(a).unwrap(), unit_vector(b).unwrap());
                 let chord_2: f64 = (0..3).map(|i| (pa[i] - pb[i]).powi(2)).sum();
                 let (chord_m, haversine_m) = (metres_from_chord(chord_2.sqrt()), a.distance_m(b));
-                assert!(
-                    (chord_m - haversine_m).abs() < 1e-6,
-                    "{a:?} {b:?}: {chord_m} vs {haversine_m}"
-                );
+                assert!((chord_m - haversine_m).abs() < 1e-6, "{a:?} {b:?}: {chord_m} vs {haversine_m}");
                 assert!((chord_m - haversine_m).abs() <= 1e-6 * haversine_m.max(1.0));
             }
         }
@@ -655,16 +584,10 @@ mod tests {
         #[test]
         fn chord_and_metres_are_inverse() {
             for m in [0.0, 1.0, 1_000.0, 100_000.0, 1e7] {
-                assert!(
-                    (metres_from_chord(chord_from_metres(m)) - m).abs() < 1e-6 * m.max(1.0),
-                    "{m}"
-                );
+                assert!((metres_from_chord(chord_from_metres(m)) - m).abs() < 1e-6 * m.max(1.0), "{m}");
             }
             assert_eq!(chord_from_metres(f64::INFINITY), 2.0);
-            assert_eq!(
-                chord_from_metres(std::f64::consts::PI * EARTH_RADIUS_M),
-                2.0
-            );
+            assert_eq!(chord_from_metres(std::f64::consts::PI * EARTH_RADIUS_M), 2.0);
         }
     }
 
@@ -674,17 +597,12 @@ mod tests {
         #[test]
         fn a_setting_is_in_each_of_its_needs_or_else_in_its_kind() {
             let settings = vec![
-                setting(
-                    at(52.0, -1.0),
-                    ProvisionKind::Special,
-                    Some(NeedSet::EMPTY.with(Need::ASD).with(Need::SLCN)),
-                ),
+                setting(at(52.0, -1.0), ProvisionKind::Special, Some(NeedSet::EMPTY.with(Need::ASD).with(Need::SLCN))),
                 setting(at(52.0, -1.0), ProvisionKind::Mainstream, None),
                 setting(at(52.0, -1.0), ProvisionKind::Special, Some(NeedSet::EMPTY)),
             ];
             let index = SettingIndex::build(&settings);
-            let sizes: Vec<(Partition, usize)> =
-                index.partitions().filter(|&(_, n)| n > 0).collect();
+            let sizes: Vec<(Partition, usize)> = index.partitions().filter(|&(_, n)| n > 0).collect();
             assert_eq!(
                 sizes,
                 vec![
@@ -705,18 +623,13 @@ mod tests {
             let listed: Vec<(Partition, usize)> = index.partitions().collect();
             assert_eq!(listed.len(), Need::ALL.len() + ProvisionKind::ALL.len());
             for (partition, len) in listed {
-                assert_eq!(
-                    len,
-                    settings.iter().filter(|s| partition.contains(s)).count(),
-                    "{partition:?}"
-                );
+                assert_eq!(len, settings.iter().filter(|s| partition.contains(s)).count(), "{partition:?}");
             }
         }
 
         #[test]
         fn debug_shows_sizes_not_points() {
-            let index =
-                SettingIndex::build(&[setting(at(52.0, -1.0), ProvisionKind::Mainstream, None)]);
+            let index = SettingIndex::build(&[setting(at(52.0, -1.0), ProvisionKind::Mainstream, None)]);
             assert_eq!(format!("{index:?}"), "{NoNeedsRecorded(Mainstream): 1}");
         }
     }
@@ -751,11 +664,7 @@ mod tests {
             for &from in &queries {
                 let partition = Partition::Need(Need::ASD);
                 let got: Vec<Hit> = index.nearest_iter(partition, from).take(7).collect();
-                assert_same(
-                    &got,
-                    &brute_force_nearest(&settings, &[partition], from)[..7],
-                    "first 7",
-                );
+                assert_same(&got, &brute_force_nearest(&settings, &[partition], from)[..7], "first 7");
             }
         }
 
@@ -763,23 +672,11 @@ mod tests {
         fn within_finds_exactly_the_settings_inside_the_radius() {
             let (settings, index, queries) = fixture();
             for (q, &from) in queries.iter().enumerate() {
-                for radius_m in [
-                    0.0,
-                    1.0,
-                    2_000.0,
-                    15_000.0,
-                    60_000.0,
-                    300_000.0,
-                    f64::INFINITY,
-                ] {
+                for radius_m in [0.0, 1.0, 2_000.0, 15_000.0, 60_000.0, 300_000.0, f64::INFINITY] {
                     for partition in Partition::all() {
                         let got = index.within(partition, from, radius_m);
                         let want = brute_force_within(&settings, partition, from, radius_m);
-                        assert_same(
-                            &got,
-                            &want,
-                            &format!("query {q} {from:?} {partition:?} r={radius_m}"),
-                        );
+                        assert_same(&got, &want, &format!("query {q} {from:?} {partition:?} r={radius_m}"));
                     }
                 }
             }
@@ -794,11 +691,7 @@ mod tests {
                 let edge = all[all.len() / 2];
                 let got = index.within(partition, from, edge.distance_m);
                 assert_eq!(got.last().map(|h| h.distance_m), Some(edge.distance_m));
-                assert_same(
-                    &got,
-                    &brute_force_within(&settings, partition, from, edge.distance_m),
-                    "edge",
-                );
+                assert_same(&got, &brute_force_within(&settings, partition, from, edge.distance_m), "edge");
             }
         }
 
@@ -811,11 +704,7 @@ mod tests {
                     let partitions = random_partitions(&mut rng);
                     let got = index.k_nearest(&partitions, from, k, |_| true);
                     let want = brute_force_k_nearest(&settings, &partitions, from, k, |_| true);
-                    assert_same(
-                        &got,
-                        &want,
-                        &format!("query {q} {from:?} {partitions:?} k={k}"),
-                    );
+                    assert_same(&got, &want, &format!("query {q} {from:?} {partitions:?} k={k}"));
                 }
             }
         }
@@ -850,40 +739,19 @@ mod tests {
             let partition = Partition::Need(Need::MLD);
             for &from in &queries {
                 let got: Vec<Hit> = index.nearest_in(&[partition, partition], from).collect();
-                assert_same(
-                    &got,
-                    &brute_force_nearest(&settings, &[partition], from),
-                    "doubled",
-                );
+                assert_same(&got, &brute_force_nearest(&settings, &[partition], from), "doubled");
             }
         }
 
         #[test]
         fn queries_far_from_england_agree_too() {
             let (settings, index, _) = fixture();
-            let partitions = [
-                Partition::Need(Need::ASD),
-                Partition::NoNeedsRecorded(ProvisionKind::Mainstream),
-            ];
-            for from in [
-                at(90.0, 0.0),
-                at(-90.0, 0.0),
-                at(0.0, 180.0),
-                at(0.0, -180.0),
-                at(-45.0, 170.0),
-            ] {
+            let partitions = [Partition::Need(Need::ASD), Partition::NoNeedsRecorded(ProvisionKind::Mainstream)];
+            for from in [at(90.0, 0.0), at(-90.0, 0.0), at(0.0, 180.0), at(0.0, -180.0), at(-45.0, 170.0)] {
                 let got = index.k_nearest(&partitions, from, 50, |_| true);
-                assert_same(
-                    &got,
-                    &brute_force_k_nearest(&settings, &partitions, from, 50, |_| true),
-                    "far",
-                );
+                assert_same(&got, &brute_force_k_nearest(&settings, &partitions, from, 50, |_| true), "far");
                 let got = index.within(partitions[0], from, 1.2e7);
-                assert_same(
-                    &got,
-                    &brute_force_within(&settings, partitions[0], from, 1.2e7),
-                    "far within",
-                );
+                assert_same(&got, &brute_force_within(&settings, partitions[0], from, 1.2e7), "far within");
             }
         }
     }
@@ -898,18 +766,11 @@ mod tests {
             let settings: Vec<Setting> = (0..6)
                 .map(|i| {
                     let location = if i % 2 == 0 { at(53.81, -1.55) } else { here };
-                    setting(
-                        location,
-                        ProvisionKind::Special,
-                        Some(NeedSet::EMPTY.with(Need::ASD)),
-                    )
+                    setting(location, ProvisionKind::Special, Some(NeedSet::EMPTY.with(Need::ASD)))
                 })
                 .collect();
             let index = SettingIndex::build(&settings);
-            let ids: Vec<u32> = index
-                .nearest_iter(Partition::Need(Need::ASD), here)
-                .map(|h| h.id.0)
-                .collect();
+            let ids: Vec<u32> = index.nearest_iter(Partition::Need(Need::ASD), here).map(|h| h.id.0).collect();
             assert_eq!(ids, vec![1, 3, 5, 0, 2, 4]);
         }
 
@@ -924,16 +785,9 @@ mod tests {
             let index = SettingIndex::build(&settings);
             let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream);
             let hits: Vec<Hit> = index.nearest_iter(partition, from).collect();
-            assert_eq!(
-                hits.iter().map(|h| h.id.0).collect::<Vec<_>>(),
-                vec![1, 3, 4, 5, 0, 2]
-            );
+            assert_eq!(hits.iter().map(|h| h.id.0).collect::<Vec<_>>(), vec![1, 3, 4, 5, 0, 2]);
             assert_eq!(hits[0].distance_m, hits[1].distance_m);
-            assert_same(
-                &hits,
-                &brute_force_nearest(&settings, &[partition], from),
-                "mirror",
-            );
+            assert_same(&hits, &brute_force_nearest(&settings, &[partition], from), "mirror");
         }
 
         /// Two settings almost exactly as far from `from` as each other, whose rounded chords
@@ -943,10 +797,7 @@ mod tests {
             let from = in_england(rng);
             let a = in_england(rng);
             // `a` mirrored about `from`'s meridian, nudged north or south by a few ulps.
-            let b = LatLon {
-                lat: a.lat + rng.range(-1e-13, 1e-13),
-                lon: 2.0 * from.lon - a.lon,
-            };
+            let b = LatLon { lat: a.lat + rng.range(-1e-13, 1e-13), lon: 2.0 * from.lon - a.lon };
             LatLon::new(b.lat, b.lon)?;
             let chord_2 = |p: LatLon| {
                 let (p, q) = (unit_vector(p).unwrap(), unit_vector(from).unwrap());
@@ -957,11 +808,7 @@ mod tests {
                 Ordering::Greater => (b, a),
                 Ordering::Equal => return None,
             };
-            (from.distance_m(chord_first) >= from.distance_m(other)).then_some((
-                from,
-                chord_first,
-                other,
-            ))
+            (from.distance_m(chord_first) >= from.distance_m(other)).then_some((from, chord_first, other))
         }
 
         #[test]
@@ -986,11 +833,7 @@ mod tests {
                     vec![0, 1],
                     "{from:?} {chord_first:?} {other:?}"
                 );
-                assert_same(
-                    &got,
-                    &brute_force_nearest(&settings, &[partition], from),
-                    "near tie",
-                );
+                assert_same(&got, &brute_force_nearest(&settings, &[partition], from), "near tie");
             }
         }
 
@@ -999,20 +842,13 @@ mod tests {
             let both = NeedSet::EMPTY.with(Need::ASD).with(Need::SLCN);
             let settings = vec![
                 setting(at(52.0, -1.0), ProvisionKind::Special, Some(both)),
-                setting(
-                    at(52.0, -1.0),
-                    ProvisionKind::Special,
-                    Some(NeedSet::EMPTY.with(Need::ASD)),
-                ),
+                setting(at(52.0, -1.0), ProvisionKind::Special, Some(NeedSet::EMPTY.with(Need::ASD))),
                 setting(at(52.0, -1.0), ProvisionKind::Special, Some(both)),
             ];
             let index = SettingIndex::build(&settings);
             let partitions = [Partition::Need(Need::ASD), Partition::Need(Need::SLCN)];
-            let ids: Vec<u32> = index
-                .k_nearest(&partitions, at(52.0, -1.0), 10, |_| true)
-                .iter()
-                .map(|h| h.id.0)
-                .collect();
+            let ids: Vec<u32> =
+                index.k_nearest(&partitions, at(52.0, -1.0), 10, |_| true).iter().map(|h| h.id.0).collect();
             assert_eq!(ids, vec![0, 1, 2]);
         }
     }
@@ -1065,15 +901,9 @@ mod tests {
                 let partition = Partition::all().find(|p| p.contains(s)).unwrap();
                 let first = index.nearest_iter(partition, s.location).next().unwrap();
                 assert_eq!(first.distance_m, 0.0);
-                assert!(
-                    first.id.0 <= i as u32,
-                    "the lowest id at that address comes first"
-                );
+                assert!(first.id.0 <= i as u32, "the lowest id at that address comes first");
                 let here = index.within(partition, s.location, 0.0);
-                assert!(
-                    here.iter().any(|h| h.id.index() == i)
-                        && here.iter().all(|h| h.distance_m == 0.0)
-                );
+                assert!(here.iter().any(|h| h.id.index() == i) && here.iter().all(|h| h.distance_m == 0.0));
             }
         }
 
@@ -1082,15 +912,9 @@ mod tests {
             let (settings, index) = small();
             let partition = Partition::Need(Need::PD);
             let from = at(51.5, -0.1);
-            assert!(index
-                .k_nearest(&[partition], from, 0, |_| panic!("not asked"))
-                .is_empty());
+            assert!(index.k_nearest(&[partition], from, 0, |_| panic!("not asked")).is_empty());
             let all = index.k_nearest(&[partition], from, usize::MAX, |_| true);
-            assert_same(
-                &all,
-                &brute_force_nearest(&settings, &[partition], from),
-                "k = usize::MAX",
-            );
+            assert_same(&all, &brute_force_nearest(&settings, &[partition], from), "k = usize::MAX");
         }
 
         #[test]
@@ -1098,39 +922,15 @@ mod tests {
             let (_, index) = small();
             let all: Vec<Partition> = Partition::all().collect();
             for from in [
-                LatLon {
-                    lat: f64::NAN,
-                    lon: 0.0,
-                },
-                LatLon {
-                    lat: 52.0,
-                    lon: f64::INFINITY,
-                },
-                LatLon {
-                    lat: 91.0,
-                    lon: 0.0,
-                },
-                LatLon {
-                    lat: 52.0,
-                    lon: -181.0,
-                },
+                LatLon { lat: f64::NAN, lon: 0.0 },
+                LatLon { lat: 52.0, lon: f64::INFINITY },
+                LatLon { lat: 91.0, lon: 0.0 },
+                LatLon { lat: 52.0, lon: -181.0 },
             ] {
-                assert_eq!(
-                    index.nearest_iter(Partition::Need(Need::ASD), from).count(),
-                    0,
-                    "{from:?}"
-                );
+                assert_eq!(index.nearest_iter(Partition::Need(Need::ASD), from).count(), 0, "{from:?}");
                 assert_eq!(index.nearest_in(&all, from).count(), 0, "{from:?}");
-                assert!(
-                    index
-                        .within(Partition::Need(Need::ASD), from, 1e6)
-                        .is_empty(),
-                    "{from:?}"
-                );
-                assert!(
-                    index.k_nearest(&all, from, 10, |_| true).is_empty(),
-                    "{from:?}"
-                );
+                assert!(index.within(Partition::Need(Need::ASD), from, 1e6).is_empty(), "{from:?}");
+                assert!(index.k_nearest(&all, from, 10, |_| true).is_empty(), "{from:?}");
             }
         }
 
@@ -1147,17 +947,11 @@ mod tests {
         #[test]
         fn a_setting_with_an_invalid_location_is_in_no_partition() {
             let mut settings = vec![setting(at(52.0, -1.0), ProvisionKind::Mainstream, None); 3];
-            settings[1].location = LatLon {
-                lat: f64::NAN,
-                lon: -1.0,
-            };
+            settings[1].location = LatLon { lat: f64::NAN, lon: -1.0 };
             let index = SettingIndex::build(&settings);
             let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream);
             assert_eq!(index.len(partition), 2);
-            let ids: Vec<u32> = index
-                .nearest_iter(partition, at(52.0, -1.0))
-                .map(|h| h.id.0)
-                .collect();
+            let ids: Vec<u32> = index.nearest_iter(partition, at(52.0, -1.0)).map(|h| h.id.0).collect();
             assert_eq!(ids, vec![0, 2]);
             assert_same(
                 &index.k_nearest(&[partition], at(52.0, -1.0), 5, |_| true),
@@ -1180,16 +974,8 @@ mod tests {
             .map(|_| {
                 let location = in_england(&mut rng);
                 match rng.below(100) {
-                    0..=5 => setting(
-                        location,
-                        ProvisionKind::ResourcedProvision,
-                        Some(random_needs(&mut rng)),
-                    ),
-                    6..=11 => setting(
-                        location,
-                        ProvisionKind::Special,
-                        Some(random_needs(&mut rng)),
-                    ),
+                    0..=5 => setting(location, ProvisionKind::ResourcedProvision, Some(random_needs(&mut rng))),
+                    6..=11 => setting(location, ProvisionKind::Special, Some(random_needs(&mut rng))),
                     12..=15 => setting(location, ProvisionKind::AlternativeProvision, None),
                     16..=19 => setting(location, ProvisionKind::Post16, None),
                     _ => setting(location, ProvisionKind::Mainstream, None),
@@ -1225,13 +1011,10 @@ mod tests {
         };
         let needs = |n: usize| {
             move |rng: &mut SplitMix| -> Vec<Partition> {
-                (0..n)
-                    .map(|_| Partition::Need(Need::ALL[rng.below(11)]))
-                    .collect()
+                (0..n).map(|_| Partition::Need(Need::ALL[rng.below(11)])).collect()
             }
         };
-        let mainstream =
-            |_: &mut SplitMix| vec![Partition::NoNeedsRecorded(ProvisionKind::Mainstream)];
+        let mainstream = |_: &mut SplitMix| vec![Partition::NoNeedsRecorded(ProvisionKind::Mainstream)];
         eprintln!(
             "build 30k: median {:.2} ms (min {:.2}); k_nearest k=20, median: \
              1 need {:.2} us, 2 needs {:.2} us, 3 needs {:.2} us, \

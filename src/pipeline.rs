@@ -5,9 +5,9 @@
 use crate::assemble::{apply_supplement, assemble, facts_from_gias, Inputs, MergeReport, SourceFacts};
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
+use crate::import::postcodes::BuiltPostcodes;
 use crate::import::{self, ImportReport};
 use crate::model::{Date, LaCode, LatLon, Source};
-use crate::postcode::PostcodeShard;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -31,7 +31,8 @@ pub struct BuildOptions {
 #[derive(Debug)]
 pub struct BuildOutput {
     pub dataset: Dataset,
-    pub shards: Vec<PostcodeShard>,
+    /// The postcode shards and their index, when built.
+    pub postcodes: Option<BuiltPostcodes>,
     pub imports: Vec<ImportReport>,
     pub merge: MergeReport,
 }
@@ -86,15 +87,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
     let mut imports = Vec::new();
 
     // Postcodes first: they also tell which council an establishment is in when no source does.
-    let shards = if opts.postcodes {
-        let units = read(&dir.join("codepoint_open_units_gb_2025-10.csv.xz"))?;
-        let (shards, report) = import::postcodes::build_shards(&units[..], &la)?;
+    let postcodes = if opts.postcodes {
+        let file = "codepoint_open_units_gb_2025-10.csv.xz";
+        let units = read(&dir.join(file))?;
+        let (built, report) = import::postcodes::build_postcode_shards(&units[..], file, "2025-10", &la)?;
         imports.push(report);
-        shards
+        Some(built)
     } else {
-        Vec::new()
+        None
     };
-    let la_grid = LaGrid::new(&shards);
+    let la_grid = LaGrid::new(postcodes.as_ref().map(|p| &p.shards[..]).unwrap_or(&[]));
 
     let d = |y, m, day| Date::new(y, m, day);
     let mut sources = Vec::new();
@@ -249,7 +251,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         apply_supplement(&mut dataset, &rows, src, &mut report);
         imports.push(report);
     }
-    Ok(BuildOutput { dataset, shards, imports, merge })
+    Ok(BuildOutput { dataset, postcodes, imports, merge })
 }
 
 /// Writes the dataset, shards, manifest and the rows-left-out report into `out_dir`.
@@ -264,20 +266,10 @@ pub fn write(output: &BuildOutput, out_dir: &Path) -> Result<Vec<(PathBuf, usize
     let path = out_dir.join("dataset.bin");
     std::fs::write(&path, &bytes).map_err(io(&path))?;
     written.push((path, bytes.len()));
-    if !output.shards.is_empty() {
-        let dir = out_dir.join("postcodes");
-        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        for shard in &output.shards {
-            let bytes = shard.encode();
-            let path = dir.join(crate::postcode::shard_file_name(shard.area()));
-            std::fs::write(&path, &bytes).map_err(io(&path))?;
-            written.push((path, bytes.len()));
+    if let Some(built) = &output.postcodes {
+        for file in import::postcodes::write_postcode_dir(&out_dir.join("postcodes"), built)? {
+            written.push((out_dir.join("postcodes").join(file.name), file.bytes));
         }
-        let manifest = crate::postcode::Manifest::from_shards(&output.shards);
-        let path = dir.join("manifest.json");
-        let json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
-        std::fs::write(&path, &json).map_err(io(&path))?;
-        written.push((path, json.len()));
     }
     let path = out_dir.join("build-report.csv");
     let csv = report_csv(&output.imports, &output.merge);
@@ -291,7 +283,15 @@ pub fn report_csv(imports: &[ImportReport], merge: &MergeReport) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(["source", "row", "urn", "outcome", "column", "reason"]);
     for r in imports {
-        for (outcome, issues) in [("rejected", &r.rejected), ("filtered", &r.filtered), ("warning", &r.warnings)] {
+        // Filtered rows are listed one by one unless there are very many (the 254,537 Scottish
+        // and Welsh postcode units), which are counted by reason instead.
+        if r.filtered.len() > 5_000 {
+            for (reason, n) in r.filtered_by_reason() {
+                let _ = w.write_record([r.source.as_str(), "", "", "filtered", "", &format!("{reason} ({n} rows)")]);
+            }
+        }
+        let filtered: &[crate::import::RowIssue] = if r.filtered.len() > 5_000 { &[] } else { &r.filtered };
+        for (outcome, issues) in [("rejected", &r.rejected[..]), ("filtered", filtered), ("warning", &r.warnings[..])] {
             for i in issues {
                 let _ = w.write_record([
                     r.source.as_str(),
@@ -321,13 +321,11 @@ struct LaGrid {
 impl LaGrid {
     const CELL_DEG: f64 = 0.02;
 
-    fn new(shards: &[PostcodeShard]) -> LaGrid {
+    fn new(shards: &[crate::postcode::PostcodeShard]) -> LaGrid {
         let mut cells: HashMap<(i32, i32), Vec<(LatLon, LaCode)>> = HashMap::new();
-        for shard in shards {
-            for (p, la) in shard.unit_locations() {
-                if let Some(la) = la {
-                    cells.entry(Self::cell(p)).or_default().push((p, la));
-                }
+        for unit in shards.iter().flat_map(|s| s.districts()).flat_map(|d| &d.units) {
+            if let Some(la) = unit.la {
+                cells.entry(Self::cell(unit.location)).or_default().push((unit.location, la));
             }
         }
         LaGrid { cells }

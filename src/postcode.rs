@@ -96,11 +96,8 @@ impl InwardCode {
     /// Parses `2AB` (upper case, as in a normalised [`Postcode`]).
     pub fn parse(text: &str) -> Option<InwardCode> {
         match text.as_bytes() {
-            &[d, a, b]
-                if d.is_ascii_digit() && a.is_ascii_uppercase() && b.is_ascii_uppercase() =>
-            {
-                let value =
-                    u16::from(d - b'0') * 676 + u16::from(a - b'A') * 26 + u16::from(b - b'A');
+            &[d, a, b] if d.is_ascii_digit() && a.is_ascii_uppercase() && b.is_ascii_uppercase() => {
+                let value = u16::from(d - b'0') * 676 + u16::from(a - b'A') * 26 + u16::from(b - b'A');
                 Some(InwardCode(value))
             }
             _ => None,
@@ -113,10 +110,7 @@ impl InwardCode {
     }
 
     fn from_packed(value: u64) -> Option<InwardCode> {
-        u16::try_from(value)
-            .ok()
-            .filter(|v| *v < INWARD_CODES)
-            .map(InwardCode)
+        u16::try_from(value).ok().filter(|v| *v < INWARD_CODES).map(InwardCode)
     }
 
     /// The sector digit: `2` of `2AB`.
@@ -130,13 +124,7 @@ impl fmt::Display for InwardCode {
         let d = (self.0 / 676) as u8;
         let a = ((self.0 / 26) % 26) as u8;
         let b = (self.0 % 26) as u8;
-        write!(
-            f,
-            "{}{}{}",
-            (b'0' + d) as char,
-            (b'A' + a) as char,
-            (b'A' + b) as char
-        )
+        write!(f, "{}{}{}", (b'0' + d) as char, (b'A' + a) as char, (b'A' + b) as char)
     }
 }
 
@@ -191,9 +179,7 @@ impl Jurisdiction {
     }
 
     fn from_code(code: u64) -> Option<Jurisdiction> {
-        Jurisdiction::ALL
-            .get(usize::try_from(code).ok()?.checked_sub(1)?)
-            .copied()
+        Jurisdiction::ALL.get(usize::try_from(code).ok()?.checked_sub(1)?).copied()
     }
 }
 
@@ -253,11 +239,7 @@ impl District {
         let centroid = centroid_of(&units);
         let mut sectors = Vec::new();
         for digit in 0..10 {
-            let in_sector: Vec<Unit> = units
-                .iter()
-                .copied()
-                .filter(|u| u.inward.sector_digit() == digit)
-                .collect();
+            let in_sector: Vec<Unit> = units.iter().copied().filter(|u| u.inward.sector_digit() == digit).collect();
             if let Some(centroid) = centroid_of(&in_sector) {
                 sectors.push(Sector { digit, centroid });
             }
@@ -280,10 +262,7 @@ fn centroid_of(units: &[Unit]) -> Option<Place> {
     let n = units.len() as f64;
     let lat = units.iter().map(|u| u.location.lat).sum::<f64>() / n;
     let lon = units.iter().map(|u| u.location.lon).sum::<f64>() / n;
-    Some(Place {
-        location: LatLon::new(lat, lon)?,
-        la: majority(units.iter().map(|u| u.la)).flatten(),
-    })
+    Some(Place { location: LatLon::new(lat, lon)?, la: majority(units.iter().map(|u| u.la)).flatten() })
 }
 
 /// The most frequent value, `None` when there are none; ties go to the smallest, so that the
@@ -317,17 +296,11 @@ impl PostcodeShard {
         let what = || format!("postcode shard {area}");
         check_area(area).map_err(|reason| Error::corrupt(what(), reason))?;
         if data_date.len() > 255 || !data_date.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
-            return Err(Error::corrupt(
-                what(),
-                format!("data date {data_date:?} is not short printable ASCII"),
-            ));
+            return Err(Error::corrupt(what(), format!("data date {data_date:?} is not short printable ASCII")));
         }
         districts.sort_by(|a, b| a.outcode.cmp(&b.outcode));
         if let Some(w) = districts.windows(2).find(|w| w[0].outcode == w[1].outcode) {
-            return Err(Error::corrupt(
-                what(),
-                format!("district {} is listed twice", w[0].outcode),
-            ));
+            return Err(Error::corrupt(what(), format!("district {} is listed twice", w[0].outcode)));
         }
         let mut units = 0usize;
         for d in &mut districts {
@@ -337,11 +310,7 @@ impl PostcodeShard {
         if u32::try_from(units).is_err() {
             return Err(Error::corrupt(what(), "too many units for one shard"));
         }
-        Ok(PostcodeShard {
-            area: area.to_string(),
-            data_date: data_date.to_string(),
-            districts,
-        })
+        Ok(PostcodeShard { area: area.to_string(), data_date: data_date.to_string(), districts })
     }
 
     /// The postcode area, e.g. `LS`.
@@ -361,10 +330,7 @@ impl PostcodeShard {
 
     /// The district with this outcode (`LS6`).
     pub fn district(&self, outcode: &str) -> Option<&District> {
-        self.districts
-            .binary_search_by(|d| d.outcode.as_str().cmp(outcode))
-            .ok()
-            .map(|i| &self.districts[i])
+        self.districts.binary_search_by(|d| d.outcode.as_str().cmp(outcode)).ok().map(|i| &self.districts[i])
     }
 
     /// Units in England.
@@ -420,49 +386,30 @@ impl PostcodeShard {
                 ),
             ));
         }
-        let unknown = || Error::UnknownPostcode {
-            postcode: postcode.to_string(),
-        };
-        let outside = |j: Jurisdiction| Error::OutsideEngland {
-            postcode: postcode.to_string(),
-            place: j.name().to_string(),
-        };
+        let unknown = || Error::UnknownPostcode { postcode: postcode.to_string() };
+        let outside =
+            |j: Jurisdiction| Error::OutsideEngland { postcode: postcode.to_string(), place: j.name().to_string() };
         let fix = |place: Place, precision| PostcodeFix {
             postcode: postcode.clone(),
             location: place.location,
             precision,
             la: place.la,
         };
-        let (Some(district), Some(inward)) = (
-            self.district(postcode.outcode()),
-            InwardCode::parse(postcode.inward()),
-        ) else {
+        let (Some(district), Some(inward)) = (self.district(postcode.outcode()), InwardCode::parse(postcode.inward()))
+        else {
             return Err(unknown());
         };
         if let Ok(i) = district.units.binary_search_by_key(&inward, |u| u.inward) {
             let unit = &district.units[i];
-            return Ok(fix(
-                Place {
-                    location: unit.location,
-                    la: unit.la,
-                },
-                PostcodePrecision::Unit,
-            ));
+            return Ok(fix(Place { location: unit.location, la: unit.la }, PostcodePrecision::Unit));
         }
-        if let Ok(i) = district
-            .outside_england
-            .binary_search_by_key(&inward, |u| u.inward)
-        {
+        if let Ok(i) = district.outside_england.binary_search_by_key(&inward, |u| u.inward) {
             return Err(outside(district.outside_england[i].jurisdiction));
         }
         if let Some(j) = district.wholly_outside {
             return Err(outside(j));
         }
-        if let Some(sector) = district
-            .sectors
-            .iter()
-            .find(|s| s.digit == inward.sector_digit())
-        {
+        if let Some(sector) = district.sectors.iter().find(|s| s.digit == inward.sector_digit()) {
             return Ok(fix(sector.centroid, PostcodePrecision::Sector));
         }
         match district.centroid {
@@ -478,11 +425,7 @@ impl PostcodeShard {
                 .districts
                 .iter()
                 .flat_map(|d| {
-                    let centroids = d
-                        .centroid
-                        .iter()
-                        .chain(d.sectors.iter().map(|s| &s.centroid))
-                        .map(|p| p.la);
+                    let centroids = d.centroid.iter().chain(d.sectors.iter().map(|s| &s.centroid)).map(|p| p.la);
                     centroids.chain(d.units.iter().map(|u| u.la))
                 })
                 .flatten()
@@ -494,8 +437,7 @@ impl PostcodeShard {
         };
         let la_ref = |la: Option<LaCode>| -> u64 {
             // Every code is in the table by construction; `None` is reference 0.
-            la.and_then(|c| las.binary_search(&c.0).ok())
-                .map_or(0, |i| i as u64 + 1)
+            la.and_then(|c| las.binary_search(&c.0).ok()).map_or(0, |i| i as u64 + 1)
         };
 
         let mut out = Writer::default();
@@ -505,14 +447,10 @@ impl PostcodeShard {
         }
         let mut cursor = Cursor::default();
         for d in &self.districts {
-            let suffix = d
-                .outcode
-                .strip_prefix(self.area.as_str())
-                .unwrap_or(&d.outcode);
+            let suffix = d.outcode.strip_prefix(self.area.as_str()).unwrap_or(&d.outcode);
             out.byte(suffix.len() as u8);
             out.bytes(suffix.as_bytes());
-            let flags = u8::from(d.centroid.is_some())
-                | (d.wholly_outside.map_or(0, Jurisdiction::code) << 4);
+            let flags = u8::from(d.centroid.is_some()) | (d.wholly_outside.map_or(0, Jurisdiction::code) << 4);
             out.byte(flags);
             out.varint(d.sectors.len() as u64);
             out.varint(d.units.len() as u64);
@@ -524,10 +462,7 @@ impl PostcodeShard {
             let mut sector_la = [None; 10];
             let mut previous_digit: Option<u8> = None;
             for s in &d.sectors {
-                out.varint(u64::from(gap(
-                    previous_digit.map(u16::from),
-                    u16::from(s.digit),
-                )));
+                out.varint(u64::from(gap(previous_digit.map(u16::from), u16::from(s.digit))));
                 previous_digit = Some(s.digit);
                 cursor.write(&mut out, s.centroid.location);
                 out.varint(la_ref(s.centroid.la));
@@ -545,9 +480,7 @@ impl PostcodeShard {
             }
             let mut previous: Option<u16> = None;
             for u in &d.outside_england {
-                out.varint(
-                    u64::from(gap(previous, u.inward.0)) << 3 | u64::from(u.jurisdiction.code()),
-                );
+                out.varint(u64::from(gap(previous, u.inward.0)) << 3 | u64::from(u.jurisdiction.code()));
                 previous = Some(u.inward.0);
             }
         }
@@ -560,12 +493,7 @@ impl PostcodeShard {
         file.extend_from_slice(self.area.as_bytes());
         file.push(self.data_date.len() as u8);
         file.extend_from_slice(self.data_date.as_bytes());
-        let counts = [
-            self.districts.len(),
-            self.sector_count(),
-            self.unit_count(),
-            self.outside_unit_count(),
-        ];
+        let counts = [self.districts.len(), self.sector_count(), self.unit_count(), self.outside_unit_count()];
         for count in counts {
             file.extend_from_slice(&(count as u32).to_le_bytes());
         }
@@ -585,10 +513,7 @@ impl PostcodeShard {
         }
         if !bytes.starts_with(&MAGIC) {
             let reason = if MAGIC.starts_with(bytes) {
-                format!(
-                    "truncated: only {} bytes (an interrupted download?)",
-                    bytes.len()
-                )
+                format!("truncated: only {} bytes (an interrupted download?)", bytes.len())
             } else {
                 describe_foreign(bytes, "a postcode shard", "\"PFPC\"")
             };
@@ -598,19 +523,12 @@ impl PostcodeShard {
         let truncated = |r: &Reader| {
             Error::corrupt(
                 WHAT,
-                format!(
-                    "truncated: the header ends early, after {} bytes (an interrupted download?)",
-                    r.bytes.len()
-                ),
+                format!("truncated: the header ends early, after {} bytes (an interrupted download?)", r.bytes.len()),
             )
         };
         let version = r.u16_le().ok_or_else(|| truncated(&r))?;
         if version != SCHEMA_VERSION {
-            return Err(Error::WrongVersion {
-                what: WHAT.to_string(),
-                expected: SCHEMA_VERSION,
-                found: version,
-            });
+            return Err(Error::WrongVersion { what: WHAT.to_string(), expected: SCHEMA_VERSION, found: version });
         }
         let area = r.short_text().ok_or_else(|| truncated(&r))?;
         let area = area.to_string();
@@ -636,10 +554,7 @@ impl PostcodeShard {
         if payload.len() > payload_len {
             return Err(Error::corrupt(
                 what,
-                format!(
-                    "{} unexpected bytes after the end",
-                    payload.len() - payload_len
-                ),
+                format!("{} unexpected bytes after the end", payload.len() - payload_len),
             ));
         }
         let found_crc = crc32fast::hash(payload);
@@ -649,14 +564,9 @@ impl PostcodeShard {
                 format!("checksum mismatch (header {crc:08x}, contents {found_crc:08x}): the file is damaged"),
             ));
         }
-        let expected = Counts {
-            districts,
-            sectors,
-            units,
-            outside,
-        };
-        let decoded = decode_payload(&area, payload, expected)
-            .map_err(|reason| Error::corrupt(what.clone(), reason))?;
+        let expected = Counts { districts, sectors, units, outside };
+        let decoded =
+            decode_payload(&area, payload, expected).map_err(|reason| Error::corrupt(what.clone(), reason))?;
         PostcodeShard::new(&area, &data_date, decoded).map_err(|e| match e {
             Error::Corrupt { reason, .. } => Error::corrupt(what, reason),
             other => other,
@@ -673,26 +583,15 @@ struct Counts {
     outside: u32,
 }
 
-fn decode_payload(
-    area: &str,
-    payload: &[u8],
-    expected: Counts,
-) -> std::result::Result<Vec<District>, String> {
+fn decode_payload(area: &str, payload: &[u8], expected: Counts) -> std::result::Result<Vec<District>, String> {
     let mut r = Reader::new(payload, 0);
-    let ends = |r: &Reader, reading: &str| {
-        format!(
-            "the contents end early at byte {} while reading {reading}",
-            r.pos
-        )
-    };
+    let ends = |r: &Reader, reading: &str| format!("the contents end early at byte {} while reading {reading}", r.pos);
 
     let la_count = r.varint().ok_or_else(|| ends(&r, "the LA table"))?;
     let mut las = Vec::with_capacity(cap(la_count, &r));
     for _ in 0..la_count {
         let code = r.varint().ok_or_else(|| ends(&r, "the LA table"))?;
-        las.push(LaCode(
-            u16::try_from(code).map_err(|_| format!("LA code {code} is out of range"))?,
-        ));
+        las.push(LaCode(u16::try_from(code).map_err(|_| format!("LA code {code} is out of range"))?));
     }
     let la = |reference: u64| -> std::result::Result<Option<LaCode>, String> {
         match reference {
@@ -705,12 +604,7 @@ fn decode_payload(
         }
     };
 
-    let mut found = Counts {
-        districts: 0,
-        sectors: 0,
-        units: 0,
-        outside: 0,
-    };
+    let mut found = Counts { districts: 0, sectors: 0, units: 0, outside: 0 };
     let mut districts = Vec::with_capacity(cap(u64::from(expected.districts), &r));
     let mut cursor = Cursor::default();
     while found.districts < expected.districts {
@@ -733,12 +627,8 @@ fn decode_payload(
         let n_units = r.varint().ok_or_else(|| ends(&r, &context("the counts")))?;
         let n_outside = r.varint().ok_or_else(|| ends(&r, &context("the counts")))?;
         let centroid = if flags & 1 == 1 {
-            let location = cursor
-                .read(&mut r)
-                .ok_or_else(|| ends(&r, &context("the centroid")))??;
-            let la = la(r
-                .varint()
-                .ok_or_else(|| ends(&r, &context("the centroid")))?)?;
+            let location = cursor.read(&mut r).ok_or_else(|| ends(&r, &context("the centroid")))??;
+            let la = la(r.varint().ok_or_else(|| ends(&r, &context("the centroid")))?)?;
             Some(Place { location, la })
         } else {
             None
@@ -748,24 +638,14 @@ fn decode_payload(
         let mut sector_la = [None; 10];
         let mut previous: Option<u16> = None;
         for _ in 0..n_sectors {
-            let step = r
-                .varint()
-                .ok_or_else(|| ends(&r, &context("the sectors")))?;
-            let digit = ungap(previous, step)
-                .filter(|d| *d < 10)
-                .ok_or_else(|| format!("bad sector digit in {outcode}"))?;
+            let step = r.varint().ok_or_else(|| ends(&r, &context("the sectors")))?;
+            let digit =
+                ungap(previous, step).filter(|d| *d < 10).ok_or_else(|| format!("bad sector digit in {outcode}"))?;
             previous = Some(digit);
-            let location = cursor
-                .read(&mut r)
-                .ok_or_else(|| ends(&r, &context("the sectors")))??;
-            let la = la(r
-                .varint()
-                .ok_or_else(|| ends(&r, &context("the sectors")))?)?;
+            let location = cursor.read(&mut r).ok_or_else(|| ends(&r, &context("the sectors")))??;
+            let la = la(r.varint().ok_or_else(|| ends(&r, &context("the sectors")))?)?;
             sector_la[usize::from(digit)] = la;
-            sectors.push(Sector {
-                digit: digit as u8,
-                centroid: Place { location, la },
-            });
+            sectors.push(Sector { digit: digit as u8, centroid: Place { location, la } });
         }
 
         let mut units = Vec::with_capacity(cap(n_units, &r));
@@ -776,62 +656,39 @@ fn decode_payload(
                 .and_then(|v| InwardCode::from_packed(u64::from(v)))
                 .ok_or_else(|| format!("bad inward code in {outcode}"))?;
             previous = Some(inward.0);
-            let location = cursor
-                .read(&mut r)
-                .ok_or_else(|| ends(&r, &context("the units")))??;
+            let location = cursor.read(&mut r).ok_or_else(|| ends(&r, &context("the units")))??;
             let la = if value & 1 == 1 {
                 la(r.varint().ok_or_else(|| ends(&r, &context("the units")))?)?
             } else {
                 sector_la[usize::from(inward.sector_digit())]
             };
-            units.push(Unit {
-                inward,
-                location,
-                la,
-            });
+            units.push(Unit { inward, location, la });
         }
 
         let mut outside_england = Vec::with_capacity(cap(n_outside, &r));
         let mut previous: Option<u16> = None;
         for _ in 0..n_outside {
-            let value = r
-                .varint()
-                .ok_or_else(|| ends(&r, &context("the units outside England")))?;
+            let value = r.varint().ok_or_else(|| ends(&r, &context("the units outside England")))?;
             let inward = ungap(previous, value >> 3)
                 .and_then(|v| InwardCode::from_packed(u64::from(v)))
                 .ok_or_else(|| format!("bad inward code outside England in {outcode}"))?;
             previous = Some(inward.0);
-            let jurisdiction = Jurisdiction::from_code(value & 7)
-                .ok_or_else(|| format!("bad place code in {outcode}"))?;
-            outside_england.push(OutsideUnit {
-                inward,
-                jurisdiction,
-            });
+            let jurisdiction =
+                Jurisdiction::from_code(value & 7).ok_or_else(|| format!("bad place code in {outcode}"))?;
+            outside_england.push(OutsideUnit { inward, jurisdiction });
         }
 
         // Cannot overflow: each count was read from the remaining bytes, at least a byte each.
         found.sectors = found.sectors.saturating_add(sectors.len() as u32);
         found.units = found.units.saturating_add(units.len() as u32);
         found.outside = found.outside.saturating_add(outside_england.len() as u32);
-        districts.push(District {
-            outcode,
-            centroid,
-            sectors,
-            units,
-            outside_england,
-            wholly_outside,
-        });
+        districts.push(District { outcode, centroid, sectors, units, outside_england, wholly_outside });
     }
     if r.pos != payload.len() {
-        return Err(format!(
-            "{} unexpected bytes after the last district",
-            payload.len() - r.pos
-        ));
+        return Err(format!("{} unexpected bytes after the last district", payload.len() - r.pos));
     }
     if found != expected {
-        return Err(format!(
-            "the header counts {expected:?}, the contents hold {found:?}"
-        ));
+        return Err(format!("the header counts {expected:?}, the contents hold {found:?}"));
     }
     Ok(districts)
 }
@@ -839,9 +696,7 @@ fn decode_payload(
 /// A capacity to reserve for `count` items that each take at least one byte: never more than
 /// the bytes left, so a forged count cannot exhaust memory.
 fn cap(count: u64, r: &Reader) -> usize {
-    usize::try_from(count)
-        .unwrap_or(usize::MAX)
-        .min(r.bytes.len() - r.pos)
+    usize::try_from(count).unwrap_or(usize::MAX).min(r.bytes.len() - r.pos)
 }
 
 /// Gap between strictly increasing values: the first is written as is, each later one as the
@@ -866,18 +721,13 @@ fn check_area(area: &str) -> std::result::Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "{area:?} is not a postcode area (one or two capital letters)"
-        ))
+        Err(format!("{area:?} is not a postcode area (one or two capital letters)"))
     }
 }
 
 fn normalise_district(area: &str, d: &mut District) -> std::result::Result<(), String> {
     let outcode = d.outcode.clone();
-    if Postcode::parse(&format!("{outcode} 0AA"))
-        .map(|p| p.outcode() == outcode)
-        .unwrap_or(false)
-    {
+    if Postcode::parse(&format!("{outcode} 0AA")).map(|p| p.outcode() == outcode).unwrap_or(false) {
         if area_of(&outcode) != area {
             return Err(format!("district {outcode} is not in postcode area {area}"));
         }
@@ -885,8 +735,7 @@ fn normalise_district(area: &str, d: &mut District) -> std::result::Result<(), S
         return Err(format!("{outcode:?} is not an outward code"));
     }
     let place = |p: &mut Place| -> std::result::Result<(), String> {
-        p.location = quantise(p.location)
-            .ok_or_else(|| format!("a centroid in {outcode} has no valid location"))?;
+        p.location = quantise(p.location).ok_or_else(|| format!("a centroid in {outcode} has no valid location"))?;
         Ok(())
     };
     if let Some(c) = &mut d.centroid {
@@ -904,37 +753,20 @@ fn normalise_district(area: &str, d: &mut District) -> std::result::Result<(), S
     }
     d.units.sort_by_key(|u| u.inward);
     for u in &mut d.units {
-        u.location = quantise(u.location)
-            .ok_or_else(|| format!("{outcode} {} has no valid location", u.inward))?;
+        u.location = quantise(u.location).ok_or_else(|| format!("{outcode} {} has no valid location", u.inward))?;
     }
     if let Some(w) = d.units.windows(2).find(|w| w[0].inward == w[1].inward) {
         return Err(format!("{outcode} {} is listed twice", w[0].inward));
     }
     d.outside_england.sort_by_key(|u| u.inward);
-    if let Some(w) = d
-        .outside_england
-        .windows(2)
-        .find(|w| w[0].inward == w[1].inward)
-    {
-        return Err(format!(
-            "{outcode} {} is listed twice outside England",
-            w[0].inward
-        ));
+    if let Some(w) = d.outside_england.windows(2).find(|w| w[0].inward == w[1].inward) {
+        return Err(format!("{outcode} {} is listed twice outside England", w[0].inward));
     }
-    if let Some(u) = d.outside_england.iter().find(|o| {
-        d.units
-            .binary_search_by_key(&o.inward, |u| u.inward)
-            .is_ok()
-    }) {
-        return Err(format!(
-            "{outcode} {} is listed both in and outside England",
-            u.inward
-        ));
+    if let Some(u) = d.outside_england.iter().find(|o| d.units.binary_search_by_key(&o.inward, |u| u.inward).is_ok()) {
+        return Err(format!("{outcode} {} is listed both in and outside England", u.inward));
     }
     if d.wholly_outside.is_some() && !d.units.is_empty() {
-        return Err(format!(
-            "district {outcode} has units in England but is marked as wholly outside it"
-        ));
+        return Err(format!("district {outcode} has units in England but is marked as wholly outside it"));
     }
     Ok(())
 }
@@ -949,20 +781,11 @@ fn quantise(p: LatLon) -> Option<LatLon> {
 /// with and the signature it should have.
 fn describe_foreign(bytes: &[u8], expected: &str, signature: &str) -> String {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let start = text
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .map_or(&[][..], |i| &text[i..]);
-    let head: Vec<u8> = start
-        .iter()
-        .take(1024)
-        .map(u8::to_ascii_lowercase)
-        .collect();
+    let start = text.iter().position(|b| !b.is_ascii_whitespace()).map_or(&[][..], |i| &text[i..]);
+    let head: Vec<u8> = start.iter().take(1024).map(u8::to_ascii_lowercase).collect();
     let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
     if start.starts_with(b"<") || has(b"<html") || has(b"<!doctype") {
-        format!(
-            "looks like an HTML page, not {expected} (a web server's error or login page served in its place?)"
-        )
+        format!("looks like an HTML page, not {expected} (a web server's error or login page served in its place?)")
     } else if start.starts_with(b"{") || start.starts_with(b"[") {
         format!("looks like JSON, not {expected}")
     } else if bytes.starts_with(&[0x1f, 0x8b]) {
@@ -971,10 +794,7 @@ fn describe_foreign(bytes: &[u8], expected: &str, signature: &str) -> String {
         "is xz-compressed: decompress it first".into()
     } else {
         let shown: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02x}")).collect();
-        format!(
-            "not {expected}: it should start with {signature}, it starts with bytes {}",
-            shown.join(" ")
-        )
+        format!("not {expected}: it should start with {signature}, it starts with bytes {}", shown.join(" "))
     }
 }
 
@@ -987,10 +807,7 @@ struct Cursor {
 
 impl Cursor {
     fn write(&mut self, out: &mut Writer, p: LatLon) {
-        let (lat, lon) = (
-            (p.lat * STEPS_PER_DEGREE).round() as i64,
-            (p.lon * STEPS_PER_DEGREE).round() as i64,
-        );
+        let (lat, lon) = ((p.lat * STEPS_PER_DEGREE).round() as i64, (p.lon * STEPS_PER_DEGREE).round() as i64);
         out.varint(zigzag(lat - self.lat));
         out.varint(zigzag(lon - self.lon));
         (self.lat, self.lon) = (lat, lon);
@@ -1004,10 +821,7 @@ impl Cursor {
         // the running value is kept within ±180 degrees, which is checked next.
         self.lat = self.lat.saturating_add(dlat);
         self.lon = self.lon.saturating_add(dlon);
-        let location = LatLon::new(
-            self.lat as f64 / STEPS_PER_DEGREE,
-            self.lon as f64 / STEPS_PER_DEGREE,
-        );
+        let location = LatLon::new(self.lat as f64 / STEPS_PER_DEGREE, self.lon as f64 / STEPS_PER_DEGREE);
         Some(location.ok_or_else(|| format!("coordinate {}, {} out of range", self.lat, self.lon)))
     }
 }
@@ -1066,17 +880,14 @@ impl<'a> Reader<'a> {
     }
 
     fn u32_le(&mut self) -> Option<u32> {
-        self.take(4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        self.take(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
     /// A length byte and that many bytes of ASCII. Non-ASCII text reads as `None` too: the
     /// callers then report the file as damaged.
     fn short_text(&mut self) -> Option<&'a str> {
         let n = self.byte()?;
-        std::str::from_utf8(self.take(usize::from(n))?)
-            .ok()
-            .filter(|s| s.is_ascii())
+        std::str::from_utf8(self.take(usize::from(n))?).ok().filter(|s| s.is_ascii())
     }
 
     /// LEB128 of at most ten bytes; `None` at the end of input or for an over-long encoding.
@@ -1167,13 +978,8 @@ impl AreaIndex {
         let mut areas: Vec<AreaSummary> = shards.iter().map(AreaSummary::of).collect();
         areas.sort_by(|a, b| a.area.cmp(&b.area));
         for (area, jurisdiction) in AREAS_BEYOND_GREAT_BRITAIN {
-            if !outside_england.iter().any(|o| o.area == area)
-                && !areas.iter().any(|a| a.area == area)
-            {
-                outside_england.push(OutsideArea {
-                    area: area.to_string(),
-                    jurisdiction,
-                });
+            if !outside_england.iter().any(|o| o.area == area) && !areas.iter().any(|a| a.area == area) {
+                outside_england.push(OutsideArea { area: area.to_string(), jurisdiction });
             }
         }
         outside_england.sort_by(|a, b| a.area.cmp(&b.area));
@@ -1207,11 +1013,9 @@ impl AreaIndex {
             };
             return Err(Error::corrupt(WHAT, reason));
         }
-        let value: serde_json::Value = serde_json::from_slice(text)
-            .map_err(|e| Error::corrupt(WHAT, format!("not valid JSON: {e}")))?;
-        let found = value
-            .get("schemaVersion")
-            .and_then(serde_json::Value::as_u64);
+        let value: serde_json::Value =
+            serde_json::from_slice(text).map_err(|e| Error::corrupt(WHAT, format!("not valid JSON: {e}")))?;
+        let found = value.get("schemaVersion").and_then(serde_json::Value::as_u64);
         match found {
             Some(v) if v == u64::from(SCHEMA_VERSION) => {}
             Some(v) => {
@@ -1223,19 +1027,13 @@ impl AreaIndex {
             }
             None => return Err(Error::corrupt(WHAT, "it has no schemaVersion number")),
         }
-        let mut index: AreaIndex =
-            serde_json::from_value(value).map_err(|e| Error::corrupt(WHAT, e.to_string()))?;
+        let mut index: AreaIndex = serde_json::from_value(value).map_err(|e| Error::corrupt(WHAT, e.to_string()))?;
         for a in &index.areas {
             check_area(&a.area).map_err(|reason| Error::corrupt(WHAT, reason))?;
             if a.file != shard_file_name(&a.area) {
                 return Err(Error::corrupt(
                     WHAT,
-                    format!(
-                        "area {} names file {:?}, expected {:?}",
-                        a.area,
-                        a.file,
-                        shard_file_name(&a.area)
-                    ),
+                    format!("area {} names file {:?}, expected {:?}", a.area, a.file, shard_file_name(&a.area)),
                 ));
             }
         }
@@ -1246,10 +1044,7 @@ impl AreaIndex {
 
     /// The summary of an area (`LS`), if it has a shard.
     pub fn area(&self, area: &str) -> Option<&AreaSummary> {
-        self.areas
-            .binary_search_by(|a| a.area.as_str().cmp(area))
-            .ok()
-            .map(|i| &self.areas[i])
+        self.areas.binary_search_by(|a| a.area.as_str().cmp(area)).ok().map(|i| &self.areas[i])
     }
 
     /// Which shard to fetch for `postcode`: [`Error::OutsideEngland`] for an area known to be
@@ -1259,18 +1054,11 @@ impl AreaIndex {
         if let Some(summary) = self.area(postcode.area()) {
             return Ok(summary);
         }
-        match self
-            .outside_england
-            .iter()
-            .find(|o| o.area == postcode.area())
-        {
-            Some(o) => Err(Error::OutsideEngland {
-                postcode: postcode.to_string(),
-                place: o.jurisdiction.name().to_string(),
-            }),
-            None => Err(Error::UnknownPostcode {
-                postcode: postcode.to_string(),
-            }),
+        match self.outside_england.iter().find(|o| o.area == postcode.area()) {
+            Some(o) => {
+                Err(Error::OutsideEngland { postcode: postcode.to_string(), place: o.jurisdiction.name().to_string() })
+            }
+            None => Err(Error::UnknownPostcode { postcode: postcode.to_string() }),
         }
     }
 }
@@ -1287,11 +1075,7 @@ mod tests {
     }
 
     fn unit(inward: &str, lat: f64, lon: f64, la: Option<LaCode>) -> Unit {
-        Unit {
-            inward: InwardCode::parse(inward).unwrap(),
-            location: LatLon::new(lat, lon).unwrap(),
-            la,
-        }
+        Unit { inward: InwardCode::parse(inward).unwrap(), location: LatLon::new(lat, lon).unwrap(), la }
     }
 
     /// A small `LS` shard: LS6 with sectors 2 and 3 (one unit of sector 3 in Bradford), LS1
@@ -1310,10 +1094,8 @@ mod tests {
         );
         let ls1 = District::from_units("LS1", vec![unit("4AP", 53.799_6, -1.549_2, LEEDS)]);
         let mut ls29 = District::from_units("LS29", vec![unit("6AA", 53.92, -1.82, BRADFORD)]);
-        ls29.outside_england.push(OutsideUnit {
-            inward: InwardCode::parse("6AB").unwrap(),
-            jurisdiction: Jurisdiction::Wales,
-        });
+        ls29.outside_england
+            .push(OutsideUnit { inward: InwardCode::parse("6AB").unwrap(), jurisdiction: Jurisdiction::Wales });
         let ls99 = District {
             outcode: "LS99".into(),
             centroid: None,
@@ -1331,15 +1113,9 @@ mod tests {
         #[test]
         fn pack_in_text_order_and_print_back() {
             let codes = ["0AA", "0AB", "0BA", "2AB", "9ZZ"];
-            let packed: Vec<InwardCode> = codes
-                .iter()
-                .map(|c| InwardCode::parse(c).unwrap())
-                .collect();
+            let packed: Vec<InwardCode> = codes.iter().map(|c| InwardCode::parse(c).unwrap()).collect();
             assert!(packed.windows(2).all(|w| w[0] < w[1]));
-            assert_eq!(
-                packed.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                codes
-            );
+            assert_eq!(packed.iter().map(ToString::to_string).collect::<Vec<_>>(), codes);
             assert_eq!(InwardCode::parse("9ZZ").unwrap().packed(), INWARD_CODES - 1);
             assert_eq!(InwardCode::parse("2AB").unwrap().sector_digit(), 2);
         }
@@ -1382,8 +1158,7 @@ mod tests {
         #[test]
         fn locations_are_rounded_to_the_stored_precision() {
             let odd = unit("2AB", 53.817_244_9, -1.561_455_1, LEEDS);
-            let shard = PostcodeShard::new("LS", "x", vec![District::from_units("LS6", vec![odd])])
-                .unwrap();
+            let shard = PostcodeShard::new("LS", "x", vec![District::from_units("LS6", vec![odd])]).unwrap();
             let stored = shard.district("LS6").unwrap().units[0].location;
             assert_eq!((stored.lat, stored.lon), (53.81724, -1.56146));
             assert_eq!(PostcodeShard::decode(&shard.encode()).unwrap(), shard);
@@ -1402,17 +1177,7 @@ mod tests {
                 w.varint(v);
                 assert_eq!(Reader::new(&w.0, 0).varint(), Some(v));
             }
-            for v in [
-                0i64,
-                1,
-                -1,
-                63,
-                -64,
-                18_000_000,
-                -18_000_000,
-                i64::MAX,
-                i64::MIN,
-            ] {
+            for v in [0i64, 1, -1, 63, -64, 18_000_000, -18_000_000, i64::MAX, i64::MIN] {
                 assert_eq!(unzigzag(zigzag(v)), v);
             }
             assert_eq!(Reader::new(&[0x80; 11], 0).varint(), None, "over-long");
@@ -1459,13 +1224,8 @@ mod tests {
         #[test]
         fn an_html_page_is_named_as_such() {
             let page = b"<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head></html>";
-            assert!(
-                reason(page).contains("looks like an HTML page, not a postcode shard"),
-                "{}",
-                reason(page)
-            );
-            let with_bom =
-                b"\xEF\xBB\xBF\r\n  <html lang=\"en\"><body>Page not found</body></html>";
+            assert!(reason(page).contains("looks like an HTML page, not a postcode shard"), "{}", reason(page));
+            let with_bom = b"\xEF\xBB\xBF\r\n  <html lang=\"en\"><body>Page not found</body></html>";
             assert!(reason(with_bom).contains("HTML page"));
         }
 
@@ -1481,9 +1241,7 @@ mod tests {
             let mut bytes = sample().encode();
             bytes[4..6].copy_from_slice(&7u16.to_le_bytes());
             match PostcodeShard::decode(&bytes) {
-                Err(Error::WrongVersion {
-                    expected, found, ..
-                }) => assert_eq!((expected, found), (SCHEMA_VERSION, 7)),
+                Err(Error::WrongVersion { expected, found, .. }) => assert_eq!((expected, found), (SCHEMA_VERSION, 7)),
                 other => panic!("{other:?}"),
             }
         }
@@ -1533,14 +1291,7 @@ mod tests {
             let mut file = MAGIC.to_vec();
             file.extend_from_slice(&SCHEMA_VERSION.to_le_bytes());
             file.extend_from_slice(b"\x02LS\x00");
-            for count in [
-                1u32,
-                0,
-                u32::MAX,
-                0,
-                payload.len() as u32,
-                crc32fast::hash(&payload),
-            ] {
+            for count in [1u32, 0, u32::MAX, 0, payload.len() as u32, crc32fast::hash(&payload)] {
                 file.extend_from_slice(&count.to_le_bytes());
             }
             file.extend_from_slice(&payload);
@@ -1573,14 +1324,8 @@ mod tests {
             let fix = shard.lookup(&pc("LS6 2XY")).unwrap();
             assert_eq!(fix.precision, PostcodePrecision::Sector);
             let sector = shard.district("LS6").unwrap().sectors[0];
-            assert_eq!(
-                (sector.digit, fix.location, fix.la),
-                (2, sector.centroid.location, LEEDS)
-            );
-            assert!(
-                (fix.location.lat - 53.81645).abs() < 1e-5,
-                "mean of the three 2xx units"
-            );
+            assert_eq!((sector.digit, fix.location, fix.la), (2, sector.centroid.location, LEEDS));
+            assert!((fix.location.lat - 53.81645).abs() < 1e-5, "mean of the three 2xx units");
         }
 
         #[test]
@@ -1588,10 +1333,7 @@ mod tests {
             let shard = sample();
             let fix = shard.lookup(&pc("LS6 9AA")).unwrap();
             assert_eq!(fix.precision, PostcodePrecision::Outcode);
-            assert_eq!(
-                fix.location,
-                shard.district("LS6").unwrap().centroid.unwrap().location
-            );
+            assert_eq!(fix.location, shard.district("LS6").unwrap().centroid.unwrap().location);
             assert_eq!(fix.la, LEEDS, "4 of the 5 units");
         }
 
@@ -1614,10 +1356,7 @@ mod tests {
             assert!(
                 matches!(shard.lookup(&pc("LS99 1AA")), Err(Error::OutsideEngland { place, .. }) if place == "Scotland")
             );
-            assert_eq!(
-                shard.lookup(&pc("LS29 6AC")).unwrap().precision,
-                PostcodePrecision::Sector
-            );
+            assert_eq!(shard.lookup(&pc("LS29 6AC")).unwrap().precision, PostcodePrecision::Sector);
         }
 
         #[test]
@@ -1630,10 +1369,7 @@ mod tests {
                 other => panic!("{other:?}"),
             }
             // `L` is a different area from `LS`, though a prefix of it.
-            assert!(matches!(
-                sample().lookup(&pc("L1 8JQ")),
-                Err(Error::InvalidQuery { .. })
-            ));
+            assert!(matches!(sample().lookup(&pc("L1 8JQ")), Err(Error::InvalidQuery { .. })));
         }
     }
 
@@ -1643,52 +1379,26 @@ mod tests {
         #[test]
         fn sorts_what_it_is_given() {
             let shard = sample();
-            let outcodes: Vec<&str> = shard
-                .districts()
-                .iter()
-                .map(|d| d.outcode.as_str())
-                .collect();
+            let outcodes: Vec<&str> = shard.districts().iter().map(|d| d.outcode.as_str()).collect();
             assert_eq!(outcodes, ["LS1", "LS29", "LS6", "LS99"]);
-            let units: Vec<String> = shard
-                .district("LS6")
-                .unwrap()
-                .units
-                .iter()
-                .map(|u| u.inward.to_string())
-                .collect();
+            let units: Vec<String> =
+                shard.district("LS6").unwrap().units.iter().map(|u| u.inward.to_string()).collect();
             assert_eq!(units, ["2AB", "2AD", "2AE", "3HN", "3ZZ"]);
-            assert_eq!(
-                (
-                    shard.unit_count(),
-                    shard.sector_count(),
-                    shard.outside_unit_count()
-                ),
-                (7, 4, 1)
-            );
+            assert_eq!((shard.unit_count(), shard.sector_count(), shard.outside_unit_count()), (7, 4, 1));
         }
 
         #[test]
         fn rejects_inconsistent_input() {
             let one = || unit("2AB", 53.8, -1.5, LEEDS);
             let err = |area: &str, districts: Vec<District>| {
-                PostcodeShard::new(area, "2025-10", districts)
-                    .unwrap_err()
-                    .to_string()
+                PostcodeShard::new(area, "2025-10", districts).unwrap_err().to_string()
             };
-            assert!(err("LS", vec![District::from_units("M1", vec![one()])])
-                .contains("not in postcode area LS"));
-            assert!(
-                err("LS", vec![District::from_units("LS6", vec![one(), one()])])
-                    .contains("listed twice")
-            );
+            assert!(err("LS", vec![District::from_units("M1", vec![one()])]).contains("not in postcode area LS"));
+            assert!(err("LS", vec![District::from_units("LS6", vec![one(), one()])]).contains("listed twice"));
             assert!(err("ls", vec![]).contains("not a postcode area"));
-            assert!(err("LS", vec![District::from_units("LSX", vec![one()])])
-                .contains("not an outward code"));
+            assert!(err("LS", vec![District::from_units("LSX", vec![one()])]).contains("not an outward code"));
             let mut both = District::from_units("LS6", vec![one()]);
-            both.outside_england.push(OutsideUnit {
-                inward: one().inward,
-                jurisdiction: Jurisdiction::Wales,
-            });
+            both.outside_england.push(OutsideUnit { inward: one().inward, jurisdiction: Jurisdiction::Wales });
             assert!(err("LS", vec![both]).contains("both in and outside"));
         }
 
@@ -1711,17 +1421,8 @@ mod tests {
         use super::*;
 
         fn index() -> AreaIndex {
-            let outside = vec![OutsideArea {
-                area: "CF".into(),
-                jurisdiction: Jurisdiction::Wales,
-            }];
-            AreaIndex::new(
-                "OS Code-Point Open",
-                "2025-10",
-                vec!["Contains OS data".into()],
-                &[sample()],
-                outside,
-            )
+            let outside = vec![OutsideArea { area: "CF".into(), jurisdiction: Jurisdiction::Wales }];
+            AreaIndex::new("OS Code-Point Open", "2025-10", vec!["Contains OS data".into()], &[sample()], outside)
         }
 
         #[test]
@@ -1729,19 +1430,9 @@ mod tests {
             let index = index();
             assert_eq!(
                 index.areas,
-                [AreaSummary {
-                    area: "LS".into(),
-                    file: "LS.bin".into(),
-                    districts: 4,
-                    sectors: 4,
-                    units: 7
-                }]
+                [AreaSummary { area: "LS".into(), file: "LS.bin".into(), districts: 4, sectors: 4, units: 7 }]
             );
-            let outside: Vec<&str> = index
-                .outside_england
-                .iter()
-                .map(|o| o.area.as_str())
-                .collect();
+            let outside: Vec<&str> = index.outside_england.iter().map(|o| o.area.as_str()).collect();
             assert_eq!(outside, ["BT", "CF", "GY", "IM", "JE"]);
         }
 
@@ -1749,10 +1440,7 @@ mod tests {
         fn json_round_trips() {
             let index = index();
             let json = index.to_json();
-            assert!(
-                json.contains("\"schemaVersion\": 1") && json.contains("\"outsideEngland\""),
-                "{json}"
-            );
+            assert!(json.contains("\"schemaVersion\": 1") && json.contains("\"outsideEngland\""), "{json}");
             assert_eq!(AreaIndex::from_json(json.as_bytes()).unwrap(), index);
         }
 
@@ -1765,10 +1453,7 @@ mod tests {
             );
             let ni = index.locate(&pc("BT1 1AA")).unwrap_err().to_string();
             assert!(ni.contains("is in Northern Ireland"), "{ni}");
-            assert!(matches!(
-                index.locate(&pc("QQ1 1AA")),
-                Err(Error::UnknownPostcode { .. })
-            ));
+            assert!(matches!(index.locate(&pc("QQ1 1AA")), Err(Error::UnknownPostcode { .. })));
         }
 
         #[test]
@@ -1783,17 +1468,10 @@ mod tests {
             assert!(corrupt(b"PFPC\x01\x00").contains("should start with \"{\""));
             assert!(corrupt(b"{\"areas\": []}").contains("schemaVersion"));
             let json = index().to_json();
-            assert!(corrupt(
-                json.replace("\"LS.bin\"", "\"https://example.com/x\"")
-                    .as_bytes()
-            )
-            .contains("names file"));
+            assert!(corrupt(json.replace("\"LS.bin\"", "\"https://example.com/x\"").as_bytes()).contains("names file"));
             assert!(corrupt(&json.as_bytes()[..json.len() / 2]).contains("not valid JSON"));
             let old = json.replace("\"schemaVersion\": 1", "\"schemaVersion\": 0");
-            assert!(matches!(
-                AreaIndex::from_json(old.as_bytes()),
-                Err(Error::WrongVersion { found: 0, .. })
-            ));
+            assert!(matches!(AreaIndex::from_json(old.as_bytes()), Err(Error::WrongVersion { found: 0, .. })));
         }
     }
 
@@ -1816,18 +1494,17 @@ mod tests {
         }
 
         fn any_shard() -> impl Strategy<Value = PostcodeShard> {
-            prop::collection::btree_map(1u8..40, prop::collection::vec(any_unit(), 0..30), 0..6)
-                .prop_map(|districts| {
-                    let districts = districts
-                        .into_iter()
-                        .map(|(n, mut units)| {
-                            units.sort_by_key(|u| u.inward);
-                            units.dedup_by_key(|u| u.inward);
-                            District::from_units(&format!("LS{n}"), units)
-                        })
-                        .collect();
-                    PostcodeShard::new("LS", "2025-10", districts).unwrap()
-                })
+            prop::collection::btree_map(1u8..40, prop::collection::vec(any_unit(), 0..30), 0..6).prop_map(|districts| {
+                let districts = districts
+                    .into_iter()
+                    .map(|(n, mut units)| {
+                        units.sort_by_key(|u| u.inward);
+                        units.dedup_by_key(|u| u.inward);
+                        District::from_units(&format!("LS{n}"), units)
+                    })
+                    .collect();
+                PostcodeShard::new("LS", "2025-10", districts).unwrap()
+            })
         }
 
         proptest! {

@@ -147,7 +147,8 @@ mod leeds {
     #[test]
     fn columns_are_found_by_name_whatever_their_order() {
         // Rewrite the file with its 140 columns reversed.
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&leeds());
+        let bytes = leeds();
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&bytes[..]);
         let mut writer = csv::Writer::from_writer(Vec::new());
         for record in reader.records() {
             let record = record.expect("the fixture is valid CSV");
@@ -160,8 +161,9 @@ mod leeds {
     #[test]
     fn a_copy_cut_off_mid_row_reads_the_rows_before_and_rejects_the_cut_one() {
         // Cut 300 bytes into data row 501 (line 501 of the file), inside its quoted fields.
-        let start = LEEDS.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(499).map(|(i, _)| i + 1).unwrap();
-        let (_, report) = read("cut", &LEEDS[..start + 300]);
+        let leeds = leeds();
+        let start = leeds.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(499).map(|(i, _)| i + 1).unwrap();
+        let (_, report) = read("cut", &leeds[..start + 300]);
         assert_eq!(report.rows_read, 500);
         assert_eq!(report.rejected.len(), 1);
         let issue = &report.rejected[0];
@@ -176,7 +178,8 @@ mod leeds {
     #[test]
     #[ignore]
     fn throughput_on_a_national_sized_file() {
-        let text = std::str::from_utf8(&leeds()).unwrap();
+        let bytes = leeds();
+        let text = std::str::from_utf8(&bytes).unwrap();
         let (header, body) = text.split_once('\n').unwrap();
         let copies = 68; // 68 × 771 = 52,428 rows
         let utf8: Vec<u8> = std::iter::once(format!("{header}\n"))

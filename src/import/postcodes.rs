@@ -22,8 +22,8 @@ use crate::import::la::LaLookup;
 use crate::import::{ImportReport, RowIssue};
 use crate::model::{area_of, Postcode};
 use crate::postcode::{
-    majority, shard_file_name, AreaIndex, District, InwardCode, Jurisdiction, OutsideArea,
-    OutsideUnit, Place, PostcodeShard, Sector, Unit, AREA_INDEX_FILE_NAME, INWARD_CODES,
+    majority, shard_file_name, AreaIndex, District, InwardCode, Jurisdiction, OutsideArea, OutsideUnit, Place,
+    PostcodeShard, Sector, Unit, AREA_INDEX_FILE_NAME, INWARD_CODES,
 };
 
 /// ONS country code of England.
@@ -33,15 +33,8 @@ const ENGLAND: &str = "E92000001";
 const PQ_NO_COORDINATES: u8 = 90;
 
 /// The columns read, by header name.
-const COLUMNS: [&str; 7] = [
-    "postcode",
-    "pq",
-    "easting",
-    "northing",
-    "country_code",
-    "admin_county_code",
-    "admin_district_code",
-];
+const COLUMNS: [&str; 7] =
+    ["postcode", "pq", "easting", "northing", "country_code", "admin_county_code", "admin_district_code"];
 
 /// What [`build_postcode_shards`] makes.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,22 +60,15 @@ pub fn build_postcode_shards(
     data_date: &str,
     las: &LaLookup,
 ) -> Result<(BuiltPostcodes, ImportReport)> {
-    let csv_error = |e: csv::Error| Error::Csv {
-        file: source.to_string(),
-        reason: e.to_string(),
-    };
+    let csv_error = |e: csv::Error| Error::Csv { file: source.to_string(), reason: e.to_string() };
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(csv);
     let headers = reader.byte_headers().map_err(csv_error)?.clone();
     let mut col = [0usize; COLUMNS.len()];
     for (slot, name) in col.iter_mut().zip(COLUMNS) {
         // The first header may carry a UTF-8 byte order mark.
-        let found = headers.iter().position(|h| {
-            h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h).trim_ascii() == name.as_bytes()
-        });
-        *slot = found.ok_or_else(|| Error::MissingColumn {
-            file: source.to_string(),
-            column: name.to_string(),
-        })?;
+        let found =
+            headers.iter().position(|h| h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h).trim_ascii() == name.as_bytes());
+        *slot = found.ok_or_else(|| Error::MissingColumn { file: source.to_string(), column: name.to_string() })?;
     }
     let [c_postcode, c_pq, c_easting, c_northing, c_country, c_county, c_district] = col;
 
@@ -101,17 +87,10 @@ pub fn build_postcode_shards(
             reason,
         };
         if record.len() != headers.len() {
-            report.rejected.push(issue(
-                None,
-                format!("expected {} fields, found {}", headers.len(), record.len()),
-            ));
+            report.rejected.push(issue(None, format!("expected {} fields, found {}", headers.len(), record.len())));
             continue;
         }
-        let field = |i: usize| {
-            std::str::from_utf8(&record[i])
-                .map(str::trim)
-                .unwrap_or("\u{fffd}")
-        };
+        let field = |i: usize| std::str::from_utf8(&record[i]).map(str::trim).unwrap_or("\u{fffd}");
 
         let postcode = match Postcode::parse(field(c_postcode)) {
             Ok(p) => p,
@@ -122,10 +101,7 @@ pub fn build_postcode_shards(
         };
         let Some(inward) = InwardCode::parse(postcode.inward()) else {
             // A parsed postcode always has an inward code of this shape.
-            report.rejected.push(issue(
-                Some("postcode"),
-                format!("{postcode}: unreadable inward code"),
-            ));
+            report.rejected.push(issue(Some("postcode"), format!("{postcode}: unreadable inward code")));
             continue;
         };
         let id = match district_ids.get(postcode.outcode()) {
@@ -138,10 +114,7 @@ pub fn build_postcode_shards(
         };
         let district = &mut districts[id];
         if let Some(first) = district.first_row(inward) {
-            report.rejected.push(issue(
-                Some("postcode"),
-                format!("{postcode} is listed twice: also at row {first}"),
-            ));
+            report.rejected.push(issue(Some("postcode"), format!("{postcode} is listed twice: also at row {first}")));
             continue;
         }
         district.mark(inward, row);
@@ -150,14 +123,8 @@ pub fn build_postcode_shards(
         if country != ENGLAND {
             match Jurisdiction::from_country_code(country) {
                 Some(j) => {
-                    district.outside.push(OutsideUnit {
-                        inward,
-                        jurisdiction: j,
-                    });
-                    report.filtered.push(issue(
-                        Some("country_code"),
-                        format!("outside England ({})", j.name()),
-                    ));
+                    district.outside.push(OutsideUnit { inward, jurisdiction: j });
+                    report.filtered.push(issue(Some("country_code"), format!("outside England ({})", j.name())));
                 }
                 None => report.rejected.push(issue(
                     Some("country_code"),
@@ -168,37 +135,26 @@ pub fn build_postcode_shards(
         }
         let pq = match field(c_pq).parse::<u8>() {
             Ok(PQ_NO_COORDINATES) => {
-                report.filtered.push(issue(
-                    Some("pq"),
-                    "no coordinates (positional quality 90)".into(),
-                ));
+                report.filtered.push(issue(Some("pq"), "no coordinates (positional quality 90)".into()));
                 continue;
             }
             Ok(pq) => pq,
             Err(_) => {
-                report.rejected.push(issue(
-                    Some("pq"),
-                    format!("{:?} is not a positional quality number", field(c_pq)),
-                ));
+                report
+                    .rejected
+                    .push(issue(Some("pq"), format!("{:?} is not a positional quality number", field(c_pq))));
                 continue;
             }
         };
-        let (Ok(easting_m), Ok(northing_m)) = (
-            field(c_easting).parse::<f64>(),
-            field(c_northing).parse::<f64>(),
-        ) else {
+        let (Ok(easting_m), Ok(northing_m)) = (field(c_easting).parse::<f64>(), field(c_northing).parse::<f64>())
+        else {
             let shown = format!("{:?}, {:?}", field(c_easting), field(c_northing));
-            report.rejected.push(issue(
-                Some("easting"),
-                format!("easting/northing {shown} are not numbers"),
-            ));
+            report.rejected.push(issue(Some("easting"), format!("easting/northing {shown} are not numbers")));
             continue;
         };
         let location = bng_to_wgs84(easting_m, northing_m).filter(|p| p.is_in_great_britain_box());
         let Some(location) = location else {
-            let reason = format!(
-                "easting {easting_m}, northing {northing_m} (pq {pq}) is not in Great Britain"
-            );
+            let reason = format!("easting {easting_m}, northing {northing_m} (pq {pq}) is not in Great Britain");
             report.rejected.push(issue(Some("easting"), reason));
             continue;
         };
@@ -210,25 +166,14 @@ pub fn build_postcode_shards(
         if la.is_none() {
             *units_without_la.entry(gss.to_string()).or_default() += 1;
         }
-        district.units.push(UnitAcc {
-            unit: Unit {
-                inward,
-                location,
-                la,
-            },
-            easting_m,
-            northing_m,
-        });
+        district.units.push(UnitAcc { unit: Unit { inward, location, la }, easting_m, northing_m });
         report.accepted += 1;
     }
 
     // Group districts into areas; `BTreeMap` keeps areas and districts in order.
     let mut areas: BTreeMap<String, Vec<DistrictAcc>> = BTreeMap::new();
     for d in districts {
-        areas
-            .entry(area_of(&d.outcode).to_string())
-            .or_default()
-            .push(d);
+        areas.entry(area_of(&d.outcode).to_string()).or_default().push(d);
     }
     let mut shards = Vec::new();
     let mut outside_areas = Vec::new();
@@ -236,35 +181,17 @@ pub fn build_postcode_shards(
         let districts: Vec<District> = accs.into_iter().filter_map(DistrictAcc::finish).collect();
         if districts.iter().any(|d| !d.units.is_empty()) {
             shards.push(PostcodeShard::new(&area, data_date, districts)?);
-        } else if let Some(jurisdiction) =
-            majority(districts.iter().filter_map(|d| d.wholly_outside))
-        {
+        } else if let Some(jurisdiction) = majority(districts.iter().filter_map(|d| d.wholly_outside)) {
             outside_areas.push(OutsideArea { area, jurisdiction });
         }
     }
-    let index = AreaIndex::new(
-        "OS Code-Point Open",
-        data_date,
-        attribution(data_date),
-        &shards,
-        outside_areas,
-    );
-    Ok((
-        BuiltPostcodes {
-            shards,
-            index,
-            units_without_la,
-        },
-        report,
-    ))
+    let index = AreaIndex::new("OS Code-Point Open", data_date, attribution(data_date), &shards, outside_areas);
+    Ok((BuiltPostcodes { shards, index, units_without_la }, report))
 }
 
 /// The attribution lines Code-Point Open requires, for data of `data_date` (`2025-10`).
 pub fn attribution(data_date: &str) -> Vec<String> {
-    let year = data_date
-        .get(..4)
-        .filter(|y| y.bytes().all(|b| b.is_ascii_digit()))
-        .unwrap_or(data_date);
+    let year = data_date.get(..4).filter(|y| y.bytes().all(|b| b.is_ascii_digit())).unwrap_or(data_date);
     vec![
         format!("Contains OS data © Crown copyright and database right {year}"),
         format!("Contains Royal Mail data © Royal Mail copyright and database right {year}"),
@@ -291,17 +218,11 @@ pub fn write_postcode_dir(dir: &Path, built: &BuiltPostcodes) -> Result<Vec<Writ
         .shards
         .iter()
         .map(|s| (shard_file_name(s.area()), s.encode()))
-        .chain(std::iter::once((
-            AREA_INDEX_FILE_NAME.to_string(),
-            built.index.to_json().into_bytes(),
-        )));
+        .chain(std::iter::once((AREA_INDEX_FILE_NAME.to_string(), built.index.to_json().into_bytes())));
     for (name, bytes) in files {
         let path = dir.join(&name);
         std::fs::write(&path, &bytes).map_err(io(&path))?;
-        written.push(WrittenFile {
-            name,
-            bytes: bytes.len(),
-        });
+        written.push(WrittenFile { name, bytes: bytes.len() });
     }
     Ok(written)
 }
@@ -340,10 +261,7 @@ impl DistrictAcc {
         if self.seen[i / 64] & (1 << (i % 64)) == 0 {
             return None;
         }
-        self.rows
-            .iter()
-            .find(|(code, _)| *code == inward)
-            .map(|(_, row)| *row)
+        self.rows.iter().find(|(code, _)| *code == inward).map(|(_, row)| *row)
     }
 
     fn mark(&mut self, inward: InwardCode, row: u64) {
@@ -355,12 +273,7 @@ impl DistrictAcc {
     /// The district as stored: `None` when it has nothing to store (every row without
     /// coordinates, or rejected).
     fn finish(self) -> Option<District> {
-        let DistrictAcc {
-            outcode,
-            mut units,
-            mut outside,
-            ..
-        } = self;
+        let DistrictAcc { outcode, mut units, mut outside, .. } = self;
         if units.is_empty() {
             let wholly_outside = majority(outside.iter().map(|o| o.jurisdiction))?;
             return Some(District {
@@ -376,12 +289,7 @@ impl DistrictAcc {
         outside.sort_by_key(|o| o.inward);
         let sectors = units
             .chunk_by(|a, b| a.unit.inward.sector_digit() == b.unit.inward.sector_digit())
-            .filter_map(|run| {
-                Some(Sector {
-                    digit: run[0].unit.inward.sector_digit(),
-                    centroid: centroid(run)?,
-                })
-            })
+            .filter_map(|run| Some(Sector { digit: run[0].unit.inward.sector_digit(), centroid: centroid(run)? }))
             .collect();
         Some(District {
             centroid: centroid(&units),
@@ -399,10 +307,7 @@ fn centroid(units: &[UnitAcc]) -> Option<Place> {
     let n = units.len() as f64;
     let easting_m = units.iter().map(|u| u.easting_m).sum::<f64>() / n;
     let northing_m = units.iter().map(|u| u.northing_m).sum::<f64>() / n;
-    Some(Place {
-        location: bng_to_wgs84(easting_m, northing_m)?,
-        la: majority(units.iter().map(|u| u.unit.la))?,
-    })
+    Some(Place { location: bng_to_wgs84(easting_m, northing_m)?, la: majority(units.iter().map(|u| u.unit.la))? })
 }
 
 #[cfg(test)]
@@ -423,13 +328,7 @@ mod tests {
     }
 
     fn build(rows: &str) -> (BuiltPostcodes, ImportReport) {
-        build_postcode_shards(
-            format!("{HEADER}{rows}").as_bytes(),
-            "test.csv",
-            "2025-10",
-            &las(),
-        )
-        .unwrap()
+        build_postcode_shards(format!("{HEADER}{rows}").as_bytes(), "test.csv", "2025-10", &las()).unwrap()
     }
 
     fn pc(text: &str) -> Postcode {
@@ -455,23 +354,10 @@ mod tests {
             );
             assert!(report.is_balanced(), "{}", report.summary());
             assert_eq!((report.rows_read, report.accepted), (10, 1));
-            let filtered: Vec<(u64, &str)> = report
-                .filtered
-                .iter()
-                .map(|i| (i.row, i.reason.as_str()))
-                .collect();
-            assert_eq!(
-                filtered,
-                [
-                    (3, "outside England (Scotland)"),
-                    (4, "no coordinates (positional quality 90)")
-                ]
-            );
-            let rejected: Vec<(u64, Option<&str>)> = report
-                .rejected
-                .iter()
-                .map(|i| (i.row, i.column.as_deref()))
-                .collect();
+            let filtered: Vec<(u64, &str)> = report.filtered.iter().map(|i| (i.row, i.reason.as_str())).collect();
+            assert_eq!(filtered, [(3, "outside England (Scotland)"), (4, "no coordinates (positional quality 90)")]);
+            let rejected: Vec<(u64, Option<&str>)> =
+                report.rejected.iter().map(|i| (i.row, i.column.as_deref())).collect();
             assert_eq!(
                 rejected,
                 [
@@ -484,29 +370,17 @@ mod tests {
                     (11, Some("easting")),
                 ]
             );
-            assert!(
-                report.rejected[1].reason.contains("also at row 2"),
-                "{:?}",
-                report.rejected[1]
-            );
+            assert!(report.rejected[1].reason.contains("also at row 2"), "{:?}", report.rejected[1]);
             assert_eq!(built.shards.len(), 1);
             assert_eq!(
-                built
-                    .index
-                    .outside_england
-                    .iter()
-                    .find(|o| o.area == "EH")
-                    .unwrap()
-                    .jurisdiction,
+                built.index.outside_england.iter().find(|o| o.area == "EH").unwrap().jurisdiction,
                 Jurisdiction::Scotland
             );
         }
 
         #[test]
         fn a_missing_column_is_named() {
-            let err =
-                build_postcode_shards(&b"postcode,pq,easting\n"[..], "x.csv", "2025-10", &las())
-                    .unwrap_err();
+            let err = build_postcode_shards(&b"postcode,pq,easting\n"[..], "x.csv", "2025-10", &las()).unwrap_err();
             assert!(matches!(err, Error::MissingColumn { column, .. } if column == "northing"));
         }
     }
@@ -545,10 +419,7 @@ mod tests {
             let expected = bng_to_wgs84(428_100.0, 436_100.0).unwrap();
             assert!(sector.location.distance_m(expected) < 1.0);
             assert_eq!(sector.la, Some(LaCode(383)));
-            assert_eq!(
-                shard.lookup(&pc("LS6 7AA")).unwrap().precision,
-                PostcodePrecision::Outcode
-            );
+            assert_eq!(shard.lookup(&pc("LS6 7AA")).unwrap().precision, PostcodePrecision::Outcode);
         }
     }
 
@@ -567,14 +438,8 @@ mod tests {
             assert_eq!(shard.outside_unit_count(), 1);
             let err = |p: &str| shard.lookup(&pc(p)).unwrap_err().to_string();
             assert!(err("CH1 4AB").contains("is in Wales"));
-            assert!(
-                err("CH5 9ZZ").contains("is in Wales"),
-                "a wholly Welsh district, even for an unknown unit"
-            );
-            assert_eq!(
-                shard.lookup(&pc("CH1 4ZZ")).unwrap().precision,
-                PostcodePrecision::Sector
-            );
+            assert!(err("CH5 9ZZ").contains("is in Wales"), "a wholly Welsh district, even for an unknown unit");
+            assert_eq!(shard.lookup(&pc("CH1 4ZZ")).unwrap().precision, PostcodePrecision::Sector);
         }
     }
 }

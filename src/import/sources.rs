@@ -48,7 +48,7 @@ impl Table {
     }
 }
 
-fn cell<'a>(rec: &'a csv::StringRecord, i: usize) -> Option<&'a str> {
+fn cell(rec: &csv::StringRecord, i: usize) -> Option<&str> {
     rec.get(i).map(str::trim).filter(|s| !s.is_empty())
 }
 
@@ -136,7 +136,6 @@ pub fn read_national_open(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, Impor
             name: cell(rec, c_name).map(str::to_string),
             phase: cell(rec, c_phase).and_then(phase_from_code),
             location: Some(location),
-            status: Some(Status::Open),
             ..Facts::default()
         });
     }
@@ -207,7 +206,6 @@ pub fn read_special_schools(
             establishment_type: cell(rec, c_type).map(str::to_string),
             la,
             location,
-            status: Some(Status::Open),
             needs: (!needs.is_empty()).then_some(needs),
             needs_possibly_truncated: cell(rec, c_trunc) == Some("yes"),
             capacity: cell(rec, c_cap).and_then(whole_number),
