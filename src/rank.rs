@@ -32,6 +32,12 @@
 //! current *k*-th result (or it passes the radius). The result is exactly the top *k* of the
 //! total order over every setting; a test checks this against scoring every setting.
 //!
+//! The same pass collects the near misses and the best mainstream schools (each with its own
+//! bound and threshold), so nothing is searched twice. [`RankContext::new`] reads the settings
+//! once per dataset into compact rows (what the rules and the score need, in cache-friendly
+//! form) and a profile of each partition (which kinds it holds, taking which ages), so that a
+//! partition holding nothing the child could be listed in is never opened.
+//!
 //! ```no_run
 //! use placement_finder::index::SettingIndex;
 //! use placement_finder::model::{LatLon, Need};
@@ -43,8 +49,7 @@
 //! let policy = Policy::illustrative_default();
 //! let home = LatLon::new(53.80, -1.55).unwrap();
 //! let query = Query::new(home, 7, Need::ASD, "specialist");
-//! let data = DataInfo::default();
-//! let ctx = RankContext::new(&settings, &data, &[]);
+//! let ctx = RankContext::new(&settings, DataInfo::default(), Vec::new());
 //! let list = shortlist(&settings, &index, &policy, &query, &ctx)?;
 //! for r in &list.results {
 //!     println!("{}. {} ({:.2})", r.rank, r.name, r.score);
@@ -57,6 +62,7 @@ mod output;
 mod query;
 mod score;
 mod search;
+mod tables;
 #[cfg(test)]
 mod tests;
 
@@ -75,16 +81,18 @@ use crate::policy::Policy;
 
 /// Makes the tailored list for `query` under `policy`.
 ///
-/// `settings` are the settings `index` was built from (a [`Hit`](crate::index::Hit)'s id is a
-/// position in this slice). Errors only for an invalid query ([`Error::InvalidQuery`](crate::Error)).
+/// `settings` are the settings `index` and `ctx` were made from (a [`Hit`](crate::index::Hit)'s
+/// id is a position in this slice). Errors for an invalid query
+/// ([`Error::InvalidQuery`](crate::Error)), or a context made from other settings.
 pub fn shortlist(
     settings: &[Setting],
     index: &SettingIndex,
     policy: &Policy,
     query: &Query,
-    ctx: &RankContext<'_>,
+    ctx: &RankContext,
 ) -> Result<ShortList> {
+    let tables = ctx.tables_for(settings)?;
     let prepared = query::prepare(policy, query)?;
-    let run = search::run(settings, index, &prepared, ctx.partition_kinds());
+    let run = search::run(tables, index, &prepared);
     Ok(output::build(settings, &prepared, &run, query, ctx))
 }

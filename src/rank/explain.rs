@@ -71,11 +71,12 @@ pub fn explain(
     index: &SettingIndex,
     policy: &Policy,
     query: &Query,
-    ctx: &RankContext<'_>,
+    ctx: &RankContext,
     urn: Urn,
 ) -> Result<Explanation> {
+    let tables = ctx.tables_for(settings)?;
     let p = prepare(policy, query)?;
-    let run = run(settings, index, &p, ctx.partition_kinds());
+    let run = run(tables, index, &p);
     let listed = u32::try_from(run.listed.len()).unwrap_or(u32::MAX);
     let mut sites: Vec<(usize, &Setting)> = settings
         .iter()
@@ -108,14 +109,15 @@ pub fn explain(
     for (i, s) in sites {
         let id = SettingId(u32::try_from(i).unwrap_or(u32::MAX));
         let d = p.home.distance_m(s.location);
-        let scored = score(&p, s, d);
+        let row = &tables.rows[i];
+        let scored = score(&p, tables, row, d);
         let position = run.listed.iter().position(|c| c.id == id);
         let outcome = if let Some(at) = position {
             Outcome::Listed {
                 rank: u32::try_from(at + 1).unwrap_or(u32::MAX),
                 mainstream_presumption: at >= run.presumption_from,
             }
-        } else if let Some(code) = rule(&p, s, d) {
+        } else if let Some(code) = rule(&p, row, d) {
             Outcome::Excluded {
                 rule: Rule {
                     code,
@@ -164,7 +166,7 @@ pub fn explain(
                 ..
             }
         );
-        let (reasons, _) = reasons(&p, s, d, &scored, presumption, ctx);
+        let (reasons, _) = reasons(&p, ctx, s, row, d, &scored, presumption);
         out.push(SiteExplanation {
             site: s.site,
             name: s.name.clone(),

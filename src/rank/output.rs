@@ -3,10 +3,11 @@
 
 use super::query::{kind_bit, ChildAge, Prepared, Query};
 use super::score::{
-    needs_unknown, preference_values, recorded_needs, score, Factor, Rule, RuleCode, Scored,
+    preference_values, recorded_needs, score, Eval, Factor, Rule, RuleCode, Scored,
 };
 use super::search::{Cand, Run};
-use crate::index::Partition;
+use super::tables::{Row, Tables};
+use crate::error::{Error, Result};
 use crate::model::{
     AgeBasis, AgeRange, Boarding, Date, Gender, LaCode, LatLon, LocalAuthority, NeedSet, Phase,
     Places, ProvisionKind, Setting, Site, Source, Status, Urn, METRES_PER_MILE,
@@ -25,73 +26,59 @@ pub struct DataInfo {
     pub sources: Vec<Source>,
 }
 
-/// What a list needs besides the settings, the index, the policy and the query: made once per
-/// dataset with [`RankContext::new`].
-#[derive(Clone, Copy, Debug)]
-pub struct RankContext<'a> {
-    pub data: &'a DataInfo,
+/// What a list needs besides the settings, the index, the policy and the query. Made once per
+/// dataset by [`RankContext::new`], from the settings the index was built from.
+#[derive(Clone, Debug)]
+pub struct RankContext {
+    pub data: DataInfo,
     /// For council names ("In Leeds, not your council area"); may be empty.
-    pub local_authorities: &'a [LocalAuthority],
-    partition_kinds: PartitionKinds,
+    pub local_authorities: Vec<LocalAuthority>,
+    tables: Tables,
 }
 
-/// Which kinds of setting each index partition holds. With it the search skips a partition that
-/// holds nothing it could list: when only mainstream schools are considered, the tree of settings
-/// recording, say, hearing impairment (special schools and units) is never opened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct PartitionKinds {
-    need: [u16; 12],
-    no_needs: u16,
-    /// How many settings it was made from: a context made for other settings skips nothing.
-    settings: usize,
-}
-
-impl PartitionKinds {
-    fn of(settings: &[Setting]) -> PartitionKinds {
-        let mut pk = PartitionKinds {
-            need: [0; 12],
-            no_needs: 0,
-            settings: settings.len(),
-        };
-        for s in settings {
-            let bit = kind_bit(s.kind);
-            match recorded_needs(s) {
-                Some(needs) => needs.iter().for_each(|n| pk.need[n.index()] |= bit),
-                None => pk.no_needs |= bit,
-            }
-        }
-        pk
-    }
-
-    /// The kinds `partition` may hold (every kind if this was made for other settings).
-    pub fn get(&self, partition: Partition, settings: &[Setting]) -> u16 {
-        if self.settings != settings.len() {
-            return u16::MAX;
-        }
-        match partition {
-            Partition::Need(n) => self.need[n.index()],
-            Partition::NoNeedsRecorded(k) => self.no_needs & kind_bit(k),
-        }
-    }
-}
-
-impl<'a> RankContext<'a> {
-    /// `settings` are those the index is built from; reading them once here (about a
-    /// millisecond for all of England) saves work on every query.
+impl RankContext {
+    /// Reads `settings` once into the compact tables the search uses (a few milliseconds for
+    /// all of England), so that no query has to.
     pub fn new(
         settings: &[Setting],
-        data: &'a DataInfo,
-        local_authorities: &'a [LocalAuthority],
-    ) -> RankContext<'a> {
+        data: DataInfo,
+        local_authorities: Vec<LocalAuthority>,
+    ) -> RankContext {
         RankContext {
             data,
             local_authorities,
-            partition_kinds: PartitionKinds::of(settings),
+            tables: Tables::build(settings),
         }
     }
 
-    pub(crate) fn partition_kinds(&self) -> &PartitionKinds {
-        &self.partition_kinds
+    /// The tables, if they were made from `settings` (same count, same first and last setting).
+    pub(crate) fn tables_for(&self, settings: &[Setting]) -> Result<&Tables> {
+        let rows = &self.tables.rows;
+        let same = |s: Option<&Setting>, r: Option<&super::tables::Row>| match (s, r) {
+            (Some(s), Some(r)) => (s.urn, s.site) == (r.urn, r.site),
+            (None, None) => true,
+            _ => false,
+        };
+        if rows.len() == settings.len()
+            && same(settings.first(), rows.first())
+            && same(settings.last(), rows.last())
+        {
+            Ok(&self.tables)
+        } else {
+            Err(Error::corrupt(
+                "rank context",
+                format!(
+                    "it was made for {} settings, not these {}; make it with RankContext::new from the same settings",
+                    rows.len(),
+                    settings.len()
+                ),
+            ))
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn tables(&self) -> &Tables {
+        &self.tables
     }
 
     pub(crate) fn la_name(&self, code: LaCode) -> Option<&str> {
@@ -414,12 +401,13 @@ fn gender_words(g: Gender) -> &'static str {
 
 fn factor_text(
     p: &Prepared,
+    ctx: &RankContext,
     s: &Setting,
+    row: &Row,
     distance_m: f64,
-    f: Factor,
-    known: bool,
-    value: f64,
+    (f, e): (Factor, &Eval),
 ) -> String {
+    let (known, value) = (e.is_known(), e.value);
     let needs = recorded_needs(s).unwrap_or(NeedSet::EMPTY);
     let primary = p.primary.plain();
     let not_known = "Not known: specialisms not recorded (its weight goes to the known factors)";
@@ -447,7 +435,8 @@ fn factor_text(
             if matched.is_empty() {
                 format!("Records none of the other needs in the plan (0 of {n})")
             } else {
-                format!("Also records provision for {} ({} of {n} other needs)", need_list(matched), matched.len())
+                let noun = if n == 1 { "other need" } else { "other needs" };
+                format!("Also records provision for {} ({} of {n} {noun})", need_list(matched), matched.len())
             }
         }
         Factor::BroadArea if !known => not_known.to_string(),
@@ -467,16 +456,17 @@ fn factor_text(
         }
         Factor::KindFit => {
             let (kind, level) = (s.kind.label(), &p.level.label);
-            if value >= 1.0 {
-                format!("{kind}: a usual kind of setting for “{level}”")
-            } else if value > 0.0 {
-                format!("{kind}: sometimes considered for “{level}”")
-            } else {
-                format!("{kind}: not usually considered for “{level}” (added by your choice of kinds)")
+            let added = p.considered & kind_bit(s.kind) != 0;
+            match p.level.fit(s.kind) {
+                None if added => format!("{kind}: not usually considered for “{level}”; you added it to the search"),
+                None => format!("{kind}: not usually considered for “{level}”"),
+                Some(_) if value >= 1.0 => format!("{kind}: a usual kind of setting for “{level}”"),
+                Some(_) if value > 0.0 => format!("{kind}: sometimes considered for “{level}”"),
+                Some(_) => format!("{kind}: considered for “{level}”, but rarely a good fit"),
             }
         }
         Factor::Distance => Wording::fill(&p.policy.wording.distance, &[("miles", &miles_text(distance_m))]),
-        Factor::Preferences => preference_text(p, s),
+        Factor::Preferences => preference_text(p, ctx, s, row),
         Factor::Places => {
             let prefix = site_words(s);
             match s.places {
@@ -496,8 +486,8 @@ fn factor_text(
     }
 }
 
-fn preference_text(p: &Prepared, s: &Setting) -> String {
-    let [single_sex, religion, boarding] = preference_values(p, s);
+fn preference_text(p: &Prepared, ctx: &RankContext, s: &Setting, row: &Row) -> String {
+    let [single_sex, religion, boarding] = preference_values(p, &ctx.tables, row);
     let verdict = |v: f64| {
         if v >= 1.0 {
             ", as you preferred"
@@ -558,11 +548,12 @@ fn reason_code(f: Factor) -> ReasonCode {
 /// Every applicable factor with its numbers, then the notes; and the notes' codes.
 pub(crate) fn reasons(
     p: &Prepared,
+    ctx: &RankContext,
     s: &Setting,
+    row: &Row,
     distance_m: f64,
     scored: &Scored,
     presumption: bool,
-    ctx: &RankContext,
 ) -> (Vec<Reason>, Vec<ReasonCode>) {
     let mut out = Vec::with_capacity(12);
     for f in Factor::ALL {
@@ -578,7 +569,7 @@ pub(crate) fn reasons(
         };
         out.push(Reason {
             code: reason_code(f),
-            text: factor_text(p, s, distance_m, f, known, e.value),
+            text: factor_text(p, ctx, s, row, distance_m, (f, e)),
             factor: Some(FactorScore {
                 weight: e.weight,
                 value: known.then_some(e.value),
@@ -616,7 +607,7 @@ pub(crate) fn reasons(
         ),
         Some(_) => {}
     }
-    if needs_unknown(s) {
+    if row.needs_unknown() {
         note(
             ReasonCode::NeedsNotRecorded,
             Wording::fill(&wording.needs_not_recorded, &[("need", p.primary.plain())]),
@@ -673,14 +664,14 @@ pub(crate) fn reasons(
 
 fn ranked(
     p: &Prepared,
-    s: &Setting,
+    ctx: &RankContext,
+    (s, row): (&Setting, &Row),
     c: &Cand,
     rank: usize,
     presumption: bool,
-    ctx: &RankContext,
 ) -> RankedSetting {
-    let scored = score(p, s, c.distance_m);
-    let (reasons, flags) = reasons(p, s, c.distance_m, &scored, presumption, ctx);
+    let scored = score(p, &ctx.tables, row, c.distance_m);
+    let (reasons, flags) = reasons(p, ctx, s, row, c.distance_m, &scored, presumption);
     RankedSetting {
         rank: u32::try_from(rank).unwrap_or(u32::MAX),
         urn: s.urn,
@@ -739,8 +730,11 @@ pub(crate) fn build(
         .iter()
         .enumerate()
         .filter_map(|(i, c)| {
-            let s = settings.get(c.id.index())?;
-            Some(ranked(p, s, c, i + 1, i >= run.presumption_from, ctx))
+            let subject = (
+                settings.get(c.id.index())?,
+                ctx.tables.rows.get(c.id.index())?,
+            );
+            Some(ranked(p, ctx, subject, c, i + 1, i >= run.presumption_from))
         })
         .collect();
     let near_misses = run

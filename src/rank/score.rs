@@ -1,7 +1,8 @@
 //! The hard filters (one rule per exclusion) and the fit score, with the upper bounds that let
 //! the search stop early.
 
-use super::query::{kind_bit, means_no_religion, Prepared, Religion};
+use super::query::{kind_bit, Prepared, Religion};
+use super::tables::{ReligionCode, Row, Tables};
 use crate::index::Partition;
 use crate::model::{Boarding, Gender, Need, NeedSet, ProvisionKind, Setting, METRES_PER_MILE};
 use serde::Serialize;
@@ -32,7 +33,7 @@ pub struct Rule {
 }
 
 /// The first hard filter `s` fails, if any. Status never excludes, nor do places.
-pub(crate) fn rule(p: &Prepared, s: &Setting, distance_m: f64) -> Option<RuleCode> {
+pub(crate) fn rule(p: &Prepared, s: &Row, distance_m: f64) -> Option<RuleCode> {
     let bit = kind_bit(s.kind);
     if p.considered & bit == 0 {
         return Some(RuleCode::KindNotConsidered);
@@ -40,8 +41,8 @@ pub(crate) fn rule(p: &Prepared, s: &Setting, distance_m: f64) -> Option<RuleCod
     if p.allowed & bit == 0 {
         return Some(RuleCode::IndependentNotIncluded);
     }
-    if let Some(ages) = s.ages {
-        if !ages.contains(p.child.match_age) {
+    if let Some((low, high)) = s.ages {
+        if !(low..=high).contains(&p.child.match_age) {
             return Some(RuleCode::AgeOutsideRange);
         }
     }
@@ -153,12 +154,6 @@ pub(crate) fn recorded_needs(s: &Setting) -> Option<NeedSet> {
     s.needs.filter(|n| !n.is_empty())
 }
 
-/// Needs not recorded for a kind that specialises by design: the need factors are unknown. For
-/// a mainstream school, college or nursery, nothing recorded means no specialism (known 0).
-pub(crate) fn needs_unknown(s: &Setting) -> bool {
-    recorded_needs(s).is_none() && s.kind.is_specialist()
-}
-
 /// Nearness, 1 at home, halving every `distanceHalfLifeMiles`.
 pub(crate) fn decay(p: &Prepared, distance_m: f64) -> f64 {
     let half_life_m = p.policy.distance_half_life_miles * METRES_PER_MILE;
@@ -167,26 +162,19 @@ pub(crate) fn decay(p: &Prepared, distance_m: f64) -> f64 {
 
 /// Each preference the user set: `Some(value)` when the setting's data is known.
 /// Order: single-sex, religious character, boarding; `None` entries were not set.
-pub(crate) fn preference_values(p: &Prepared, s: &Setting) -> [Option<Option<f64>>; 3] {
+pub(crate) fn preference_values(p: &Prepared, t: &Tables, s: &Row) -> [Option<Option<f64>>; 3] {
     let single_sex = p
         .single_sex
         .map(|want| s.gender.map(|g| f64::from(u8::from(g == want))));
     let religion = p.religion.as_ref().map(|want| {
-        if !s.religious_character_known {
-            return None;
-        }
-        let none = s
-            .religious_character
-            .as_deref()
-            .is_none_or(means_no_religion);
-        Some(match want {
-            Religion::None => f64::from(u8::from(none)),
-            Religion::Named(name) => {
-                let has = !none
-                    && contains_ignore_case(s.religious_character.as_deref().unwrap_or(""), name);
-                f64::from(u8::from(has))
-            }
-        })
+        let has = match (want, s.religion) {
+            (_, ReligionCode::Unknown) => return None,
+            (Religion::None, code) => code == ReligionCode::None,
+            (Religion::Named(name), code) => t
+                .religion_name(code)
+                .is_some_and(|r| contains_ignore_case(r, name)),
+        };
+        Some(f64::from(u8::from(has)))
     });
     let boarding = p.boarding.map(|want| {
         s.boarding.map(|b| match (want, b) {
@@ -207,10 +195,10 @@ pub(crate) fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
 
 /// Scores `s` at `distance_m` from home. Every setting is scored by this one function, whether
 /// eligible or not (a near miss shows the score it would have had).
-pub(crate) fn score(p: &Prepared, s: &Setting, distance_m: f64) -> Scored {
+pub(crate) fn score(p: &Prepared, t: &Tables, s: &Row, distance_m: f64) -> Scored {
     let w = &p.policy.weights;
-    let unknown = needs_unknown(s);
-    let needs = recorded_needs(s).unwrap_or(NeedSet::EMPTY);
+    let unknown = s.needs_unknown();
+    let needs = s.needs;
     let need_eval = |weight: f64, value: f64| {
         if unknown {
             Eval::unknown(weight)
@@ -241,7 +229,7 @@ pub(crate) fn score(p: &Prepared, s: &Setting, distance_m: f64) -> Scored {
             Eval::NOT_APPLICABLE
         } else {
             let (mut n, mut sum) = (0u32, 0.0);
-            for v in preference_values(p, s).into_iter().flatten().flatten() {
+            for v in preference_values(p, t, s).into_iter().flatten().flatten() {
                 n += 1;
                 sum += v;
             }
@@ -257,9 +245,9 @@ pub(crate) fn score(p: &Prepared, s: &Setting, distance_m: f64) -> Scored {
             }
         }
     };
-    let places = match s.places.and_then(|pl| pl.free()) {
-        Some(free) if free > 0 => Eval::known(w.places, 1.0),
-        Some(_) => Eval::known(w.places, FULL_PLACES_VALUE),
+    let places = match s.free_places {
+        Some(true) => Eval::known(w.places, 1.0),
+        Some(false) => Eval::known(w.places, FULL_PLACES_VALUE),
         None => Eval::unknown(w.places),
     };
     let evals = [

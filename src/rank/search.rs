@@ -1,18 +1,15 @@
 //! Branch and bound over the index's partitions, then the presumption of mainstream.
 
-use super::output::PartitionKinds;
 use super::query::{kind_bit, Prepared};
-use super::score::{bound, canonical_need, decay, recorded_needs, rule, score, Bound, RuleCode};
+use super::score::{bound, canonical_need, decay, rule, score, Bound, RuleCode};
+use super::tables::Tables;
 use crate::index::{Hit, Partition, SettingIndex};
-use crate::model::{Need, ProvisionKind, Setting, SettingId, Site, Urn};
+use crate::model::{Need, ProvisionKind, SettingId, Site, Urn};
 use std::cmp::Ordering;
 
 /// Slack for comparing a bound with a score: they are the same sums added in another order, so
 /// they may differ in the last bits. Reading a little further than needed costs nothing.
 const EPS: f64 = 1e-9;
-
-/// Every kind.
-const ALL_KINDS: u16 = (1 << ProvisionKind::ALL.len()) - 1;
 
 /// A scored setting, small and `Copy`; explanations are built only for the final list.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -140,12 +137,7 @@ fn open(goal: Option<Goal>, d: f64, max_d: f64, t1: Option<f64>, t2: Option<f64>
 /// One pass over the index collecting, exactly: the top `limit` eligible settings; the best
 /// near misses that beat the last of those; and, when the presumption of mainstream applies,
 /// the best `mainstreamMinimum` eligible mainstream schools.
-pub(crate) fn search(
-    settings: &[Setting],
-    index: &SettingIndex,
-    p: &Prepared,
-    pk: &PartitionKinds,
-) -> Found {
+pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
     let mainstream_bit = kind_bit(ProvisionKind::Mainstream);
     let near_k = p.policy.near_misses as usize;
     let mainstream_k = if p.allowed & mainstream_bit != 0 {
@@ -156,12 +148,14 @@ pub(crate) fn search(
     let mut lanes = Vec::with_capacity(Need::ALL.len() + ProvisionKind::ALL.len());
     let mut add_lane = |partition: Partition| {
         let near = near_k > 0 && partition == Partition::Need(p.primary);
-        let held = pk.get(partition, settings);
+        // Kinds this partition holds that take the child's age: a lane with none is not opened
+        // (unless for near misses, which may be of any age).
+        let held = t.profile.kinds_for_age(partition, p.child.match_age);
         let lane = Lane {
             partition,
             list: Goal::new(bound(p, partition, p.allowed & held)),
             near: Goal::new(if near {
-                bound(p, partition, ALL_KINDS & held)
+                bound(p, partition, t.profile.kinds(partition))
             } else {
                 None
             }),
@@ -209,36 +203,34 @@ pub(crate) fn search(
     };
     // The best score a lane's next setting could add to a pool that still wants it.
     let key = |lane: &Lane<_>, [kth, near_kth, mainstream_kth]: [Option<f64>; 3]| {
-        let mut best: Option<f64> = None;
-        for k in [
-            open(lane.list, lane.d, radius, kth, None),
-            open(lane.near, lane.d, reach, kth, near_kth),
-            open(lane.mainstream, lane.d, radius, mainstream_kth, None),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            best = Some(best.map_or(k, |b: f64| b.max(k)));
-        }
-        best
+        let max = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            _ => a.or(b),
+        };
+        let list = open(lane.list, lane.d, radius, kth, None);
+        let near = open(lane.near, lane.d, reach, kth, near_kth);
+        let mainstream = open(lane.mainstream, lane.d, radius, mainstream_kth, None);
+        max(max(list, near), mainstream)
     };
 
     loop {
         // Best-first: pick the lane whose next setting could score highest, noting the
         // runner-up; retire lanes that can no longer add anything (thresholds only rise and
         // distances only grow, so a retired lane stays useless).
-        let t = thresholds(&top, &near, &mainstream);
+        let th = thresholds(&top, &near, &mainstream);
         let (mut pick, mut first, mut second) = (None, f64::NEG_INFINITY, f64::NEG_INFINITY);
-        lanes.retain(|lane| key(lane, t).is_some());
-        for (i, lane) in lanes.iter().enumerate() {
-            let k = key(lane, t).unwrap_or(f64::NEG_INFINITY);
+        let mut kept = 0;
+        lanes.retain(|lane| {
+            let Some(k) = key(lane, th) else { return false };
             if k > first {
                 second = first;
-                (pick, first) = (Some(i), k);
+                (pick, first) = (Some(kept), k);
             } else if k > second {
                 second = k;
             }
-        }
+            kept += 1;
+            true
+        });
         let Some(i) = pick else { break };
         let lane = &mut lanes[i];
 
@@ -252,13 +244,10 @@ pub(crate) fn search(
                 lane.next.take()
             };
             if let Some(hit) = hit {
-                if let Some(s) = settings.get(hit.id.index()) {
+                if let Some(s) = t.rows.get(hit.id.index()) {
                     // A setting with several recorded needs is in several trees: read it in one.
                     let canonical = match lane.partition {
-                        Partition::Need(n) => {
-                            recorded_needs(s).and_then(|ns| canonical_need(ns, p.primary))
-                                == Some(n)
-                        }
+                        Partition::Need(n) => canonical_need(s.needs, p.primary) == Some(n),
                         Partition::NoNeedsRecorded(_) => true,
                     };
                     if canonical {
@@ -270,7 +259,7 @@ pub(crate) fn search(
                             urn: s.urn,
                             site: s.site,
                             kind: s.kind,
-                            score: score(p, s, d).score,
+                            score: score(p, t, s, d).score,
                             distance_m: d,
                             rule,
                         };
@@ -348,13 +337,8 @@ pub(crate) struct Run {
 /// fewer than the policy's minimum made a full list, the best eligible ones not listed replace
 /// the lowest-ranked other settings. They rank below every setting kept (that is why they were
 /// not in the top k), so they go at the end.
-pub(crate) fn run(
-    settings: &[Setting],
-    index: &SettingIndex,
-    p: &Prepared,
-    pk: &PartitionKinds,
-) -> Run {
-    let found = search(settings, index, p, pk);
+pub(crate) fn run(t: &Tables, index: &SettingIndex, p: &Prepared) -> Run {
+    let found = search(t, index, p);
     let mut listed = found.top;
     let mut displaced = Vec::new();
     let is_mainstream = |c: &Cand| c.kind == ProvisionKind::Mainstream;

@@ -1,8 +1,9 @@
 //! Specifications of the tailored list, on synthetic settings.
 
 use super::query::{prepare, Prepared};
-use super::score::{rule, score};
+use super::score::{rule, score, Scored};
 use super::search::{order, run, Cand};
+use super::tables::Tables;
 use super::*;
 use crate::error::Error;
 use crate::index::SettingIndex;
@@ -103,9 +104,7 @@ fn query(age: u8, need: Need, level: &str) -> Query {
 
 fn list_with(settings: &[Setting], policy: &Policy, q: &Query) -> ShortList {
     let index = SettingIndex::build(settings);
-    let data = DataInfo::default();
-    let las = las();
-    let ctx = RankContext::new(settings, &data, &las);
+    let ctx = RankContext::new(settings, DataInfo::default(), las());
     shortlist(settings, &index, policy, q, &ctx).unwrap()
 }
 
@@ -119,6 +118,12 @@ fn urns(l: &ShortList) -> Vec<u32> {
 
 fn reason(r: &RankedSetting, code: ReasonCode) -> Option<&Reason> {
     r.reasons.iter().find(|x| x.code == code)
+}
+
+/// Scores one setting on its own.
+fn score_setting(p: &Prepared, s: &Setting, distance_m: f64) -> Scored {
+    let t = Tables::build(std::slice::from_ref(s));
+    score(p, &t, &t.rows[0], distance_m)
 }
 
 fn invalid(q: &Query) -> (String, String) {
@@ -419,9 +424,7 @@ mod hard_filters {
     fn excluded(s: Setting, q: &Query) -> (RuleCode, String) {
         let settings = std::slice::from_ref(&s);
         let index = SettingIndex::build(settings);
-        let data = DataInfo::default();
-        let las = las();
-        let ctx = RankContext::new(settings, &data, &las);
+        let ctx = RankContext::new(settings, DataInfo::default(), las());
         let e = explain(
             settings,
             &index,
@@ -688,7 +691,7 @@ mod fit_score {
             places,
             ..autism_special(2, loc)
         };
-        let (u, n) = (score(&p, &unknown, d), score(&p, &none, d));
+        let (u, n) = (score_setting(&p, &unknown, d), score_setting(&p, &none, d));
         // Same kind and distance; one records only hearing impairment, the other nothing.
         assert!(
             u.score > n.score,
@@ -717,7 +720,7 @@ mod fit_score {
     fn a_mainstream_school_without_recorded_needs_has_no_specialism_known() {
         let p = prepared(&query(7, Need::ASD, "targeted"));
         let s = setting(1, ProvisionKind::Mainstream, at(1.0, 0.0));
-        let sc = score(&p, &s, HOME.distance_m(s.location));
+        let sc = score_setting(&p, &s, HOME.distance_m(s.location));
         let primary = sc.evals[0];
         assert!(primary.is_known() && primary.value == 0.0);
     }
@@ -774,7 +777,7 @@ mod fit_score {
                 as_of: None,
             })
         };
-        let free = score(
+        let free = score_setting(
             &p,
             &Setting {
                 places: places(10, 8),
@@ -783,7 +786,7 @@ mod fit_score {
             d,
         )
         .score;
-        let full = score(
+        let full = score_setting(
             &p,
             &Setting {
                 places: places(10, 10),
@@ -792,7 +795,7 @@ mod fit_score {
             d,
         )
         .score;
-        let unknown = score(&p, &autism_special(1, loc), d);
+        let unknown = score_setting(&p, &autism_special(1, loc), d);
         assert!(free > full);
         assert!(unknown.coverage < 1.0);
     }
@@ -927,6 +930,21 @@ mod near_misses {
     }
 
     #[test]
+    fn are_found_when_every_specialist_is_left_out_by_age() {
+        let settings = vec![
+            Setting {
+                ages: ages(11, 16),
+                ..autism_special(1, at(1.0, 0.0))
+            },
+            setting(10, ProvisionKind::Mainstream, at(0.5, 0.0)),
+        ];
+        let l = list(&settings, &query(7, Need::ASD, "specialist"));
+        assert_eq!(urns(&l), [10]);
+        assert_eq!(l.near_misses.len(), 1);
+        assert_eq!(l.near_misses[0].rule.code, RuleCode::AgeOutsideRange);
+    }
+
+    #[test]
     fn show_specialists_of_kinds_the_level_leaves_out_and_just_beyond_the_radius() {
         let mut settings = vec![
             autism_special(1, at(1.0, 0.0)),
@@ -959,6 +977,11 @@ mod near_misses {
         assert_eq!(
             l.near_misses[0].rule.text,
             "3.5 miles away, beyond the 3-mile search radius"
+        );
+        assert_eq!(
+            reason(&l.results[0], ReasonCode::KindFit).unwrap().text,
+            "Special school (state-funded): not usually considered for “Mainstream school with SEN support”; \
+             you added it to the search"
         );
     }
 }
@@ -1014,8 +1037,7 @@ mod mainstream_presumption {
     fn explain_says_who_gave_way() {
         let settings = crowded();
         let index = SettingIndex::build(&settings);
-        let data = DataInfo::default();
-        let ctx = RankContext::new(&settings, &data, &[]);
+        let ctx = RankContext::new(&settings, DataInfo::default(), Vec::new());
         let q = Query {
             limit: 5,
             ..query(7, Need::ASD, "specialist")
@@ -1133,7 +1155,7 @@ mod explanations {
             built: Date::new(2026, 5, 1),
             sources: vec![],
         };
-        let ctx = RankContext::new(&settings, &data, &[]);
+        let ctx = RankContext::new(&settings, data, Vec::new());
         let q = Query {
             limit: 2,
             ..query(7, Need::ASD, "complex")
@@ -1199,8 +1221,7 @@ mod explanations {
         };
         let settings = vec![unit, school];
         let index = SettingIndex::build(&settings);
-        let data = DataInfo::default();
-        let ctx = RankContext::new(&settings, &data, &[]);
+        let ctx = RankContext::new(&settings, DataInfo::default(), Vec::new());
         let e = explain(
             &settings,
             &index,
@@ -1213,6 +1234,33 @@ mod explanations {
         let sites: Vec<Site> = e.sites.iter().map(|s| s.site).collect();
         assert_eq!(sites, [Site::Main, Site::SenUnit]);
         assert!(e.summary.starts_with("Setting 7 offers 2 placements. The mainstream school: on the list at number 1 of 1."), "{}", e.summary);
+    }
+}
+
+mod context {
+    use super::*;
+
+    #[test]
+    fn made_from_other_settings_is_refused() {
+        let settings = vec![
+            autism_special(1, at(1.0, 0.0)),
+            autism_special(2, at(2.0, 0.0)),
+        ];
+        let index = SettingIndex::build(&settings);
+        let ctx = RankContext::new(&settings[..1], DataInfo::default(), Vec::new());
+        let err = shortlist(
+            &settings,
+            &index,
+            &Policy::illustrative_default(),
+            &query(7, Need::ASD, "specialist"),
+            &ctx,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "rank context is not usable: it was made for 1 settings, not these 2; make it with \
+             RankContext::new from the same settings"
+        );
     }
 }
 
@@ -1482,18 +1530,19 @@ fn random_query(rng: &mut Rng, span_miles: f64) -> Query {
 
 /// The list by definition: score every setting, sort, take the top k; near misses and the
 /// presumption of mainstream by their definitions.
-fn exhaustive(settings: &[Setting], p: &Prepared) -> (Vec<Cand>, usize, Vec<Cand>) {
+fn exhaustive(settings: &[Setting], t: &Tables, p: &Prepared) -> (Vec<Cand>, usize, Vec<Cand>) {
     let mut eligible = Vec::new();
     let mut near = Vec::new();
     for (i, s) in settings.iter().enumerate() {
         let d = p.home.distance_m(s.location);
-        let r = rule(p, s, d);
+        let row = &t.rows[i];
+        let r = rule(p, row, d);
         let c = Cand {
             id: SettingId(i as u32),
             urn: s.urn,
             site: s.site,
             kind: s.kind,
-            score: score(p, s, d).score,
+            score: score(p, t, row, d).score,
             distance_m: d,
             rule: r,
         };
@@ -1537,48 +1586,84 @@ fn exhaustive(settings: &[Setting], p: &Prepared) -> (Vec<Cand>, usize, Vec<Cand
     (top, from, near)
 }
 
-#[test]
-fn search_equals_scoring_every_setting_on_250_random_queries() {
-    let mut rng = Rng(20_261_122);
-    let span = 30.0;
-    let settings = random_settings(&mut rng, 3000, span);
-    let index = SettingIndex::build(&settings);
-    let data = DataInfo::default();
-    let ctx = RankContext::new(&settings, &data, &[]);
+/// Runs `queries` over `settings` and compares the search with [`exhaustive`]; returns how many
+/// settings were listed, near misses shown and mainstream schools added by the presumption.
+fn compare(settings: &[Setting], queries: &[Query], what: &str) -> (usize, usize, usize) {
+    let index = SettingIndex::build(settings);
+    let ctx = RankContext::new(settings, DataInfo::default(), Vec::new());
     let policy = Policy::illustrative_default();
     let (mut listed, mut nears, mut presumed) = (0, 0, 0);
-    for case in 0..250 {
-        let q = random_query(&mut rng, span);
-        let p = prepare(&policy, &q).unwrap_or_else(|e| panic!("case {case}: {e}"));
-        let got = run(&settings, &index, &p, ctx.partition_kinds());
-        let (top, from, near) = exhaustive(&settings, &p);
-        let ids = |v: &[Cand]| {
-            v.iter()
-                .map(|c| (c.urn.0, c.site, c.score))
-                .collect::<Vec<_>>()
+    for (case, q) in queries.iter().enumerate() {
+        let p = prepare(&policy, q).unwrap_or_else(|e| panic!("{what} case {case}: {e}"));
+        let got = run(ctx.tables(), &index, &p);
+        let (top, from, near) = exhaustive(settings, ctx.tables(), &p);
+        // Same settings in the same order; the scores agree to rounding (the reference measures
+        // distances itself, the search takes the index's).
+        let ids = |v: &[Cand]| v.iter().map(|c| (c.urn.0, c.site)).collect::<Vec<_>>();
+        let close = |a: &[Cand], b: &[Cand]| {
+            a.iter()
+                .zip(b)
+                .all(|(x, y)| (x.score - y.score).abs() < 1e-9)
         };
         assert_eq!(
             ids(&got.listed),
             ids(&top),
-            "case {case}: list differs for {q:?}"
+            "{what} case {case}: list differs for {q:?}"
+        );
+        assert!(
+            close(&got.listed, &top),
+            "{what} case {case}: scores differ"
         );
         assert_eq!(
             got.presumption_from, from,
-            "case {case}: presumption differs"
+            "{what} case {case}: presumption differs"
         );
         assert_eq!(
             ids(&got.near),
             ids(&near),
-            "case {case}: near misses differ for {q:?}"
+            "{what} case {case}: near misses differ for {q:?}"
+        );
+        assert!(
+            close(&got.near, &near),
+            "{what} case {case}: near-miss scores differ"
         );
         listed += top.len();
         nears += near.len();
         presumed += top.len() - from;
     }
+    (listed, nears, presumed)
+}
+
+#[test]
+fn search_equals_scoring_every_setting_on_250_random_queries() {
+    let mut rng = Rng(20_261_122);
+    let span = 30.0;
+    let settings = random_settings(&mut rng, 3000, span);
+    let queries: Vec<Query> = (0..250).map(|_| random_query(&mut rng, span)).collect();
+    let (listed, nears, presumed) = compare(&settings, &queries, "3000 settings");
     // The cases must exercise every part: lists, near misses and the presumption.
     assert!(
         listed > 1000 && nears > 100 && presumed > 20,
         "listed {listed}, near misses {nears}, presumed {presumed}"
+    );
+}
+
+#[test]
+fn search_equals_scoring_every_setting_on_small_sparse_datasets() {
+    // Few settings: partitions that are empty, or hold only settings the rules leave out.
+    let mut rng = Rng(41);
+    let (mut listed, mut nears) = (0, 0);
+    for dataset in 0..100 {
+        let n = 1 + rng.below(60) as usize;
+        let settings = random_settings(&mut rng, n, 12.0);
+        let queries: Vec<Query> = (0..5).map(|_| random_query(&mut rng, 12.0)).collect();
+        let (l, nm, _) = compare(&settings, &queries, &format!("dataset {dataset}"));
+        listed += l;
+        nears += nm;
+    }
+    assert!(
+        listed > 200 && nears > 50,
+        "listed {listed}, near misses {nears}"
     );
 }
 
@@ -1642,6 +1727,29 @@ fn timing_on_30k_settings() {
         ) {
             s.needs = None;
         }
+        // Ages that go with the kind (sites of one school share its ages).
+        if s.site == Site::Main {
+            let (low, high) = match s.kind {
+                ProvisionKind::Mainstream => rng.pick(&[
+                    (4, 11),
+                    (4, 11),
+                    (3, 11),
+                    (4, 7),
+                    (7, 11),
+                    (11, 16),
+                    (11, 18),
+                    (2, 18),
+                ]),
+                ProvisionKind::Post16 => rng.pick(&[(16, 19), (16, 25), (14, 19)]),
+                ProvisionKind::EarlyYears => (2, 5),
+                _ => rng.pick(&[(2, 19), (4, 11), (11, 19), (5, 16), (7, 19)]),
+            };
+            s.ages = if rng.chance(0.1) {
+                None
+            } else {
+                ages(low, high)
+            };
+        }
     }
     // Parents live where the schools are: each home is near a random setting.
     let near_a_setting = |rng: &mut Rng, q: Query| {
@@ -1656,9 +1764,7 @@ fn timing_on_30k_settings() {
     let index = SettingIndex::build(&settings);
     eprintln!("index build (temporary stub): {:?}", t.elapsed());
     let policy = Policy::illustrative_default();
-    let data = DataInfo::default();
-    let las = las();
-    let ctx = RankContext::new(&settings, &data, &las);
+    let ctx = RankContext::new(&settings, DataInfo::default(), las());
     let typical: Vec<Query> = (0..2000)
         .map(|_| {
             let q = typical_query(&mut rng, span);
@@ -1688,7 +1794,7 @@ fn timing_on_30k_settings() {
             read.push(f64::from(l.counts.considered));
             let p = prepare(&policy, q).unwrap();
             let t = std::time::Instant::now();
-            std::hint::black_box(run(&settings, &index, &p, ctx.partition_kinds()));
+            std::hint::black_box(run(ctx.tables(), &index, &p));
             search_only.push(micros(t));
         }
         for (what, v) in [
