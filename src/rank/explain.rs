@@ -1,12 +1,14 @@
 //! "Why is this school (not) on the list?": one establishment, every placement it offers.
 
-use super::output::{lower_first, miles_text, reasons, rule_text, RankContext, Reason};
+use super::output::{
+    lower_first, metres, miles_text, reasons, round_miles, rule_text, RankContext, Reason,
+};
 use super::query::{prepare, Query};
 use super::score::{rule, score, Rule};
 use super::search::run;
 use crate::error::Result;
 use crate::index::SettingIndex;
-use crate::model::{ProvisionKind, Setting, SettingId, Site, Urn, METRES_PER_MILE};
+use crate::model::{ProvisionKind, Setting, SettingId, Site, Urn};
 use crate::policy::Policy;
 use serde::Serialize;
 
@@ -174,8 +176,8 @@ pub fn explain(
             kind_label: s.kind.label(),
             outcome,
             text,
-            distance_m: d.round().max(0.0) as u32,
-            distance_miles: (d / METRES_PER_MILE * 10.0).round() / 10.0,
+            distance_m: metres(d),
+            distance_miles: round_miles(d),
             score: scored.score,
             coverage: scored.coverage,
             reasons,

@@ -268,11 +268,11 @@ pub(crate) fn miles_text(distance_m: f64) -> String {
     }
 }
 
-fn round_miles(distance_m: f64) -> f64 {
+pub(crate) fn round_miles(distance_m: f64) -> f64 {
     (distance_m / METRES_PER_MILE * 10.0).round() / 10.0
 }
 
-fn metres(distance_m: f64) -> u32 {
+pub(crate) fn metres(distance_m: f64) -> u32 {
     distance_m.round().clamp(0.0, f64::from(u32::MAX)) as u32
 }
 
@@ -346,16 +346,19 @@ pub(crate) fn rule_text(
             "{}: independent and non-maintained special schools were not included (you can include them)",
             s.kind.label()
         ),
-        RuleCode::AgeOutsideRange => match s.ages {
-            Some(AgeRange { low, high, basis: AgeBasis::Phase }) => {
-                let phase = s.phase.map_or("not recorded", Phase::label);
-                format!(
-                    "Usually takes ages {low}–{high} (phase {phase}; age range not recorded): does not include age {age}"
-                )
+        RuleCode::AgeOutsideRange => {
+            let whose = if p.child.taught_out_of_year_group { " (the age you asked to match)" } else { "" };
+            match s.ages {
+                Some(AgeRange { low, high, basis: AgeBasis::Phase }) => {
+                    let phase = s.phase.map_or("not recorded", Phase::label);
+                    format!(
+                        "Usually takes ages {low}–{high} (phase {phase}; age range not recorded): does not include age {age}{whose}"
+                    )
+                }
+                Some(AgeRange { low, high, .. }) => format!("Age range {low}–{high} does not include age {age}{whose}"),
+                None => format!("Age range does not include age {age}{whose}"),
             }
-            Some(AgeRange { low, high, .. }) => format!("Age range {low}–{high} does not include age {age}"),
-            None => format!("Age range does not include age {age}"),
-        },
+        }
         RuleCode::GenderOfEntry => match s.gender {
             Some(Gender::Boys) => "Takes boys only".to_string(),
             Some(Gender::Girls) => "Takes girls only".to_string(),

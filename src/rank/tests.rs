@@ -222,6 +222,34 @@ mod child_age {
     }
 
     #[test]
+    fn an_age_rule_says_when_it_used_the_age_asked_for() {
+        let settings = vec![Setting {
+            ages: ages(11, 16),
+            ..autism_special(1, at(1.0, 0.0))
+        }];
+        let index = SettingIndex::build(&settings);
+        let ctx = RankContext::new(&settings, DataInfo::default(), Vec::new());
+        let q = Query {
+            taught_out_of_year_group: Some(9),
+            ..query(10, Need::ASD, "specialist")
+        };
+        let e = explain(
+            &settings,
+            &index,
+            &Policy::illustrative_default(),
+            &q,
+            &ctx,
+            Urn(1),
+        )
+        .unwrap();
+        assert_eq!(
+            e.sites[0].text,
+            "Not on the list: Age range 11–16 does not include age 9 (the age you asked to match). \
+             It is shown among the near misses."
+        );
+    }
+
+    #[test]
     fn date_of_birth_after_start_date_is_refused() {
         let q = dated(
             Date::new(2027, 1, 1).unwrap(),
@@ -1762,9 +1790,14 @@ fn timing_on_30k_settings() {
     };
     let t = std::time::Instant::now();
     let index = SettingIndex::build(&settings);
-    eprintln!("index build (temporary stub): {:?}", t.elapsed());
+    eprintln!("index build: {:?}", t.elapsed());
     let policy = Policy::illustrative_default();
+    let t = std::time::Instant::now();
     let ctx = RankContext::new(&settings, DataInfo::default(), las());
+    eprintln!(
+        "rank context (rows and partition profile): {:?}",
+        t.elapsed()
+    );
     let typical: Vec<Query> = (0..2000)
         .map(|_| {
             let q = typical_query(&mut rng, span);
