@@ -51,6 +51,11 @@ pub struct Policy {
     pub levels: Vec<Level>,
     pub weights: Weights,
     pub distance_half_life_miles: f64,
+    /// How a setting of a specialist kind whose specialisms are not recorded counts on the need
+    /// factors: `Some(v)` counts them at `v` (0–1; the default pack's 0.5 is "neither a match
+    /// nor a mismatch", so a confirmed specialist ranks above an unknown one); `None` drops them
+    /// and spreads their weight over the known factors. Either way coverage reports them unknown.
+    pub unknown_needs_value: Option<f64>,
     /// When mainstream schools are among the kinds considered, the list keeps at least this many.
     pub mainstream_minimum: u32,
     /// How many near misses (excluded settings that would otherwise rank) to show.
@@ -199,6 +204,8 @@ struct RawPolicy {
     levels: Vec<RawLevel>,
     weights: Weights,
     distance_half_life_miles: f64,
+    #[serde(default)]
+    unknown_needs_value: Option<f64>,
     mainstream_minimum: u32,
     near_misses: u32,
     #[serde(default)]
@@ -404,6 +411,9 @@ impl Policy {
                 "distanceHalfLifeMiles must be above 0 and at most {MAX_RADIUS_MILES}, found {h}"
             )));
         }
+        if let Some(v) = raw.unknown_needs_value {
+            unit_interval(v, "unknownNeedsValue")?;
+        }
         if raw.near_misses > MAX_NEAR_MISSES {
             return Err(Error::Policy(format!(
                 "nearMisses must be at most {MAX_NEAR_MISSES}, found {}",
@@ -420,6 +430,7 @@ impl Policy {
             levels,
             weights: raw.weights,
             distance_half_life_miles: h,
+            unknown_needs_value: raw.unknown_needs_value,
             mainstream_minimum: raw.mainstream_minimum,
             near_misses: raw.near_misses,
             wording,

@@ -378,9 +378,14 @@ fn factor_text(
     let (known, value) = (e.is_known(), e.value);
     let needs = recorded_needs(s).unwrap_or(NeedSet::EMPTY);
     let primary = p.primary.plain();
-    let not_known = "Not known: specialisms not recorded (its weight goes to the known factors)";
+    let not_known = match (e.assumed, p.policy.unknown_needs_value) {
+        (true, Some(v)) => {
+            format!("Specialisms not recorded: counted as {v:.1} of a match, neither a match nor a mismatch")
+        }
+        _ => "Specialisms not recorded: left out of the score (its weight goes to the known factors)".to_string(),
+    };
     match f {
-        Factor::PrimaryNeed if !known => not_known.to_string(),
+        Factor::PrimaryNeed if !known => not_known,
         Factor::PrimaryNeed if value > 0.0 => {
             if s.kind.is_specialist() {
                 format!("Specialist provision for {primary}")
@@ -396,7 +401,8 @@ fn factor_text(
             let more = if s.needs_possibly_truncated { "; GIAS lists at most five, so there may be more" } else { "" };
             format!("No recorded provision for {primary} (records {}{more})", need_list(needs))
         }
-        Factor::SecondaryNeeds if !known => not_known.to_string(),
+        Factor::SecondaryNeeds if e.assumed => "Other needs in the plan: not recorded either (counted the same way)".into(),
+        Factor::SecondaryNeeds if !known => String::new(),
         Factor::SecondaryNeeds => {
             let matched = NeedSet(needs.0 & p.others.0);
             let n = p.others.len();
@@ -407,7 +413,8 @@ fn factor_text(
                 format!("Also records provision for {} ({} of {n} {noun})", need_list(matched), matched.len())
             }
         }
-        Factor::BroadArea if !known => not_known.to_string(),
+        Factor::BroadArea if e.assumed => "Broad area of need: not recorded either (counted the same way)".into(),
+        Factor::BroadArea if !known => String::new(),
         Factor::BroadArea => {
             let area = p.primary.area().map_or("", |a| a.label());
             if value == 0.0 {
@@ -524,12 +531,20 @@ pub(crate) fn reasons(
             continue;
         }
         let known = e.is_known();
-        let contribution =
-            if known && scored.known_weight > 0.0 { e.known * e.value / scored.known_weight } else { 0.0 };
+        let contribution = if scored.known_weight > 0.0 { e.counted() * e.value / scored.known_weight } else { 0.0 };
+        let text = factor_text(p, ctx, s, row, distance_m, (f, e));
+        // Unknown need factors left out of the score share the primary need's sentence.
+        if text.is_empty() {
+            continue;
+        }
         out.push(Reason {
             code: reason_code(f),
-            text: factor_text(p, ctx, s, row, distance_m, (f, e)),
-            factor: Some(FactorScore { weight: e.weight, value: known.then_some(e.value), contribution }),
+            text,
+            factor: Some(FactorScore {
+                weight: e.weight,
+                value: (known || e.assumed).then_some(e.value),
+                contribution,
+            }),
         });
     }
     let wording = &p.policy.wording;

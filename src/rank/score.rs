@@ -95,20 +95,33 @@ pub(crate) struct Eval {
     pub weight: f64,
     /// How much of the weight rests on known data (0 when unknown; part for preferences).
     pub known: f64,
-    /// 0–1, meaningful when `known > 0`.
+    /// 0–1, meaningful when `known > 0` or `assumed`.
     pub value: f64,
+    /// Unknown, but counted at the policy's `unknownNeedsValue` instead of being dropped.
+    pub assumed: bool,
 }
 
 impl Eval {
-    const NOT_APPLICABLE: Eval = Eval { applicable: false, weight: 0.0, known: 0.0, value: 0.0 };
+    const NOT_APPLICABLE: Eval = Eval { applicable: false, weight: 0.0, known: 0.0, value: 0.0, assumed: false };
     fn known(weight: f64, value: f64) -> Eval {
-        Eval { applicable: true, weight, known: weight, value }
+        Eval { applicable: true, weight, known: weight, value, assumed: false }
     }
     fn unknown(weight: f64) -> Eval {
-        Eval { applicable: true, weight, known: 0.0, value: 0.0 }
+        Eval { applicable: true, weight, known: 0.0, value: 0.0, assumed: false }
+    }
+    fn assumed(weight: f64, value: f64) -> Eval {
+        Eval { applicable: true, weight, known: 0.0, value, assumed: true }
     }
     pub fn is_known(&self) -> bool {
         self.applicable && self.known > 0.0
+    }
+    /// The weight this factor carries in the score (known data, or an assumed value).
+    pub fn counted(&self) -> f64 {
+        if self.assumed {
+            self.weight
+        } else {
+            self.known
+        }
     }
 }
 
@@ -120,7 +133,7 @@ pub(crate) struct Scored {
     pub score: f64,
     /// Known weight / applicable weight, 0–1.
     pub coverage: f64,
-    /// Sum of known weights (the denominator of `score`).
+    /// Sum of the weights counted in `score` (its denominator): known data and assumed values.
     pub known_weight: f64,
 }
 
@@ -182,7 +195,10 @@ pub(crate) fn score(p: &Prepared, t: &Tables, s: &Row, distance_m: f64) -> Score
     let needs = s.needs;
     let need_eval = |weight: f64, value: f64| {
         if unknown {
-            Eval::unknown(weight)
+            match p.policy.unknown_needs_value {
+                Some(v) => Eval::assumed(weight, v),
+                None => Eval::unknown(weight),
+            }
         } else {
             Eval::known(weight, value)
         }
@@ -219,6 +235,7 @@ pub(crate) fn score(p: &Prepared, t: &Tables, s: &Row, distance_m: f64) -> Score
                     weight: w.preferences,
                     known: w.preferences * f64::from(n) / f64::from(set),
                     value: sum / f64::from(n),
+                    assumed: false,
                 }
             }
         }
@@ -229,18 +246,19 @@ pub(crate) fn score(p: &Prepared, t: &Tables, s: &Row, distance_m: f64) -> Score
         None => Eval::unknown(w.places),
     };
     let evals = [primary, secondary, broad, kind, distance, preferences, places];
-    let (mut num, mut den, mut total) = (0.0, 0.0, 0.0);
+    let (mut num, mut den, mut known, mut total) = (0.0, 0.0, 0.0, 0.0);
     for e in &evals {
         if e.applicable {
-            num += e.known * e.value;
-            den += e.known;
+            num += e.counted() * e.value;
+            den += e.counted();
+            known += e.known;
             total += e.weight;
         }
     }
     Scored {
         evals,
         score: if den > 0.0 { num / den } else { 0.0 },
-        coverage: if total > 0.0 { den / total } else { 0.0 },
+        coverage: if total > 0.0 { known / total } else { 0.0 },
         known_weight: den,
     }
 }
@@ -297,7 +315,19 @@ pub(crate) fn bound(p: &Prepared, partition: Partition, kinds: u16) -> Option<Bo
         Partition::Need(n) => {
             Some(Need::ALL.into_iter().filter(|m| m.index() >= n.index() && *m != p.primary).collect())
         }
-        Partition::NoNeedsRecorded(k) if k.is_specialist() => None,
+        Partition::NoNeedsRecorded(k) if k.is_specialist() => {
+            // Specialisms unknown: counted at the assumed value, if the policy assumes one.
+            if let Some(v) = p.policy.unknown_needs_value {
+                add(w.primary_need, v);
+                if !p.others.is_empty() {
+                    add(w.secondary_needs, v);
+                }
+                if !p.area.is_empty() {
+                    add(w.broad_area, v);
+                }
+            }
+            None
+        }
         Partition::NoNeedsRecorded(_) => Some(NeedSet::EMPTY),
     };
     let kinds = match partition {

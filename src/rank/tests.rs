@@ -453,9 +453,27 @@ mod fit_score {
     }
 
     #[test]
-    fn unknown_specialisms_are_left_out_not_scored_zero() {
-        let q = Query { other_needs: vec![Need::SLCN], ..query(7, Need::ASD, "specialist") };
+    fn unknown_specialisms_count_as_neutral_under_the_default_pack() {
+        let q = query(7, Need::ASD, "specialist");
         let p = prepared(&q);
+        let loc = at(2.0, 0.0);
+        let d = HOME.distance_m(loc);
+        let unknown = Setting { needs: None, ..autism_special(1, loc) };
+        let known = autism_special(2, loc);
+        let mismatch = Setting { needs: needs(&[Need::HI]), ..autism_special(3, loc) };
+        let [u, k, m] = [&unknown, &known, &mismatch].map(|s| score_setting(&p, s, d));
+        // A confirmed specialist ranks above one whose specialisms are unknown, which ranks
+        // above a known mismatch; coverage still says the specialisms are unknown.
+        assert!(k.score > u.score && u.score > m.score, "{} {} {}", k.score, u.score, m.score);
+        assert!(u.coverage < k.coverage, "{} {}", u.coverage, k.coverage);
+    }
+
+    #[test]
+    fn unknown_specialisms_are_left_out_not_scored_zero_when_the_pack_assumes_nothing() {
+        let q = Query { other_needs: vec![Need::SLCN], ..query(7, Need::ASD, "specialist") };
+        let policy: &'static Policy =
+            Box::leak(Box::new(Policy { unknown_needs_value: None, ..Policy::illustrative_default() }));
+        let p = prepare(policy, &q).unwrap();
         let loc = at(2.0, 0.0);
         let d = HOME.distance_m(loc);
         let places = Some(Places { capacity: Some(10), on_roll: Some(8), as_of: None });
@@ -501,8 +519,9 @@ mod fit_score {
         let sum: f64 = r.reasons.iter().filter_map(|x| x.factor).map(|f| f.contribution).sum();
         assert!((sum - r.score).abs() < 1e-12, "{sum} vs {}", r.score);
         let primary = reason(r, ReasonCode::PrimaryNeedSpecialism).unwrap();
-        assert_eq!(primary.factor.unwrap().value, None);
-        assert_eq!(primary.factor.unwrap().contribution, 0.0);
+        // The default pack counts unknown specialisms at 0.5; coverage still reports them unknown.
+        assert_eq!(primary.factor.unwrap().value, Some(0.5));
+        assert!(r.coverage < 1.0);
         assert!(r.flags.contains(&ReasonCode::NeedsNotRecorded));
         assert_eq!(
             reason(r, ReasonCode::NeedsNotRecorded).unwrap().text,
