@@ -47,6 +47,7 @@ fn query(value: JsValue) -> Result<Query, JsError> {
 
 /// The engine: a dataset, its index and a policy pack.
 #[wasm_bindgen]
+#[derive(Debug)]
 pub struct Finder {
     inner: NativeFinder,
 }
