@@ -24,9 +24,9 @@ if grep -rlE '\brstar\b' src --include='*.rs' | grep -v '^src/index.rs$'; then
 fi
 echo "ok"
 step "native tests (unit, doc, integration on real fixtures)";  cargo test
-step "wasm tests (node)";  cargo test --target wasm32-unknown-unknown --tests
+step "wasm tests (node)";  cargo test --target wasm32-unknown-unknown --test wasm
 step "wasm tests (headless Chromium)"
-WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" cargo test --target wasm32-unknown-unknown --tests
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" cargo test --target wasm32-unknown-unknown --test wasm
 step "build the page (data, wasm, vendor files)";  bash scripts/build.sh
 step "page type check";  tsc -p tsconfig.json
 step "page JS unit tests and browser end-to-end tests"
