@@ -90,7 +90,7 @@ export function serve(root, { port = 8000, host = '127.0.0.1', frameAncestors = 
       const h = { ...headers, 'Content-Type': TYPES[ext] ?? 'application/octet-stream', Vary: 'Accept-Encoding' };
       let body = entry.body;
       if (COMPRESSIBLE.has(ext) && /\bbr\b/.test(accept)) {
-        entry.br ??= brotliCompressSync(entry.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+        entry.br ??= brotliCompressSync(entry.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } });
         body = entry.br;
         h['Content-Encoding'] = 'br';
       } else if (COMPRESSIBLE.has(ext) && /\bgzip\b/.test(accept)) {

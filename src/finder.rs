@@ -20,6 +20,20 @@ pub struct Finder {
     context: RankContext,
 }
 
+/// Settings as parallel columns (see [`Finder::table`]). `needs` is a bit set in
+/// [`Need::ALL`] order (0 = none recorded); unknown ages are 0..255.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsTable {
+    pub urn: Vec<u32>,
+    pub lat: Vec<f64>,
+    pub lon: Vec<f64>,
+    pub kind: Vec<&'static str>,
+    pub needs: Vec<u16>,
+    pub age_low: Vec<u8>,
+    pub age_high: Vec<u8>,
+}
+
 /// The words the page needs to ask about needs and kinds, from the model (so the page never
 /// hard-codes the taxonomy).
 #[derive(Clone, Debug, Serialize)]
@@ -91,6 +105,21 @@ impl Finder {
     }
     pub fn settings(&self) -> &[Setting] {
         &self.dataset.settings
+    }
+
+    /// Every setting's location, kind, recorded needs and ages as parallel columns: for the
+    /// benchmark's plain-JavaScript baseline and for maps that draw every setting.
+    pub fn table(&self) -> SettingsTable {
+        let s = &self.dataset.settings;
+        SettingsTable {
+            urn: s.iter().map(|x| x.urn.0).collect(),
+            lat: s.iter().map(|x| x.location.lat).collect(),
+            lon: s.iter().map(|x| x.location.lon).collect(),
+            kind: s.iter().map(|x| x.kind.code()).collect(),
+            needs: s.iter().map(|x| x.needs.map_or(0, |n| n.0)).collect(),
+            age_low: s.iter().map(|x| x.ages.map_or(0, |a| a.low)).collect(),
+            age_high: s.iter().map(|x| x.ages.map_or(255, |a| a.high)).collect(),
+        }
     }
 
     /// The taxonomy the page shows: needs with plain words grouped by broad area, and kinds.

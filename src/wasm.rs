@@ -18,6 +18,7 @@ export interface DatasetMeta {
 }
 export interface NeedTerm { code: string; label: string; plain: string; area: string | null }
 export interface Term { code: string; label: string }
+export interface SettingsTable { urn: number[]; lat: number[]; lon: number[]; kind: string[]; needs: number[]; ageLow: number[]; ageHigh: number[] }
 export interface Vocabulary { needs: NeedTerm[]; areas: Term[]; kinds: Term[] }
 export interface PostcodeFix {
   postcode: string; location: LatLon; precision: "unit" | "sector" | "outcode"; la: number | null;
@@ -35,6 +36,14 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::new(&format!("could not hand the result to JavaScript: {e}")))
+}
+
+/// Large nested results (a shortlist is ~200 objects and strings) cross the boundary as one
+/// JSON string parsed by the engine's `JSON.parse`: measured several times faster than building
+/// the objects one call at a time.
+fn to_js_via_json<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    let text = serde_json::to_string(value).map_err(|e| JsError::new(&format!("could not write the result: {e}")))?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("could not read the result back as JSON"))
 }
 
 fn err(e: crate::Error) -> JsError {
@@ -79,13 +88,19 @@ impl Finder {
         to_js(&NativeFinder::vocabulary())
     }
 
+    /// Every setting's URN, location, kind, needs bit set and ages as parallel arrays.
+    #[wasm_bindgen(js_name = settingsTable, unchecked_return_type = "SettingsTable")]
+    pub fn settings_table(&self) -> Result<JsValue, JsError> {
+        to_js_via_json(&self.inner.table())
+    }
+
     /// The tailored, explained list for a query.
     #[wasm_bindgen(unchecked_return_type = "ShortList")]
     pub fn shortlist(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Query")] query_value: JsValue,
     ) -> Result<JsValue, JsError> {
-        to_js(&self.inner.shortlist(&query(query_value)?).map_err(err)?)
+        to_js_via_json(&self.inner.shortlist(&query(query_value)?).map_err(err)?)
     }
 
     /// Why one establishment (by URN) is or is not on the list for a query.
@@ -95,7 +110,7 @@ impl Finder {
         #[wasm_bindgen(unchecked_param_type = "Query")] query_value: JsValue,
         urn: u32,
     ) -> Result<JsValue, JsError> {
-        to_js(&self.inner.explain(&query(query_value)?, Urn(urn)).map_err(err)?)
+        to_js_via_json(&self.inner.explain(&query(query_value)?, Urn(urn)).map_err(err)?)
     }
 }
 
