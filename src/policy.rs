@@ -437,6 +437,13 @@ impl Policy {
         })
     }
 
+    /// How many mainstream schools a list of `limit` keeps (presumption of mainstream): the
+    /// pack's minimum, but never more than a quarter of the list, so a short list is not made
+    /// of mainstream schools that rank far below the settings they displace.
+    pub fn mainstream_quota(&self, limit: usize) -> usize {
+        (self.mainstream_minimum as usize).min(limit / 4)
+    }
+
     /// The level with this id.
     pub fn level(&self, id: &str) -> Option<&Level> {
         self.levels.iter().find(|l| l.id == id)

@@ -132,8 +132,7 @@ fn open(goal: Option<Goal>, d: f64, max_d: f64, t1: Option<f64>, t2: Option<f64>
 pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
     let mainstream_bit = kind_bit(ProvisionKind::Mainstream);
     let near_k = p.policy.near_misses as usize;
-    let mainstream_k =
-        if p.allowed & mainstream_bit != 0 { (p.policy.mainstream_minimum as usize).min(p.limit) } else { 0 };
+    let mainstream_k = if p.allowed & mainstream_bit != 0 { p.policy.mainstream_quota(p.limit) } else { 0 };
     let mut lanes = Vec::with_capacity(Need::ALL.len() + ProvisionKind::ALL.len());
     let mut add_lane = |partition: Partition| {
         let near = near_k > 0 && partition == Partition::Need(p.primary);

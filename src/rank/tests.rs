@@ -673,22 +673,30 @@ mod mainstream_presumption {
     use super::*;
 
     fn crowded() -> Vec<Setting> {
-        let mut settings: Vec<Setting> = (0..6).map(|i| autism_special(i + 1, at(0.2 * f64::from(i), 0.0))).collect();
+        let mut settings: Vec<Setting> = (0..12).map(|i| autism_special(i + 1, at(0.2 * f64::from(i), 0.0))).collect();
         settings.extend((0..4).map(|i| setting(100 + i, ProvisionKind::Mainstream, at(0.3 * f64::from(i), 0.5))));
         settings
     }
 
     #[test]
     fn keeps_the_minimum_of_mainstream_schools_replacing_the_lowest_ranked() {
-        let q = Query { limit: 5, ..query(7, Need::ASD, "specialist") };
+        let q = Query { limit: 12, ..query(7, Need::ASD, "specialist") };
         let l = list(&crowded(), &q);
-        // Specialists fill the top 5; the best 3 mainstream schools replace ranks 3-5.
-        assert_eq!(urns(&l), [1, 2, 100, 101, 102]);
-        for r in &l.results[2..] {
+        // Specialists fill the top 12; the best 3 mainstream schools replace ranks 10-12.
+        assert_eq!(urns(&l), [1, 2, 3, 4, 5, 6, 7, 8, 9, 100, 101, 102]);
+        for r in &l.results[9..] {
             assert!(r.flags.contains(&ReasonCode::MainstreamPresumption));
             assert!(reason(r, ReasonCode::MainstreamPresumption).unwrap().text.contains("section 33"));
         }
         assert!(!l.results[0].flags.contains(&ReasonCode::MainstreamPresumption));
+    }
+
+    #[test]
+    fn never_takes_more_than_a_quarter_of_a_short_list() {
+        let q = Query { limit: 3, ..query(7, Need::ASD, "specialist") };
+        assert_eq!(urns(&list(&crowded(), &q)), [1, 2, 3]);
+        let q = Query { limit: 5, ..query(7, Need::ASD, "specialist") };
+        assert_eq!(urns(&list(&crowded(), &q)), [1, 2, 3, 4, 100]);
     }
 
     #[test]
@@ -702,12 +710,12 @@ mod mainstream_presumption {
         let settings = crowded();
         let index = SettingIndex::build(&settings);
         let ctx = RankContext::new(&settings, DataInfo::default(), Vec::new());
-        let q = Query { limit: 5, ..query(7, Need::ASD, "specialist") };
+        let q = Query { limit: 12, ..query(7, Need::ASD, "specialist") };
         let policy = Policy::illustrative_default();
-        let e = explain(&settings, &index, &policy, &q, &ctx, Urn(3)).unwrap();
+        let e = explain(&settings, &index, &policy, &q, &ctx, Urn(10)).unwrap();
         assert_eq!(e.sites[0].outcome, Outcome::GaveWay);
         let e = explain(&settings, &index, &policy, &q, &ctx, Urn(101)).unwrap();
-        assert_eq!(e.sites[0].outcome, Outcome::Listed { rank: 4, mainstream_presumption: true });
+        assert_eq!(e.sites[0].outcome, Outcome::Listed { rank: 11, mainstream_presumption: true });
     }
 }
 
@@ -1079,7 +1087,7 @@ fn exhaustive(settings: &[Setting], t: &Tables, p: &Prepared) -> (Vec<Cand>, usi
     near.truncate(p.policy.near_misses as usize);
 
     let mainstream = |c: &Cand| c.kind == ProvisionKind::Mainstream;
-    let minimum = (p.policy.mainstream_minimum as usize).min(p.limit);
+    let minimum = p.policy.mainstream_quota(p.limit);
     let have = top.iter().filter(|c| mainstream(c)).count();
     let mut from = top.len();
     if p.allowed & (1 << ProvisionKind::Mainstream.index()) != 0 && top.len() == p.limit && have < minimum {
