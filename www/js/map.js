@@ -1,0 +1,229 @@
+// The map: the only module that imports Leaflet. It shows home and the results, linked both ways
+// with the list, and lets a person pick home by selecting a place. It holds nothing the list lacks.
+//
+// Tiles are off by default (the page works fully without them); a council turns them on with
+// data-tile-url and data-tile-attribution on the map element, or the options below. Settings
+// that share an address (a school and its unit) share one marker that lists them all.
+//
+// Events dispatched on the map element (wired in main.js):
+//   pf:map-select {detail: {key}}        "Show in list" for a result
+//   pf:map-home   {detail: {lat, lon}}   "Search from here"
+
+import { h } from './dom.js';
+import { milesText } from './format.js';
+import { resultKey } from './state.js';
+
+/** Leaflet's ES module build, copied in by scripts/build.sh. */
+const LEAFLET_URL = '../vendor/leaflet/leaflet-src.esm.js';
+
+/** England, for the first view before there is a home. */
+const ENGLAND = /** @type {[number, number]} */ ([52.9, -1.5]);
+
+/**
+ * @typedef {typeof import('leaflet')} Leaflet
+ * @typedef {import('./types.js').Result} Result
+ * @typedef {import('./types.js').LatLon} LatLon
+ * @typedef {{
+ *   tileUrl?: string,
+ *   attribution?: string,
+ *   maxZoom?: number,
+ * }} MapOptions
+ *   tileUrl: an XYZ template like https://tile.example/{z}/{x}/{y}.png; empty for no tiles
+ *   attribution: shown in the corner (plain text); maxZoom: default 18
+ */
+
+/**
+ * Reads options from the element's data-* attributes.
+ * @param {HTMLElement} el
+ * @returns {MapOptions}
+ */
+export function optionsFromElement(el) {
+  return {
+    tileUrl: el.dataset.tileUrl || '',
+    attribution: el.dataset.tileAttribution || '',
+    maxZoom: Number(el.dataset.maxZoom) || 18,
+  };
+}
+
+/**
+ * Groups results that stand at the same place (to about a metre).
+ * @param {Result[]} results
+ * @returns {Result[][]}
+ */
+export function groupByPlace(results) {
+  /** @type {Map<string, Result[]>} */
+  const groups = new Map();
+  for (const r of results) {
+    const at = `${r.location.lat.toFixed(5)},${r.location.lon.toFixed(5)}`;
+    const group = groups.get(at);
+    if (group) group.push(r);
+    else groups.set(at, [r]);
+  }
+  return [...groups.values()];
+}
+
+export class ResultsMap {
+  /**
+   * Use `ResultsMap.create`.
+   * @param {Leaflet} L
+   * @param {HTMLElement} el
+   * @param {MapOptions} options
+   */
+  constructor(L, el, options) {
+    this.L = L;
+    this.el = el;
+    this.map = L.map(el, { center: ENGLAND, zoom: 6, keyboard: true, zoomSnap: 0.5, attributionControl: true });
+    this.map.attributionControl.setPrefix(false);
+    if (options.tileUrl) {
+      L.tileLayer(options.tileUrl, { maxZoom: options.maxZoom ?? 18 }).addTo(this.map);
+      if (options.attribution) this.map.attributionControl.addAttribution(escapeText(options.attribution));
+    } else {
+      el.classList.add('pf-map--no-tiles');
+    }
+    this.results = L.layerGroup().addTo(this.map);
+    /** @type {import('leaflet').Marker | null} */
+    this.home = null;
+    /** @type {Map<string, import('leaflet').Marker>} */
+    this.markers = new Map();
+    this.map.on('click', (event) => this.offerHome(event.latlng));
+  }
+
+  /**
+   * Loads Leaflet and makes the map.
+   * @param {HTMLElement} el
+   * @param {MapOptions} [options]
+   */
+  static async create(el, options = optionsFromElement(el)) {
+    const L = /** @type {Leaflet} */ (await import(/* @vite-ignore */ new URL(LEAFLET_URL, import.meta.url).href));
+    return new ResultsMap(L, el, options);
+  }
+
+  /**
+   * @param {string} type
+   * @param {unknown} detail
+   */
+  emit(type, detail) {
+    this.el.dispatchEvent(new CustomEvent(type, { detail, bubbles: true }));
+  }
+
+  /**
+   * A popup at a selected place offering to search from there.
+   * @param {import('leaflet').LatLng} at
+   */
+  offerHome(at) {
+    const button = h('button', { type: 'button', class: 'pf-button pf-button--small' }, 'Search from here');
+    const content = h('div', { class: 'pf-popup' }, h('p', { class: 'pf-popup__text' }, 'Use this place as home?'), button);
+    const popup = this.L.popup({ autoPanPadding: [24, 24] }).setLatLng(at).setContent(content).openOn(this.map);
+    button.addEventListener('click', () => {
+      this.map.closePopup(popup);
+      this.emit('pf:map-home', { lat: at.lat, lon: at.lng });
+    });
+    button.focus({ preventScroll: true });
+  }
+
+  /**
+   * Shows home (or removes it with null).
+   * @param {LatLon | null} at
+   * @param {string} label
+   */
+  setHome(at, label) {
+    if (this.home) this.home.remove();
+    this.home = null;
+    if (!at) return;
+    const icon = this.L.divIcon({
+      className: 'pf-marker pf-marker--home',
+      html: h('span', { class: 'pf-marker__label' }, 'Home'),
+      iconSize: undefined,
+      iconAnchor: [24, 14],
+    });
+    this.home = this.L.marker([at.lat, at.lon], { icon, keyboard: false, interactive: false, title: label, zIndexOffset: 1000 }).addTo(this.map);
+  }
+
+  /**
+   * Shows the results, one marker per place, and fits the view to home and them.
+   * @param {Result[]} results
+   * @param {LatLon | null} home
+   */
+  setResults(results, home) {
+    this.results.clearLayers();
+    this.markers.clear();
+    /** @type {[number, number][]} */
+    const points = home ? [[home.lat, home.lon]] : [];
+    for (const group of groupByPlace(results)) {
+      const first = group[0];
+      const ranks = group.map((r) => r.rank).join(', ');
+      const label = h('span', { class: 'pf-marker__label' }, ranks);
+      const names = group.map((r) => `${r.rank}. ${r.name}`).join('; ');
+      const icon = this.L.divIcon({ className: `pf-marker${group.length > 1 ? ' pf-marker--group' : ''}`, html: label, iconSize: undefined, iconAnchor: [16, 16] });
+      const marker = this.L.marker([first.location.lat, first.location.lon], { icon, keyboard: true, title: names, alt: names, riseOnHover: true });
+      marker.bindPopup(() => this.popupFor(group), { autoPanPadding: [24, 24], maxWidth: 280 });
+      marker.on('add', () => {
+        const el = marker.getElement();
+        if (el) el.setAttribute('aria-label', group.length > 1 ? `${ranks}: ${group.length} settings at one address: ${names}` : names);
+      });
+      marker.addTo(this.results);
+      for (const r of group) this.markers.set(resultKey(r), marker);
+      points.push([first.location.lat, first.location.lon]);
+    }
+    if (points.length > 1) this.map.fitBounds(points, { padding: [28, 28], maxZoom: 14 });
+    else if (points.length === 1) this.map.setView(points[0], 13);
+  }
+
+  /**
+   * Popup content for a place: each setting there with a link back to the list.
+   * @param {Result[]} group
+   */
+  popupFor(group) {
+    const list = h('ul', { class: 'pf-popup__list' });
+    for (const r of group) {
+      const button = h('button', { type: 'button', class: 'pf-link-button' }, 'Show in list');
+      button.addEventListener('click', () => this.emit('pf:map-select', { key: resultKey(r) }));
+      list.append(h('li', {},
+        h('strong', {}, `${r.rank}. ${r.name}`),
+        h('span', { class: 'pf-popup__meta' }, `${r.kindLabel || r.kind}, ${milesText(r.distanceMiles)}`),
+        button));
+    }
+    return h('div', { class: 'pf-popup' },
+      group.length > 1 ? h('p', { class: 'pf-popup__text' }, `${group.length} settings at this address`) : null, list);
+  }
+
+  /**
+   * Opens a result's marker (from the list) and moves focus to the popup.
+   * @param {string} key
+   */
+  showResult(key) {
+    const marker = this.markers.get(key);
+    if (!marker) return;
+    this.el.scrollIntoView({ block: 'nearest' });
+    this.map.setView(marker.getLatLng(), Math.max(this.map.getZoom(), 13));
+    marker.openPopup();
+    const popup = marker.getPopup()?.getElement();
+    const button = popup?.querySelector('button');
+    if (button) button.focus({ preventScroll: true });
+  }
+
+  /** Forgets the results and home (for "Start again"). */
+  reset() {
+    this.results.clearLayers();
+    this.markers.clear();
+    this.setHome(null, '');
+    this.map.closePopup();
+    this.map.setView(ENGLAND, 6);
+  }
+
+  /** Tells Leaflet the container changed size (after layout changes). */
+  resize() {
+    this.map.invalidateSize();
+  }
+}
+
+/**
+ * Leaflet treats attribution as HTML; a council's attribution is text, so escape it.
+ * @param {string} text
+ */
+function escapeText(text) {
+  const span = document.createElement('span');
+  span.textContent = text;
+  return span.innerHTML;
+}
+
