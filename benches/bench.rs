@@ -1,1 +1,122 @@
-fn main() {}
+//! The project's own benchmark: `cargo bench --bench bench` (release profile).
+//!
+//! Not a timed test: it measures and prints, and says which target each number answers.
+//! Sections: GIAS import rate, `build-data` wall time, dataset size and load time.
+
+use placement_finder::dataset::Dataset;
+use placement_finder::import::gias::read_gias;
+use placement_finder::pipeline::{self, BuildOptions};
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The Leeds raw GIAS extract repeated with fresh URNs to national size (~52k rows).
+fn national_sized_gias() -> (Vec<u8>, usize) {
+    let mut gz = Vec::new();
+    let raw = std::fs::read(root().join("data/sources/edubase-leeds_2023-07.csv.gz")).expect("Leeds source");
+    flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut gz).expect("gunzip");
+    let text = String::from_utf8(gz).expect("utf-8");
+    let mut lines = text.lines();
+    let header = lines.next().unwrap_or_default();
+    let rows: Vec<&str> = lines.collect();
+    let copies = 52_000 / rows.len() + 1;
+    let mut out = String::with_capacity(text.len() * copies);
+    out.push_str(header);
+    out.push_str("\r\n");
+    let mut n = 0;
+    for copy in 0..copies {
+        for row in &rows {
+            // Rows start with the URN; give each copy its own URN range.
+            let (urn, rest) = row.split_once(',').unwrap_or((row, ""));
+            let urn: u32 = urn.trim_matches('"').parse().unwrap_or(1);
+            out.push_str(&format!("{},{}\r\n", urn + copy as u32 * 1_000_000, rest));
+            n += 1;
+        }
+    }
+    (out.into_bytes(), n)
+}
+
+fn main() {
+    println!("placement-finder benchmark (release build; 2-core machine; medians)\n");
+
+    // 1. GIAS import rate.
+    let (gias, rows) = national_sized_gias();
+    let runs: Vec<Duration> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            let (records, report) = read_gias("bench.csv", &gias).expect("import");
+            assert!(report.is_balanced() && !records.is_empty());
+            t.elapsed()
+        })
+        .collect();
+    let t = median(runs);
+    println!(
+        "GIAS import: {rows} rows ({:.1} MB, Leeds extract x{}) in {:.1} ms = {:.0} rows/s  [target >= 100,000 rows/s]",
+        gias.len() as f64 / 1e6,
+        rows / 771 + 1,
+        t.as_secs_f64() * 1e3,
+        rows as f64 / t.as_secs_f64()
+    );
+
+    // 2. build-data, whole pipeline in memory (sources, postcodes, merge, encode).
+    let opts = BuildOptions {
+        sources_dir: root().join("data/sources"),
+        gias: None,
+        supplement: None,
+        postcodes: true,
+        build_date: pipeline::today(),
+    };
+    let t = Instant::now();
+    let output = pipeline::build(&opts).expect("build");
+    let build = t.elapsed();
+    let t = Instant::now();
+    let bytes = output.dataset.encode();
+    let shards = output.postcodes.as_ref().map(|p| &p.shards[..]).unwrap_or(&[]);
+    let shard_bytes: usize = shards.iter().map(|s| s.encode().len()).sum();
+    let encode = t.elapsed();
+    println!(
+        "build-data: {:.2} s to read and merge every source and build {} postcode shards, + {:.2} s to encode",
+        build.as_secs_f64(),
+        output.postcodes.as_ref().map_or(0, |p| p.shards.len()),
+        encode.as_secs_f64()
+    );
+
+    // 3. Dataset size and load.
+    let n = output.dataset.settings.len();
+    let core = output.dataset.encode_core();
+    let br = |b: &[u8]| {
+        let mut out = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
+        brotli::BrotliCompress(&mut &b[..], &mut out, &params).expect("brotli");
+        out.len()
+    };
+    let (core_br, all_br) = (br(&core), br(&bytes));
+    println!(
+        "dataset: {n} settings; {} bytes raw, {} brotli ({:.1} bytes/setting); location-and-kind core {} bytes raw, {} brotli = {:.2} bytes/setting  [target <= 5]",
+        bytes.len(),
+        all_br,
+        all_br as f64 / n as f64,
+        core.len(),
+        core_br,
+        core_br as f64 / n as f64
+    );
+    println!("postcode shards: {} files, {:.1} MB raw", shards.len(), shard_bytes as f64 / 1e6);
+    let runs: Vec<Duration> = (0..20)
+        .map(|_| {
+            let t = Instant::now();
+            let d = Dataset::decode(&bytes).expect("decode");
+            assert_eq!(d.settings.len(), n);
+            t.elapsed()
+        })
+        .collect();
+    println!("dataset load (decode + validate): {:.2} ms", median(runs).as_secs_f64() * 1e3);
+}

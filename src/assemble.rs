@@ -20,8 +20,8 @@ use crate::import::gias::GiasRecord;
 use crate::import::sources::{match_key, Section41Entry};
 use crate::import::{Facts, Overlays};
 use crate::model::{
-    Date, Field, KindBasis, LaCode, LatLon, LocalAuthority, Phase, Places, Provenance,
-    ProvisionKind, Setting, Site, Source, SourceId, Status, Urn,
+    Date, Field, KindBasis, LaCode, LatLon, LocalAuthority, Phase, Places, Provenance, ProvisionKind, Setting, Site,
+    Source, SourceId, Status, Urn,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -49,9 +49,7 @@ pub struct Inputs<'a> {
 
 impl std::fmt::Debug for Inputs<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Inputs")
-            .field("sources", &self.sources.len())
-            .finish_non_exhaustive()
+        f.debug_struct("Inputs").field("sources", &self.sources.len()).finish_non_exhaustive()
     }
 }
 
@@ -92,10 +90,7 @@ pub fn facts_from_gias(r: &GiasRecord) -> Facts {
         location: Some(r.location),
         needs: r.needs,
         needs_possibly_truncated: false,
-        overlays: Some(Overlays {
-            resourced_provision: r.resourced_provision,
-            sen_unit: r.sen_unit,
-        }),
+        overlays: Some(Overlays { resourced_provision: r.resourced_provision, sen_unit: r.sen_unit }),
         capacity: r.capacity,
         pupils: r.pupils,
         census_date: r.census_date,
@@ -118,10 +113,7 @@ pub fn assemble(inputs: Inputs<'_>) -> (Dataset, MergeReport) {
     for (urn, facts) in &by_urn {
         report.establishments_seen += 1;
         if !facts.iter().any(|(i, _)| inputs.sources[*i].lists_open) {
-            report.leave_out(
-                "not in the 2026 lists of open establishments (closed or converted since)",
-                *urn,
-            );
+            report.leave_out("not in the 2026 lists of open establishments (closed or converted since)", *urn);
             continue;
         }
         match merge_one(*urn, facts, &inputs, &s41, &mut report) {
@@ -163,10 +155,7 @@ fn coverage_line(settings: &[Setting], establishments: u32) -> String {
 }
 
 /// First `Some` of a field in priority order, with the source it came from.
-fn first<'f, T>(
-    facts: &[(usize, &'f Facts)],
-    get: impl Fn(&'f Facts) -> Option<T>,
-) -> Option<(T, usize)> {
+fn first<'f, T>(facts: &[(usize, &'f Facts)], get: impl Fn(&'f Facts) -> Option<T>) -> Option<(T, usize)> {
     facts.iter().find_map(|(i, f)| get(f).map(|v| (v, *i)))
 }
 
@@ -180,9 +169,7 @@ fn merge_one(
     let mut prov = Provenance::default();
     let mut note = |field: Field, i: usize| prov.set(field, SourceId(i as u8));
 
-    let status = first(facts, |f| f.status)
-        .map(|(s, _)| s)
-        .unwrap_or(Status::Open);
+    let status = first(facts, |f| f.status).map(|(s, _)| s).unwrap_or(Status::Open);
     let (name, i) = first(facts, |f| f.name.clone()).ok_or("no name in any source")?;
     note(Field::Identity, i);
     let (location, i) = first(facts, |f| f.location).ok_or("no location in any source")?;
@@ -245,22 +232,16 @@ fn merge_one(
         }
     };
     let postcode = first(facts, |f| f.postcode.clone()).map(|(p, _)| p);
-    let website =
-        first(facts, |f| f.website.as_deref().and_then(normalise_website)).map(|(w, i)| {
-            note(Field::Contact, i);
-            w
-        });
+    let website = first(facts, |f| f.website.as_deref().and_then(normalise_website)).map(|(w, i)| {
+        note(Field::Contact, i);
+        w
+    });
 
     let mut section41 = first(facts, |f| f.section41).map(|(v, i)| {
         note(Field::Section41, i);
         v
     });
-    if section41.is_none()
-        && matches!(
-            kind,
-            ProvisionKind::IndependentSpecial | ProvisionKind::Post16
-        )
-    {
+    if section41.is_none() && matches!(kind, ProvisionKind::IndependentSpecial | ProvisionKind::Post16) {
         if let Some(found) = s41.find(&name, la) {
             section41 = Some(found);
             report.section41_matched += 1;
@@ -277,15 +258,10 @@ fn merge_one(
     };
 
     let source_date = |i: usize| inputs.sources[i].source.date;
-    let school_places =
-        first(facts, |f| f.capacity.map(|c| (c, f.pupils, f.census_date))).map(|((c, p, d), i)| {
-            note(Field::Places, i);
-            Places {
-                capacity: Some(c),
-                on_roll: p,
-                as_of: d.or(source_date(i)),
-            }
-        });
+    let school_places = first(facts, |f| f.capacity.map(|c| (c, f.pupils, f.census_date))).map(|((c, p, d), i)| {
+        note(Field::Places, i);
+        Places { capacity: Some(c), on_roll: p, as_of: d.or(source_date(i)) }
+    });
 
     let base = Setting {
         urn,
@@ -324,12 +300,7 @@ fn merge_one(
                     o.resourced_provision.is_some(),
                     "resourced provision",
                 ),
-                (
-                    Site::SenUnit,
-                    ProvisionKind::SenUnit,
-                    o.sen_unit.is_some(),
-                    "SEN unit",
-                ),
+                (Site::SenUnit, ProvisionKind::SenUnit, o.sen_unit.is_some(), "SEN unit"),
             ] {
                 if !present {
                     continue;
@@ -337,11 +308,7 @@ fn merge_one(
                 // Figures from the first source that has any for this overlay.
                 let places = first(facts, |f| {
                     let o = f.overlays?;
-                    let p = if site == Site::SenUnit {
-                        o.sen_unit?
-                    } else {
-                        o.resourced_provision?
-                    };
+                    let p = if site == Site::SenUnit { o.sen_unit? } else { o.resourced_provision? };
                     (p.capacity.is_some() || p.on_roll.is_some()).then_some(p)
                 });
                 let mut unit = base.clone();
@@ -349,10 +316,7 @@ fn merge_one(
                 unit.kind = overlay_kind;
                 unit.kind_basis = KindBasis::EstablishmentType;
                 unit.name = format!("{name} ({label})");
-                unit.places = places.map(|(p, i)| Places {
-                    as_of: p.as_of.or(source_date(i)),
-                    ..p
-                });
+                unit.places = places.map(|(p, i)| Places { as_of: p.as_of.or(source_date(i)), ..p });
                 unit.provenance.set(Field::Kind, SourceId(oi as u8));
                 if let Some((_, i)) = places {
                     unit.provenance.set(Field::Places, SourceId(i as u8));
@@ -374,14 +338,10 @@ fn merge_one(
 }
 
 fn pick_needs(facts: &[(usize, &Facts)]) -> Option<(crate::model::NeedSet, bool, usize)> {
-    let (needs, truncated, i) = facts
-        .iter()
-        .find_map(|(i, f)| f.needs.map(|n| (n, f.needs_possibly_truncated, *i)))?;
+    let (needs, truncated, i) = facts.iter().find_map(|(i, f)| f.needs.map(|n| (n, f.needs_possibly_truncated, *i)))?;
     if truncated {
         if let Some(better) = facts.iter().find_map(|(j, f)| {
-            f.needs
-                .filter(|n| !f.needs_possibly_truncated && n.len() > needs.len())
-                .map(|n| (n, false, *j))
+            f.needs.filter(|n| !f.needs_possibly_truncated && n.len() > needs.len()).map(|n| (n, false, *j))
         }) {
             return Some(better);
         }
@@ -413,20 +373,9 @@ impl Section41Index {
         let by_name = crate::import::sources::la_name_lookup(authorities);
         let map = entries
             .iter()
-            .map(|e| {
-                (
-                    (
-                        match_key(&e.name),
-                        by_name.get(&match_key(&e.la_name)).copied(),
-                    ),
-                    e.approved,
-                )
-            })
+            .map(|e| ((match_key(&e.name), by_name.get(&match_key(&e.la_name)).copied()), e.approved))
             .collect();
-        Section41Index {
-            entries: map,
-            used: Default::default(),
-        }
+        Section41Index { entries: map, used: Default::default() }
     }
 
     fn find(&self, name: &str, la: Option<LaCode>) -> Option<bool> {
@@ -461,29 +410,20 @@ pub fn apply_supplement(
     dataset.meta.sources.push(source);
     let mut rejected = Vec::new();
     for row in rows {
-        let Some(main_ix) = dataset
-            .settings
-            .iter()
-            .position(|s| s.urn == row.urn && s.site == Site::Main)
-        else {
+        let Some(main_ix) = dataset.settings.iter().position(|s| s.urn == row.urn && s.site == Site::Main) else {
             rejected.push(crate::import::RowIssue {
                 row: row.row,
                 column: Some("urn".into()),
                 urn: Some(row.urn.0),
-                reason: format!(
-                    "URN {} is not in the dataset (closed, or not in these sources)",
-                    row.urn
-                ),
+                reason: format!("URN {} is not in the dataset (closed, or not in these sources)", row.urn),
             });
             continue;
         };
         let (site, kind, label) = match row.site {
             SupplementSite::Main => (Site::Main, None, ""),
-            SupplementSite::ResourcedProvision => (
-                Site::ResourcedProvision,
-                Some(ProvisionKind::ResourcedProvision),
-                "resourced provision",
-            ),
+            SupplementSite::ResourcedProvision => {
+                (Site::ResourcedProvision, Some(ProvisionKind::ResourcedProvision), "resourced provision")
+            }
             SupplementSite::SenUnit => (Site::SenUnit, Some(ProvisionKind::SenUnit), "SEN unit"),
             SupplementSite::Satellite => {
                 let n = dataset
@@ -491,11 +431,7 @@ pub fn apply_supplement(
                     .iter()
                     .filter(|s| s.urn == row.urn && matches!(s.site, Site::Satellite(_)))
                     .count();
-                (
-                    Site::Satellite(n as u8 + 1),
-                    Some(ProvisionKind::SenUnit),
-                    "satellite",
-                )
+                (Site::Satellite(n as u8 + 1), Some(ProvisionKind::SenUnit), "satellite")
             }
         };
         if row.site == SupplementSite::Satellite && row.location.is_none() {
@@ -507,11 +443,7 @@ pub fn apply_supplement(
             });
             continue;
         }
-        let ix = match dataset
-            .settings
-            .iter()
-            .position(|s| s.urn == row.urn && s.site == site)
-        {
+        let ix = match dataset.settings.iter().position(|s| s.urn == row.urn && s.site == site) {
             Some(ix) => ix,
             None => {
                 let main = &dataset.settings[main_ix];
@@ -564,9 +496,7 @@ pub fn apply_supplement(
             s.places = Some(Places {
                 capacity: row.capacity,
                 on_roll: row.on_roll,
-                as_of: row
-                    .places_date
-                    .or(dataset.meta.sources[source_id.0 as usize].date),
+                as_of: row.places_date.or(dataset.meta.sources[source_id.0 as usize].date),
             });
         }
         if let Some(a) = row.ages {
@@ -610,14 +540,7 @@ mod tests {
     }
 
     fn at(urn: u32) -> Facts {
-        Facts {
-            urn: Urn(urn),
-            location: Some(LatLon {
-                lat: 53.8,
-                lon: -1.55,
-            }),
-            ..Facts::default()
-        }
+        Facts { urn: Urn(urn), location: Some(LatLon { lat: 53.8, lon: -1.55 }), ..Facts::default() }
     }
 
     fn run(sources: Vec<SourceFacts>) -> (Dataset, MergeReport) {
@@ -633,11 +556,7 @@ mod tests {
 
     #[test]
     fn a_school_no_open_list_names_is_left_out() {
-        let leeds = Facts {
-            name: Some("Old".into()),
-            establishment_type: Some("Community school".into()),
-            ..at(1)
-        };
+        let leeds = Facts { name: Some("Old".into()), establishment_type: Some("Community school".into()), ..at(1) };
         let (d, r) = run(vec![src("leeds", false, vec![leeds])]);
         assert!(d.settings.is_empty());
         assert_eq!(r.left_out.values().flatten().count(), 1);
@@ -645,51 +564,29 @@ mod tests {
 
     #[test]
     fn kind_from_phase_only_when_type_unknown_and_marked_so() {
-        let nat = Facts {
-            name: Some("P".into()),
-            phase: Some(Phase::Primary),
-            ..at(1)
-        };
+        let nat = Facts { name: Some("P".into()), phase: Some(Phase::Primary), ..at(1) };
         let (d, _) = run(vec![src("national", true, vec![nat])]);
         let s = &d.settings[0];
-        assert_eq!(
-            (s.kind, s.kind_basis),
-            (ProvisionKind::Mainstream, KindBasis::Phase)
-        );
+        assert_eq!((s.kind, s.kind_basis), (ProvisionKind::Mainstream, KindBasis::Phase));
         assert_eq!(s.ages.map(|a| a.basis), Some(AgeBasis::Phase));
     }
 
     #[test]
     fn a_resourced_provision_becomes_its_own_setting_with_the_needs() {
-        let nat = Facts {
-            name: Some("Moor".into()),
-            phase: Some(Phase::Primary),
-            ..at(7)
-        };
+        let nat = Facts { name: Some("Moor".into()), phase: Some(Phase::Primary), ..at(7) };
         let leeds = Facts {
             name: Some("Moor Allerton".into()),
             establishment_type: Some("Community school".into()),
             needs: Some(NeedSet::EMPTY.with(Need::HI)),
             overlays: Some(Overlays {
-                resourced_provision: Some(Places {
-                    capacity: Some(16),
-                    on_roll: Some(12),
-                    as_of: None,
-                }),
+                resourced_provision: Some(Places { capacity: Some(16), on_roll: Some(12), as_of: None }),
                 sen_unit: None,
             }),
             ..at(7)
         };
-        let (d, _) = run(vec![
-            src("national", true, vec![nat]),
-            src("leeds", false, vec![leeds]),
-        ]);
+        let (d, _) = run(vec![src("national", true, vec![nat]), src("leeds", false, vec![leeds])]);
         assert_eq!(d.settings.len(), 2);
-        let rp = d
-            .settings
-            .iter()
-            .find(|s| s.site == Site::ResourcedProvision)
-            .unwrap();
+        let rp = d.settings.iter().find(|s| s.site == Site::ResourcedProvision).unwrap();
         assert_eq!(rp.needs, Some(NeedSet::EMPTY.with(Need::HI)));
         assert_eq!(rp.places.unwrap().capacity, Some(16));
         let main = d.settings.iter().find(|s| s.site == Site::Main).unwrap();
@@ -702,48 +599,23 @@ mod tests {
         let first = Facts {
             name: Some("S".into()),
             establishment_type: Some("Community special school".into()),
-            needs: Some(
-                [Need::SpLD, Need::VI, Need::OTH, Need::HI, Need::SLCN]
-                    .into_iter()
-                    .collect(),
-            ),
+            needs: Some([Need::SpLD, Need::VI, Need::OTH, Need::HI, Need::SLCN].into_iter().collect()),
             needs_possibly_truncated: true,
             ..at(3)
         };
         let full = Facts {
-            needs: Some(
-                [
-                    Need::SpLD,
-                    Need::VI,
-                    Need::OTH,
-                    Need::HI,
-                    Need::SLCN,
-                    Need::ASD,
-                ]
-                .into_iter()
-                .collect(),
-            ),
+            needs: Some([Need::SpLD, Need::VI, Need::OTH, Need::HI, Need::SLCN, Need::ASD].into_iter().collect()),
             ..at(3)
         };
-        let (d, _) = run(vec![
-            src("special", true, vec![first]),
-            src("leeds", false, vec![full]),
-        ]);
+        let (d, _) = run(vec![src("special", true, vec![first]), src("leeds", false, vec![full])]);
         assert!(d.settings[0].needs.unwrap().contains(Need::ASD));
         assert!(!d.settings[0].needs_possibly_truncated);
     }
 
     #[test]
     fn websites_become_https_links_and_other_schemes_are_dropped() {
-        assert_eq!(
-            normalise_website("www.x.sch.uk").as_deref(),
-            Some("https://www.x.sch.uk")
-        );
+        assert_eq!(normalise_website("www.x.sch.uk").as_deref(), Some("https://www.x.sch.uk"));
         assert_eq!(normalise_website("javascript:alert(1)"), None);
-        let _ = AgeRange {
-            low: 1,
-            high: 2,
-            basis: AgeBasis::Statutory,
-        };
+        let _ = AgeRange { low: 1, high: 2, basis: AgeBasis::Statutory };
     }
 }

@@ -34,10 +34,8 @@ const RZ_SEC: f64 = 0.8421;
 /// Converts BNG metres to WGS84 degrees. Returns `None` for non-finite input or a point far
 /// outside the grid's area (easting outside −100 km..800 km, northing outside −100 km..1,400 km).
 pub fn bng_to_wgs84(easting_m: f64, northing_m: f64) -> Option<LatLon> {
-    if !(easting_m.is_finite() && northing_m.is_finite())
-        || !(-100_000.0..=800_000.0).contains(&easting_m)
-        || !(-100_000.0..=1_400_000.0).contains(&northing_m)
-    {
+    let on_grid = (-100_000.0..=800_000.0).contains(&easting_m) && (-100_000.0..=1_400_000.0).contains(&northing_m);
+    if !on_grid {
         return None;
     }
     let (lat, lon) = inverse_transverse_mercator(easting_m, northing_m);
@@ -59,8 +57,7 @@ fn inverse_transverse_mercator(e: f64, n: f64) -> (f64, f64) {
     let meridional_arc = |lat: f64| {
         let (d, s) = (lat - lat0, lat + lat0);
         b * F0
-            * ((1.0 + nn + 1.25 * n2 + 1.25 * n3) * d
-                - (3.0 * nn + 3.0 * n2 + 2.625 * n3) * d.sin() * s.cos()
+            * ((1.0 + nn + 1.25 * n2 + 1.25 * n3) * d - (3.0 * nn + 3.0 * n2 + 2.625 * n3) * d.sin() * s.cos()
                 + (1.875 * n2 + 1.875 * n3) * (2.0 * d).sin() * (2.0 * s).cos()
                 - (35.0 / 24.0) * n3 * (3.0 * d).sin() * (3.0 * s).cos())
     };
@@ -100,22 +97,14 @@ fn inverse_transverse_mercator(e: f64, n: f64) -> (f64, f64) {
 fn geodetic_to_cartesian(lat: f64, lon: f64, a: f64, b: f64) -> (f64, f64, f64) {
     let e2 = 1.0 - (b * b) / (a * a);
     let nu = a / (1.0 - e2 * lat.sin().powi(2)).sqrt();
-    (
-        nu * lat.cos() * lon.cos(),
-        nu * lat.cos() * lon.sin(),
-        (1.0 - e2) * nu * lat.sin(),
-    )
+    (nu * lat.cos() * lon.cos(), nu * lat.cos() * lon.sin(), (1.0 - e2) * nu * lat.sin())
 }
 
 fn helmert(x: f64, y: f64, z: f64) -> (f64, f64, f64) {
     let s = S_PPM * 1e-6;
     let sec = |v: f64| (v / 3600.0).to_radians();
     let (rx, ry, rz) = (sec(RX_SEC), sec(RY_SEC), sec(RZ_SEC));
-    (
-        TX + (1.0 + s) * x - rz * y + ry * z,
-        TY + rz * x + (1.0 + s) * y - rx * z,
-        TZ - ry * x + rx * y + (1.0 + s) * z,
-    )
+    (TX + (1.0 + s) * x - rz * y + ry * z, TY + rz * x + (1.0 + s) * y - rx * z, TZ - ry * x + rx * y + (1.0 + s) * z)
 }
 
 fn cartesian_to_geodetic(x: f64, y: f64, z: f64, a: f64, b: f64) -> (f64, f64) {
@@ -142,10 +131,7 @@ mod tests {
     #[test]
     fn buckingham_palace_within_five_metres() {
         let p = bng_to_wgs84(529_090.0, 179_645.0).unwrap();
-        let d = p.distance_m(LatLon {
-            lat: 51.50101,
-            lon: -0.14159,
-        });
+        let d = p.distance_m(LatLon { lat: 51.50101, lon: -0.14159 });
         assert!(d < 5.0, "{p:?} is {d:.2} m off");
     }
 

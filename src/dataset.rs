@@ -19,8 +19,8 @@
 
 use crate::error::{Error, Result};
 use crate::model::{
-    AgeRange, Boarding, Date, Gender, KindBasis, LaCode, LatLon, LocalAuthority, NeedSet, Phase,
-    Places, Provenance, ProvisionKind, Setting, Site, Source, Status, Urn,
+    AgeRange, Boarding, Date, Gender, KindBasis, LaCode, LatLon, LocalAuthority, NeedSet, Phase, Places, Provenance,
+    ProvisionKind, Setting, Site, Source, Status, Urn,
 };
 use serde::{Deserialize, Serialize};
 
@@ -54,6 +54,9 @@ pub struct Dataset {
     pub authorities: Vec<LocalAuthority>,
 }
 
+/// Capacity, on roll, and the date (year, month, day) they describe.
+type PlacesDetails = (Option<u32>, Option<u32>, Option<(u16, u8, u8)>);
+
 /// The per-setting fields not in the core, in postcard form. Private: the file format, not the API.
 #[derive(Serialize, Deserialize)]
 struct Details {
@@ -74,7 +77,7 @@ struct Details {
     section41: Option<bool>,
     needs: Option<u16>,
     needs_possibly_truncated: bool,
-    places: Option<(Option<u32>, Option<u32>, Option<(u16, u8, u8)>)>,
+    places: Option<PlacesDetails>,
     website: Option<String>,
     notes: Option<String>,
     provenance: [u8; crate::model::Field::COUNT],
@@ -101,14 +104,8 @@ impl Dataset {
         put_section(&mut out, &header);
         put_section(&mut out, &self.encode_core());
         let details: Vec<Details> = self.settings.iter().map(to_details).collect();
-        put_section(
-            &mut out,
-            &postcard::to_allocvec(&details).unwrap_or_default(),
-        );
-        put_section(
-            &mut out,
-            &serde_json::to_vec(&self.authorities).unwrap_or_default(),
-        );
+        put_section(&mut out, &postcard::to_allocvec(&details).unwrap_or_default());
+        put_section(&mut out, &serde_json::to_vec(&self.authorities).unwrap_or_default());
         let crc = crc32fast::hash(&out);
         out.extend_from_slice(&crc.to_le_bytes());
         out
@@ -140,17 +137,10 @@ impl Dataset {
         }
         let version = u16::from_le_bytes([bytes[8], bytes[9]]);
         if version != SCHEMA_VERSION {
-            return Err(Error::WrongVersion {
-                what: WHAT.into(),
-                expected: SCHEMA_VERSION,
-                found: version,
-            });
+            return Err(Error::WrongVersion { what: WHAT.into(), expected: SCHEMA_VERSION, found: version });
         }
         if bytes.len() < 14 {
-            return Err(Error::corrupt(
-                WHAT,
-                "it is truncated (too short to hold anything)",
-            ));
+            return Err(Error::corrupt(WHAT, "it is truncated (too short to hold anything)"));
         }
         let (body, crc) = bytes.split_at(bytes.len() - 4);
         let stored = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
@@ -160,19 +150,15 @@ impl Dataset {
                 "its checksum does not match: the file is truncated or damaged (download it again or rebuild it)",
             ));
         }
-        let mut r = Reader {
-            bytes: body,
-            pos: 10,
-        };
+        let mut r = Reader { bytes: body, pos: 10 };
         let header = r.section("header")?;
         let core = r.section("core")?;
         let details = r.section("details")?;
         let las = r.section("local authorities")?;
         let meta: DatasetMeta = serde_json::from_slice(header)
             .map_err(|e| Error::corrupt(WHAT, format!("its header is not valid: {e}")))?;
-        let authorities: Vec<LocalAuthority> = serde_json::from_slice(las).map_err(|e| {
-            Error::corrupt(WHAT, format!("its local authority table is not valid: {e}"))
-        })?;
+        let authorities: Vec<LocalAuthority> = serde_json::from_slice(las)
+            .map_err(|e| Error::corrupt(WHAT, format!("its local authority table is not valid: {e}")))?;
         let (kinds, locations) = decode_core(core)?;
         let details: Vec<Details> = postcard::from_bytes(details)
             .map_err(|e| Error::corrupt(WHAT, format!("its settings table is not valid: {e}")))?;
@@ -192,23 +178,15 @@ impl Dataset {
             .zip(kinds.into_iter().zip(locations))
             .enumerate()
             .map(|(i, (d, (kind, location)))| {
-                from_details(d, kind, location)
-                    .map_err(|reason| Error::corrupt(WHAT, format!("setting {i}: {reason}")))
+                from_details(d, kind, location).map_err(|reason| Error::corrupt(WHAT, format!("setting {i}: {reason}")))
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Dataset {
-            meta,
-            settings,
-            authorities,
-        })
+        Ok(Dataset { meta, settings, authorities })
     }
 
     /// The name of a local authority by code.
     pub fn la_name(&self, code: LaCode) -> Option<&str> {
-        self.authorities
-            .iter()
-            .find(|a| a.code == code)
-            .map(|a| a.name.as_str())
+        self.authorities.iter().find(|a| a.code == code).map(|a| a.name.as_str())
     }
 }
 
@@ -279,10 +257,8 @@ impl Dataset {
                 None => st.without_la += 1,
             }
         }
-        st.by_kind = ProvisionKind::ALL
-            .iter()
-            .map(|k| (k.code().to_string(), kinds[k.index()].0, kinds[k.index()].1))
-            .collect();
+        st.by_kind =
+            ProvisionKind::ALL.iter().map(|k| (k.code().to_string(), kinds[k.index()].0, kinds[k.index()].1)).collect();
         st.by_need = crate::model::Need::ALL.iter().map(|n| (n.abbr().to_string(), needs[n.index()])).collect();
         st.by_la = las
             .into_iter()
@@ -307,10 +283,7 @@ fn describe_foreign(bytes: &[u8]) -> String {
 }
 
 fn quantise(p: LatLon) -> (i32, i32) {
-    (
-        (p.lat * COORD_SCALE).round() as i32,
-        (p.lon * COORD_SCALE).round() as i32,
-    )
+    ((p.lat * COORD_SCALE).round() as i32, (p.lon * COORD_SCALE).round() as i32)
 }
 
 /// Interleaves the bits of the (offset) quantised coordinates: nearby points get nearby codes.
@@ -356,23 +329,11 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn section(&mut self, name: &str) -> Result<&'a [u8]> {
-        let truncated = || {
-            Error::corrupt(
-                "the dataset file",
-                format!("it is truncated in its {name} section"),
-            )
-        };
-        let len_bytes = self
-            .bytes
-            .get(self.pos..self.pos + 4)
-            .ok_or_else(truncated)?;
-        let len =
-            u32::from_le_bytes([len_bytes[0], len_bytes[1], len_bytes[2], len_bytes[3]]) as usize;
+        let truncated = || Error::corrupt("the dataset file", format!("it is truncated in its {name} section"));
+        let len_bytes = self.bytes.get(self.pos..self.pos + 4).ok_or_else(truncated)?;
+        let len = u32::from_le_bytes([len_bytes[0], len_bytes[1], len_bytes[2], len_bytes[3]]) as usize;
         let start = self.pos + 4;
-        let body = self
-            .bytes
-            .get(start..start.checked_add(len).ok_or_else(truncated)?)
-            .ok_or_else(truncated)?;
+        let body = self.bytes.get(start..start.checked_add(len).ok_or_else(truncated)?).ok_or_else(truncated)?;
         self.pos = start + len;
         Ok(body)
     }
@@ -392,27 +353,18 @@ impl<'a> Reader<'a> {
 }
 
 fn decode_core(core: &[u8]) -> Result<(Vec<ProvisionKind>, Vec<LatLon>)> {
-    let bad =
-        |reason: &str| Error::corrupt("the dataset file", format!("its location table {reason}"));
-    let mut r = Reader {
-        bytes: core,
-        pos: 0,
-    };
+    let bad = |reason: &str| Error::corrupt("the dataset file", format!("its location table {reason}"));
+    let mut r = Reader { bytes: core, pos: 0 };
     let n = r.varint().ok_or_else(|| bad("is truncated"))? as usize;
     // Each setting takes at least 3 bytes of core; reject absurd counts before allocating.
     if n > core.len() / 3 + 1 {
         return Err(bad("claims more settings than it holds"));
     }
-    let kind_bytes = core
-        .get(r.pos..r.pos + n)
-        .ok_or_else(|| bad("is truncated"))?;
+    let kind_bytes = core.get(r.pos..r.pos + n).ok_or_else(|| bad("is truncated"))?;
     r.pos += n;
     let kinds = kind_bytes
         .iter()
-        .map(|&b| {
-            ProvisionKind::from_index(b as usize)
-                .ok_or_else(|| bad(&format!("has an unknown kind code {b}")))
-        })
+        .map(|&b| ProvisionKind::from_index(b as usize).ok_or_else(|| bad(&format!("has an unknown kind code {b}"))))
         .collect::<Result<Vec<_>>>()?;
     let mut axes = [Vec::with_capacity(n), Vec::with_capacity(n)];
     for axis in &mut axes {
@@ -425,9 +377,7 @@ fn decode_core(core: &[u8]) -> Result<(Vec<ProvisionKind>, Vec<LatLon>)> {
     let locations = axes[0]
         .iter()
         .zip(&axes[1])
-        .map(|(&lat, &lon)| {
-            LatLon::new(lat, lon).ok_or_else(|| bad("has a coordinate out of range"))
-        })
+        .map(|(&lat, &lon)| LatLon::new(lat, lon).ok_or_else(|| bad("has a coordinate out of range")))
         .collect::<Result<Vec<_>>>()?;
     Ok((kinds, locations))
 }
@@ -450,16 +400,8 @@ fn to_details(s: &Setting) -> Details {
         proposed_to_close: s.status == Status::OpenProposedToClose,
         postcode: s.postcode.clone(),
         la: s.la.map(|c| c.0),
-        phase: s
-            .phase
-            .map(|p| PHASES.iter().position(|q| *q == p).unwrap_or(7) as u8),
-        ages: s.ages.map(|a| {
-            (
-                a.low,
-                a.high,
-                matches!(a.basis, crate::model::AgeBasis::Phase) as u8,
-            )
-        }),
+        phase: s.phase.map(|p| PHASES.iter().position(|q| *q == p).unwrap_or(7) as u8),
+        ages: s.ages.map(|a| (a.low, a.high, matches!(a.basis, crate::model::AgeBasis::Phase) as u8)),
         gender: s.gender.map(|g| g as u8),
         boarding: s.boarding.map(|b| b as u8),
         religious_character: s.religious_character.clone(),
@@ -467,13 +409,7 @@ fn to_details(s: &Setting) -> Details {
         section41: s.section41,
         needs: s.needs.map(|n| n.0),
         needs_possibly_truncated: s.needs_possibly_truncated,
-        places: s.places.map(|p| {
-            (
-                p.capacity,
-                p.on_roll,
-                p.as_of.map(|d| (d.year, d.month, d.day)),
-            )
-        }),
+        places: s.places.map(|p| (p.capacity, p.on_roll, p.as_of.map(|d| (d.year, d.month, d.day)))),
         website: s.website.clone(),
         notes: s.notes.clone(),
         provenance: s.provenance.0.map(|id| id.0),
@@ -491,11 +427,7 @@ const PHASES: [Phase; 8] = [
     Phase::NotApplicable,
 ];
 
-fn from_details(
-    d: Details,
-    kind: ProvisionKind,
-    location: LatLon,
-) -> std::result::Result<Setting, String> {
+fn from_details(d: Details, kind: ProvisionKind, location: LatLon) -> std::result::Result<Setting, String> {
     let site = match d.site {
         (0, _) => Site::Main,
         (1, _) => Site::ResourcedProvision,
@@ -503,33 +435,22 @@ fn from_details(
         (3, n) => Site::Satellite(n),
         (t, _) => return Err(format!("unknown site type {t}")),
     };
-    let pick =
-        |code: Option<u8>, what: &str, n: usize| -> std::result::Result<Option<usize>, String> {
-            match code {
-                Some(c) if (c as usize) < n => Ok(Some(c as usize)),
-                Some(c) => Err(format!("unknown {what} code {c}")),
-                None => Ok(None),
-            }
-        };
-    let gender =
-        pick(d.gender, "gender", 3)?.map(|i| [Gender::Mixed, Gender::Boys, Gender::Girls][i]);
-    let boarding = pick(d.boarding, "boarding", 3)?.map(|i| {
-        [
-            Boarding::NoBoarders,
-            Boarding::SomeBoarders,
-            Boarding::MainlyBoarders,
-        ][i]
-    });
+    let pick = |code: Option<u8>, what: &str, n: usize| -> std::result::Result<Option<usize>, String> {
+        match code {
+            Some(c) if (c as usize) < n => Ok(Some(c as usize)),
+            Some(c) => Err(format!("unknown {what} code {c}")),
+            None => Ok(None),
+        }
+    };
+    let gender = pick(d.gender, "gender", 3)?.map(|i| [Gender::Mixed, Gender::Boys, Gender::Girls][i]);
+    let boarding = pick(d.boarding, "boarding", 3)?
+        .map(|i| [Boarding::NoBoarders, Boarding::SomeBoarders, Boarding::MainlyBoarders][i]);
     let phase = pick(d.phase, "phase", PHASES.len())?.map(|i| PHASES[i]);
     let ages = match d.ages {
         Some((low, high, basis)) if low <= high && basis <= 1 => Some(AgeRange {
             low,
             high,
-            basis: if basis == 1 {
-                crate::model::AgeBasis::Phase
-            } else {
-                crate::model::AgeBasis::Statutory
-            },
+            basis: if basis == 1 { crate::model::AgeBasis::Phase } else { crate::model::AgeBasis::Statutory },
         }),
         Some(_) => return Err("invalid age range".into()),
         None => None,
@@ -553,17 +474,9 @@ fn from_details(
         site,
         name: d.name,
         kind,
-        kind_basis: if d.kind_basis == 1 {
-            KindBasis::Phase
-        } else {
-            KindBasis::EstablishmentType
-        },
+        kind_basis: if d.kind_basis == 1 { KindBasis::Phase } else { KindBasis::EstablishmentType },
         establishment_type: d.establishment_type,
-        status: if d.proposed_to_close {
-            Status::OpenProposedToClose
-        } else {
-            Status::Open
-        },
+        status: if d.proposed_to_close { Status::OpenProposedToClose } else { Status::Open },
         location,
         postcode: d.postcode,
         la: d.la.map(LaCode),
@@ -601,11 +514,7 @@ mod tests {
             postcode: Some("LS6 2AA".into()),
             la: Some(LaCode(383)),
             phase: Some(Phase::NotApplicable),
-            ages: Some(AgeRange {
-                low: 2,
-                high: 19,
-                basis: AgeBasis::Statutory,
-            }),
+            ages: Some(AgeRange { low: 2, high: 19, basis: AgeBasis::Statutory }),
             gender: Some(Gender::Mixed),
             boarding: None,
             religious_character: None,
@@ -613,11 +522,7 @@ mod tests {
             section41: None,
             needs: Some(NeedSet::EMPTY.with(Need::ASD)),
             needs_possibly_truncated: false,
-            places: Some(Places {
-                capacity: Some(120),
-                on_roll: Some(118),
-                as_of: Date::new(2026, 1, 15),
-            }),
+            places: Some(Places { capacity: Some(120), on_roll: Some(118), as_of: Date::new(2026, 1, 15) }),
             website: Some("https://example.org".into()),
             notes: None,
             provenance: Provenance::default(),
@@ -626,13 +531,7 @@ mod tests {
 
     fn dataset(n: u32) -> Dataset {
         let settings: Vec<Setting> = (0..n)
-            .map(|i| {
-                setting(
-                    100_000 + i,
-                    50.5 + (i % 97) as f64 * 0.05,
-                    -4.0 + (i % 89) as f64 * 0.06,
-                )
-            })
+            .map(|i| setting(100_000 + i, 50.5 + (i % 97) as f64 * 0.05, -4.0 + (i % 89) as f64 * 0.06))
             .collect();
         let mut d = Dataset {
             meta: DatasetMeta {
@@ -645,11 +544,7 @@ mod tests {
                 establishment_count: n,
             },
             settings,
-            authorities: vec![LocalAuthority {
-                code: LaCode(383),
-                name: "Leeds".into(),
-                gss: "E08000035".into(),
-            }],
+            authorities: vec![LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into() }],
         };
         d.sort_settings();
         d
@@ -690,16 +585,12 @@ mod tests {
             let mut bytes = dataset(20).encode();
             let mid = bytes.len() / 2;
             bytes[mid] ^= 0x40;
-            assert!(Dataset::decode(&bytes)
-                .unwrap_err()
-                .to_string()
-                .contains("checksum"));
+            assert!(Dataset::decode(&bytes).unwrap_err().to_string().contains("checksum"));
         }
 
         #[test]
         fn an_html_page_is_named_as_such() {
-            let err =
-                Dataset::decode(b"<!DOCTYPE html><html><body>Not found</body></html>").unwrap_err();
+            let err = Dataset::decode(b"<!DOCTYPE html><html><body>Not found</body></html>").unwrap_err();
             assert!(err.to_string().contains("HTML page"), "{err}");
         }
 
@@ -708,10 +599,7 @@ mod tests {
             let mut bytes = dataset(3).encode();
             bytes[8] = 99;
             let err = Dataset::decode(&bytes).unwrap_err();
-            assert!(
-                matches!(err, Error::WrongVersion { found: 99, .. }),
-                "{err}"
-            );
+            assert!(matches!(err, Error::WrongVersion { found: 99, .. }), "{err}");
         }
     }
 }

@@ -23,11 +23,7 @@ pub enum Error {
 
     /// A dataset or shard of another schema version. Remedy: rebuild the data with this version.
     #[error("{what} has schema version {found}, this program reads version {expected}; rebuild it with `placement-finder build-data`")]
-    WrongVersion {
-        what: String,
-        expected: u16,
-        found: u16,
-    },
+    WrongVersion { what: String, expected: u16, found: u16 },
 
     /// Text that is not a postcode.
     #[error(transparent)]
@@ -36,6 +32,11 @@ pub enum Error {
     /// A well-formed postcode not found in the postcode data, nor its sector or outcode.
     #[error("postcode {postcode} was not found in the OS Code-Point Open data for England (October 2025); check it, or use a nearby postcode")]
     UnknownPostcode { postcode: String },
+
+    /// A real postcode outside England (`place`: Wales, Scotland, Northern Ireland, the Isle of
+    /// Man, Jersey, Guernsey). Remedy: the family's own council advises on placements there.
+    #[error("postcode {postcode} is in {place}; this service covers schools and councils in England only")]
+    OutsideEngland { postcode: String, place: String },
 
     /// A query value out of range or unknown (age, need, kind, radius...).
     #[error("{field}: {reason}")]
@@ -47,23 +48,14 @@ pub enum Error {
 
     /// Reading or writing a file (native only).
     #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
 }
 
 impl Error {
     pub fn corrupt(what: impl Into<String>, reason: impl Into<String>) -> Error {
-        Error::Corrupt {
-            what: what.into(),
-            reason: reason.into(),
-        }
+        Error::Corrupt { what: what.into(), reason: reason.into() }
     }
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Error {
-        Error::InvalidQuery {
-            field: field.into(),
-            reason: reason.into(),
-        }
+        Error::InvalidQuery { field: field.into(), reason: reason.into() }
     }
 }

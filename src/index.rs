@@ -4,15 +4,53 @@
 //!
 //! Partitions ([`Partition`]): one tree per recorded SEN need (a setting with ASD and SLCN is
 //! in both), and, for settings with no needs recorded, one tree per provision kind. Every
-//! setting is in at least one partition.
+//! setting with a valid location is in at least one partition.
+//!
+//! # Geometry
+//!
+//! Each tree holds points on the unit sphere, `[x, y, z]`. The straight-line (chord) distance
+//! between two such points grows with the great-circle distance between them, so
+//! nearest-by-chord is nearest-by-arc, and rstar's plain Euclidean queries need no spherical
+//! geometry (no wrap-around at ±180°, no distortion near the poles).
+//!
+//! # Distances and order
+//!
+//! Every [`Hit::distance_m`] is exactly [`LatLon::distance_m`] (geo's haversine), the figure
+//! shown to people, and results come in `(distance_m, id)` order ([`Hit::cmp_by_distance`]), a
+//! total order. So a brute-force scan ([`reference`](mod@reference)) reproduces the index bit
+//! for bit.
+//!
+//! The chord only steers the search. Chord order and haversine order agree except where two
+//! distances differ by rounding noise, and equal distances come out of rstar in no particular
+//! order. So the lazy iterators hold each hit back until no setting still inside the tree can
+//! come before it: until the chord of the next candidate, less a slack far wider than any
+//! rounding (1e-9 on the unit sphere, about 6 mm), is farther than the held hit. The held hits
+//! (usually one or two, more for a run of equal distances such as a school and its units at
+//! one address) are kept sorted by `(distance_m, id)`.
 
-use crate::model::{LatLon, Need, ProvisionKind, Setting, SettingId};
+use std::cmp::Ordering;
+use std::f64::consts::FRAC_PI_2;
+use std::fmt;
+
+use rstar::primitives::GeomWithData;
+use rstar::{RStarInsertionStrategy, RTree, RTreeParams};
+
+use crate::model::{LatLon, Need, NeedSet, ProvisionKind, Setting, SettingId};
 
 /// A setting found by a query, with its great-circle distance in metres.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Hit {
     pub id: SettingId,
+    /// Exactly `LatLon::distance_m` from the query point to the setting.
     pub distance_m: f64,
+}
+
+impl Hit {
+    /// Nearest first, then lowest id: the order of every query result (a total order, by
+    /// [`f64::total_cmp`]).
+    pub fn cmp_by_distance(&self, other: &Hit) -> Ordering {
+        self.distance_m.total_cmp(&other.distance_m).then(self.id.cmp(&other.id))
+    }
 }
 
 /// A slice of the index.
@@ -20,47 +58,973 @@ pub struct Hit {
 pub enum Partition {
     /// Settings whose recorded needs include this one.
     Need(Need),
-    /// Settings of this kind with no needs recorded.
+    /// Settings of this kind with no needs recorded (`needs` is `None` or empty).
     NoNeedsRecorded(ProvisionKind),
 }
 
+impl Partition {
+    /// Every partition: the needs in [`Need::ALL`] order, then the kinds in
+    /// [`ProvisionKind::ALL`] order.
+    pub fn all() -> impl Iterator<Item = Partition> {
+        let needs = Need::ALL.into_iter().map(Partition::Need);
+        needs.chain(ProvisionKind::ALL.into_iter().map(Partition::NoNeedsRecorded))
+    }
+
+    /// Whether `setting` belongs to this partition (ignoring its location; see
+    /// [`SettingIndex::build`] for settings whose location is invalid).
+    pub fn contains(self, setting: &Setting) -> bool {
+        match (self, recorded_needs(setting)) {
+            (Partition::Need(need), Some(needs)) => needs.contains(need),
+            (Partition::NoNeedsRecorded(kind), None) => setting.kind == kind,
+            _ => false,
+        }
+    }
+}
+
+/// The setting's needs if at least one is recorded.
+fn recorded_needs(setting: &Setting) -> Option<NeedSet> {
+    setting.needs.filter(|needs| !needs.is_empty())
+}
+
+/// Mean Earth radius in metres, the one `geo::Haversine` uses (so chord and haversine metres
+/// agree; a test pins it).
+const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// How far (on the unit sphere) a computed chord may be from the chord of the haversine
+/// distance it stands for, with a wide margin: measured over millions of random pairs, the
+/// rounding in the unit vectors, the chord and geo's haversine stays below 2e-15 anywhere on
+/// Earth; 1e-9 is about 6 mm. A larger slack only makes the iterators look a candidate or two
+/// further ahead; one smaller than the true error would break the order.
+const CHORD_SLACK: f64 = 1e-9;
+
+/// What a tree holds: the unit-sphere point and the setting's index. Kept to 32 bytes (the
+/// location is looked up in [`SettingIndex::locations`]): bulk loading moves leaves around,
+/// and 48-byte leaves made it about a fifth slower.
+type Leaf = GeomWithData<[f64; 3], u32>;
+
+/// Nodes of up to 16 children instead of rstar's default 6: measured on 30k points, bulk
+/// loading the largest partition took a quarter less time, and 20-nearest queries were no
+/// slower (a little faster on partitions of a few thousand). Only bulk loading and queries
+/// use these; nothing is inserted later.
+struct NodeSize;
+
+impl RTreeParams for NodeSize {
+    const MIN_SIZE: usize = 6;
+    const MAX_SIZE: usize = 16;
+    const REINSERTION_COUNT: usize = 3;
+    type DefaultInsertionStrategy = RStarInsertionStrategy;
+}
+
+type Tree = RTree<Leaf, NodeSize>;
+
 /// Per-partition R-trees over unit-sphere points.
-#[derive(Debug)]
-pub struct SettingIndex {}
+///
+/// ```
+/// use placement_finder::index::{Partition, SettingIndex};
+/// use placement_finder::{LatLon, Need, NeedSet, ProvisionKind};
+/// # use placement_finder::model::*;
+/// # fn setting(lat: f64, lon: f64, needs: Option<NeedSet>) -> Setting {
+/// #     Setting { urn: Urn(1), site: Site::Main, name: String::new(),
+/// #         kind: ProvisionKind::Special, kind_basis: KindBasis::EstablishmentType,
+/// #         establishment_type: None, status: Status::Open,
+/// #         location: LatLon::new(lat, lon).unwrap(), postcode: None, la: None, phase: None,
+/// #         ages: None, gender: None, boarding: None, religious_character: None,
+/// #         religious_character_known: false, section41: None, needs,
+/// #         needs_possibly_truncated: false, places: None, website: None, notes: None,
+/// #         provenance: Provenance::default() }
+/// # }
+/// let autism = Some(NeedSet::EMPTY.with(Need::ASD));
+/// let settings = vec![
+///     setting(53.80, -1.55, autism),                    // Leeds
+///     setting(53.48, -2.24, autism),                    // Manchester
+///     setting(53.81, -1.56, Some(NeedSet::EMPTY.with(Need::HI))),
+/// ];
+/// let index = SettingIndex::build(&settings);
+///
+/// let home = LatLon::new(53.79, -1.54).unwrap();
+/// let hits = index.k_nearest(&[Partition::Need(Need::ASD)], home, 5, |_| true);
+/// let ids: Vec<u32> = hits.iter().map(|hit| hit.id.0).collect();
+/// assert_eq!(ids, [0, 1]);
+/// assert!(hits[0].distance_m < 2_000.0 && hits[1].distance_m > 50_000.0);
+/// ```
+pub struct SettingIndex {
+    /// Indexed by [`Need::index`].
+    needs: [Tree; Need::ALL.len()],
+    /// Indexed by [`ProvisionKind::index`].
+    no_needs: [Tree; ProvisionKind::ALL.len()],
+    /// Every setting's location, by `SettingId`, so each hit's distance is
+    /// `LatLon::distance_m`, bit for bit.
+    locations: Vec<LatLon>,
+}
+
+impl fmt::Debug for SettingIndex {
+    /// The non-empty partitions and their sizes (the points themselves would be 30k lines).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.partitions().filter(|&(_, len)| len > 0)).finish()
+    }
+}
 
 impl SettingIndex {
     /// Bulk-loads every partition from `settings` (a `SettingId` is the position in the slice).
+    ///
+    /// A setting whose location is not a valid [`LatLon`] (non-finite or out of range; possible
+    /// only by building a `LatLon` literal) is left out of every partition rather than poisoning
+    /// the trees.
     pub fn build(settings: &[Setting]) -> SettingIndex {
-        let _ = settings;
-        unimplemented!()
+        // One pass: a `Setting` is a few hundred bytes, so reading them dominates the loop.
+        let mut needs: [Vec<Leaf>; Need::ALL.len()] = Default::default();
+        let mut no_needs: [Vec<Leaf>; ProvisionKind::ALL.len()] = Default::default();
+        let mut locations = Vec::with_capacity(settings.len());
+        for (i, setting) in settings.iter().enumerate() {
+            locations.push(setting.location);
+            let (Ok(id), Some(point)) = (u32::try_from(i), unit_vector(setting.location)) else {
+                continue;
+            };
+            let leaf = Leaf::new(point, id);
+            match recorded_needs(setting) {
+                Some(set) => set.iter().for_each(|need| needs[need.index()].push(leaf)),
+                None => no_needs[setting.kind.index()].push(leaf),
+            }
+        }
+        SettingIndex {
+            needs: needs.map(Tree::bulk_load_with_params),
+            no_needs: no_needs.map(Tree::bulk_load_with_params),
+            locations,
+        }
     }
 
-    /// All settings of a partition in increasing distance from `from` (ties by id), lazily.
-    pub fn nearest_iter(
-        &self,
-        partition: Partition,
-        from: LatLon,
-    ) -> impl Iterator<Item = Hit> + '_ {
-        let _ = (partition, from);
-        std::iter::empty()
+    fn tree(&self, partition: Partition) -> &Tree {
+        match partition {
+            Partition::Need(need) => &self.needs[need.index()],
+            Partition::NoNeedsRecorded(kind) => &self.no_needs[kind.index()],
+        }
     }
 
-    /// Settings of a partition within `radius_m` of `from`, sorted by (distance, id).
+    /// How many settings a partition holds.
+    pub fn len(&self, partition: Partition) -> usize {
+        self.tree(partition).size()
+    }
+
+    /// Every partition (in [`Partition::all`] order, empty ones included) with its size.
+    pub fn partitions(&self) -> impl Iterator<Item = (Partition, usize)> + '_ {
+        Partition::all().map(|partition| (partition, self.len(partition)))
+    }
+
+    /// All settings of a partition in increasing distance from `from` (ties by id), lazily:
+    /// taking the first few costs a few tree nodes, not the whole partition.
+    ///
+    /// Empty if `from` is not a valid [`LatLon`].
+    pub fn nearest_iter(&self, partition: Partition, from: LatLon) -> impl Iterator<Item = Hit> + '_ {
+        let upstream = unit_vector(from).map(|q| self.tree(partition).nearest_neighbor_iter_with_distance_2(&q));
+        InOrder::new(from, &self.locations, upstream.into_iter().flatten())
+    }
+
+    /// All settings of several partitions in increasing distance from `from` (ties by id), each
+    /// setting once even if it is in more than one of them, lazily. For "the nearest `k`
+    /// within `radius_m`", add `.take_while(|h| h.distance_m <= radius_m)`.
+    ///
+    /// Empty if `from` is not a valid [`LatLon`].
+    pub fn nearest_in(&self, partitions: &[Partition], from: LatLon) -> impl Iterator<Item = Hit> + '_ {
+        let sources: Vec<_> = match unit_vector(from) {
+            Some(q) => partitions
+                .iter()
+                .map(|&partition| self.tree(partition))
+                .filter(|tree| tree.size() > 0)
+                .map(|tree| tree.nearest_neighbor_iter_with_distance_2(&q))
+                .collect(),
+            None => Vec::new(),
+        };
+        // In (distance, id) order a setting reached through two partitions comes out twice in
+        // a row (same id, same distance), so dropping repeats of the last id is enough.
+        let mut last = None;
+        InOrder::new(from, &self.locations, merge_by_chord(sources))
+            .filter(move |hit| last.replace(hit.id) != Some(hit.id))
+    }
+
+    /// Settings of a partition within `radius_m` of `from` (inclusive: `distance_m <= radius_m`),
+    /// sorted by (distance, id). A radius of 0 finds settings at exactly `from`; an infinite
+    /// radius finds the whole partition.
+    ///
+    /// Empty if `from` is not a valid [`LatLon`] or `radius_m` is negative or NaN.
     pub fn within(&self, partition: Partition, from: LatLon, radius_m: f64) -> Vec<Hit> {
-        let _ = (partition, from, radius_m);
-        unimplemented!()
+        let Some(q) = unit_vector(from) else {
+            return Vec::new();
+        };
+        if radius_m.is_nan() || radius_m < 0.0 {
+            return Vec::new();
+        }
+        // Search a little wider than the radius, then decide with the haversine distance itself,
+        // so settings right at the edge are in or out exactly as `distance_m` says.
+        let max_chord = chord_from_metres(radius_m) + CHORD_SLACK;
+        let mut hits: Vec<Hit> = self
+            .tree(partition)
+            .locate_within_distance(q, max_chord * max_chord)
+            .map(|leaf| hit(from, &self.locations, leaf))
+            .filter(|hit| hit.distance_m <= radius_m)
+            .collect();
+        hits.sort_unstable_by(Hit::cmp_by_distance);
+        hits
     }
 
     /// The `k` nearest settings across `partitions` (each id once) accepted by `accept`,
     /// sorted by (distance, id).
+    ///
+    /// `accept` is asked about settings in that same order, once per setting, and no more once
+    /// `k` are accepted. A predicate that rejects most settings makes the query walk most of
+    /// the partitions; to stop at a distance, use [`nearest_in`](Self::nearest_in).
+    ///
+    /// Empty if `from` is not a valid [`LatLon`].
     pub fn k_nearest(
         &self,
         partitions: &[Partition],
         from: LatLon,
         k: usize,
-        accept: impl FnMut(SettingId) -> bool,
+        mut accept: impl FnMut(SettingId) -> bool,
     ) -> Vec<Hit> {
-        let _ = (partitions, from, k, accept);
-        unimplemented!()
+        if k == 0 {
+            return Vec::new();
+        }
+        let available: usize = partitions.iter().map(|&partition| self.len(partition)).sum();
+        let mut hits = Vec::with_capacity(k.min(available));
+        for hit in self.nearest_in(partitions, from) {
+            if accept(hit.id) {
+                hits.push(hit);
+                if hits.len() == k {
+                    break;
+                }
+            }
+        }
+        hits
+    }
+}
+
+/// The point on the unit sphere for a valid location, `None` for anything [`LatLon::new`]
+/// would refuse (rstar's ordering panics on NaN).
+fn unit_vector(at: LatLon) -> Option<[f64; 3]> {
+    LatLon::new(at.lat, at.lon)?;
+    let (sin_lat, cos_lat) = at.lat.to_radians().sin_cos();
+    let (sin_lon, cos_lon) = at.lon.to_radians().sin_cos();
+    Some([cos_lat * cos_lon, cos_lat * sin_lon, sin_lat])
+}
+
+/// Great-circle metres for a unit-sphere chord: `2 R asin(c / 2)`.
+fn metres_from_chord(chord: f64) -> f64 {
+    2.0 * EARTH_RADIUS_M * (chord / 2.0).clamp(0.0, 1.0).asin()
+}
+
+/// Unit-sphere chord for great-circle metres: `2 sin(d / 2R)`, 2 (the diameter) for half the
+/// circumference or more.
+fn chord_from_metres(distance_m: f64) -> f64 {
+    let half_angle = distance_m / (2.0 * EARTH_RADIUS_M);
+    if half_angle >= FRAC_PI_2 {
+        2.0
+    } else {
+        2.0 * half_angle.sin()
+    }
+}
+
+/// A distance no setting at squared chord `chord_2` or farther can be nearer than.
+fn lower_bound_m(chord_2: f64) -> f64 {
+    metres_from_chord((chord_2.sqrt() - CHORD_SLACK).max(0.0))
+}
+
+fn hit(from: LatLon, locations: &[LatLon], leaf: &Leaf) -> Hit {
+    Hit { id: SettingId(leaf.data), distance_m: from.distance_m(locations[leaf.data as usize]) }
+}
+
+/// Merges several nearest-neighbour streams into one in increasing chord order. A linear scan
+/// for the smallest head: queries name one to three partitions, where a scan beats a heap.
+fn merge_by_chord<'a, I>(sources: Vec<I>) -> impl Iterator<Item = (&'a Leaf, f64)>
+where
+    I: Iterator<Item = (&'a Leaf, f64)>,
+{
+    let mut heads: Vec<(Option<(&'a Leaf, f64)>, I)> = sources.into_iter().map(|mut s| (s.next(), s)).collect();
+    std::iter::from_fn(move || {
+        let (nearest, _) = (heads.iter().enumerate())
+            .filter_map(|(i, (head, _))| head.map(|(_, chord_2)| (i, chord_2)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))?;
+        let (head, source) = &mut heads[nearest];
+        std::mem::replace(head, source.next())
+    })
+}
+
+/// Turns a stream of leaves in increasing chord order into hits in exact `(distance_m, id)`
+/// order (see the module docs).
+struct InOrder<'a, I> {
+    from: LatLon,
+    locations: &'a [LatLon],
+    upstream: I,
+    upstream_done: bool,
+    /// No leaf still upstream is nearer than this.
+    frontier_m: f64,
+    /// Hits taken from upstream but not yet settled, sorted farthest first (nearest last).
+    held: Vec<Hit>,
+}
+
+impl<'a, I> InOrder<'a, I> {
+    fn new(from: LatLon, locations: &'a [LatLon], upstream: I) -> Self {
+        InOrder { from, locations, upstream, upstream_done: false, frontier_m: 0.0, held: Vec::new() }
+    }
+
+    fn hold(&mut self, hit: Hit) {
+        let at = self.held.partition_point(|held| held.cmp_by_distance(&hit) == Ordering::Greater);
+        self.held.insert(at, hit);
+    }
+}
+
+impl<'a, I> Iterator for InOrder<'a, I>
+where
+    I: Iterator<Item = (&'a Leaf, f64)>,
+{
+    type Item = Hit;
+
+    fn next(&mut self) -> Option<Hit> {
+        loop {
+            match self.held.last() {
+                // Strictly nearer than anything upstream: nothing can come before it (an equal
+                // distance upstream might have a lower id).
+                Some(nearest) if self.upstream_done || nearest.distance_m < self.frontier_m => {
+                    return self.held.pop();
+                }
+                None if self.upstream_done => return None,
+                _ => {}
+            }
+            match self.upstream.next() {
+                Some((leaf, chord_2)) => {
+                    self.hold(hit(self.from, self.locations, leaf));
+                    // rstar yields squared chords in non-decreasing order, so this only grows.
+                    self.frontier_m = lower_bound_m(chord_2);
+                }
+                None => self.upstream_done = true,
+            }
+        }
+    }
+}
+
+/// Brute-force scans with the same answers as [`SettingIndex`]: the reference the index is
+/// tested against, public so that integration tests can check it on the real dataset.
+#[doc(hidden)]
+pub mod reference {
+    use super::{Hit, Partition};
+    use crate::model::{LatLon, Setting, SettingId};
+
+    /// Every setting in any of `partitions` (once each), sorted by (distance, id). Settings
+    /// with an invalid location are in no partition; an invalid `from` finds nothing.
+    pub fn brute_force_nearest(settings: &[Setting], partitions: &[Partition], from: LatLon) -> Vec<Hit> {
+        if LatLon::new(from.lat, from.lon).is_none() {
+            return Vec::new();
+        }
+        let mut hits: Vec<Hit> = (settings.iter().enumerate())
+            .filter(|(_, s)| LatLon::new(s.location.lat, s.location.lon).is_some())
+            .filter(|(_, s)| partitions.iter().any(|p| p.contains(s)))
+            .map(|(i, s)| Hit { id: SettingId(i as u32), distance_m: from.distance_m(s.location) })
+            .collect();
+        hits.sort_by(Hit::cmp_by_distance);
+        hits
+    }
+
+    /// The answer [`SettingIndex::within`](super::SettingIndex::within) should give.
+    pub fn brute_force_within(settings: &[Setting], partition: Partition, from: LatLon, radius_m: f64) -> Vec<Hit> {
+        let mut hits = brute_force_nearest(settings, &[partition], from);
+        hits.retain(|hit| hit.distance_m <= radius_m);
+        hits
+    }
+
+    /// The answer [`SettingIndex::k_nearest`](super::SettingIndex::k_nearest) should give;
+    /// `accept` is asked in the same order.
+    pub fn brute_force_k_nearest(
+        settings: &[Setting],
+        partitions: &[Partition],
+        from: LatLon,
+        k: usize,
+        mut accept: impl FnMut(SettingId) -> bool,
+    ) -> Vec<Hit> {
+        if k == 0 {
+            return Vec::new();
+        }
+        brute_force_nearest(settings, partitions, from).into_iter().filter(|hit| accept(hit.id)).take(k).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reference::*;
+    use super::*;
+    use crate::model::{KindBasis, NeedSet, Provenance, Site, Status, Urn};
+
+    /// SplitMix64: a tiny deterministic generator, so the tests need no `rand`.
+    struct SplitMix(u64);
+
+    impl SplitMix {
+        fn next_u64(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+        /// Uniform in [0, 1).
+        fn unit(&mut self) -> f64 {
+            (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        }
+        fn range(&mut self, low: f64, high: f64) -> f64 {
+            low + (high - low) * self.unit()
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next_u64() % n as u64) as usize
+        }
+        fn chance(&mut self, p: f64) -> bool {
+            self.unit() < p
+        }
+    }
+
+    fn setting(location: LatLon, kind: ProvisionKind, needs: Option<NeedSet>) -> Setting {
+        Setting {
+            urn: Urn(100_000),
+            site: Site::Main,
+            name: String::new(),
+            kind,
+            kind_basis: KindBasis::EstablishmentType,
+            establishment_type: None,
+            status: Status::Open,
+            location,
+            postcode: None,
+            la: None,
+            phase: None,
+            ages: None,
+            gender: None,
+            boarding: None,
+            religious_character: None,
+            religious_character_known: false,
+            section41: None,
+            needs,
+            needs_possibly_truncated: false,
+            places: None,
+            website: None,
+            notes: None,
+            provenance: Provenance::default(),
+        }
+    }
+
+    fn at(lat: f64, lon: f64) -> LatLon {
+        LatLon::new(lat, lon).unwrap()
+    }
+
+    fn in_england(rng: &mut SplitMix) -> LatLon {
+        at(rng.range(50.0, 55.8), rng.range(-5.7, 1.8))
+    }
+
+    fn random_needs(rng: &mut SplitMix) -> NeedSet {
+        (0..1 + rng.below(4)).map(|_| Need::ALL[rng.below(Need::ALL.len())]).collect()
+    }
+
+    /// Settings spread over England with random kinds and need sets: a quarter with no needs
+    /// recorded (`None`), an eighth with an empty set, and one in six sharing the location of
+    /// an earlier setting, as a unit shares its school's address.
+    fn random_settings(seed: u64, n: usize) -> Vec<Setting> {
+        let mut rng = SplitMix(seed);
+        let mut settings: Vec<Setting> = Vec::with_capacity(n);
+        for i in 0..n {
+            let location =
+                if i > 0 && rng.chance(1.0 / 6.0) { settings[rng.below(i)].location } else { in_england(&mut rng) };
+            let kind = ProvisionKind::ALL[rng.below(ProvisionKind::ALL.len())];
+            let needs = match rng.below(8) {
+                0 | 1 => None,
+                2 => Some(NeedSet::EMPTY),
+                _ => Some(random_needs(&mut rng)),
+            };
+            settings.push(setting(location, kind, needs));
+        }
+        settings
+    }
+
+    /// Query points: mostly anywhere in England, some exactly at a setting.
+    fn random_queries(seed: u64, n: usize, settings: &[Setting]) -> Vec<LatLon> {
+        let mut rng = SplitMix(seed);
+        (0..n)
+            .map(|_| if rng.chance(0.2) { settings[rng.below(settings.len())].location } else { in_england(&mut rng) })
+            .collect()
+    }
+
+    fn random_partitions(rng: &mut SplitMix) -> Vec<Partition> {
+        let all: Vec<Partition> = Partition::all().collect();
+        (0..1 + rng.below(3)).map(|_| all[rng.below(all.len())]).collect()
+    }
+
+    /// Same ids in the same order, and the very same distances.
+    fn assert_same(got: &[Hit], want: &[Hit], context: &str) {
+        let ids = |hits: &[Hit]| hits.iter().map(|h| h.id.0).collect::<Vec<_>>();
+        assert_eq!(ids(got), ids(want), "{context}");
+        for (g, w) in got.iter().zip(want) {
+            assert_eq!(g.distance_m.to_bits(), w.distance_m.to_bits(), "{context}: {g:?} vs {w:?}");
+        }
+    }
+
+    mod geometry {
+        use super::*;
+
+        #[test]
+        fn uses_the_radius_of_geo_haversine() {
+            assert_eq!(EARTH_RADIUS_M, geo::Haversine.radius());
+        }
+
+        #[test]
+        fn chord_metres_agree_with_haversine_to_a_micrometre() {
+            let mut rng = SplitMix(7);
+            for _ in 0..10_000 {
+                let (a, b) = (in_england(&mut rng), in_england(&mut rng));
+                let (pa, pb) = (unit_vector(a).unwrap(), unit_vector(b).unwrap());
+                let chord_2: f64 = (0..3).map(|i| (pa[i] - pb[i]).powi(2)).sum();
+                let (chord_m, haversine_m) = (metres_from_chord(chord_2.sqrt()), a.distance_m(b));
+                assert!((chord_m - haversine_m).abs() < 1e-6, "{a:?} {b:?}: {chord_m} vs {haversine_m}");
+                assert!((chord_m - haversine_m).abs() <= 1e-6 * haversine_m.max(1.0));
+            }
+        }
+
+        #[test]
+        fn chord_and_metres_are_inverse() {
+            for m in [0.0, 1.0, 1_000.0, 100_000.0, 1e7] {
+                assert!((metres_from_chord(chord_from_metres(m)) - m).abs() < 1e-6 * m.max(1.0), "{m}");
+            }
+            assert_eq!(chord_from_metres(f64::INFINITY), 2.0);
+            assert_eq!(chord_from_metres(std::f64::consts::PI * EARTH_RADIUS_M), 2.0);
+        }
+    }
+
+    mod partitions {
+        use super::*;
+
+        #[test]
+        fn a_setting_is_in_each_of_its_needs_or_else_in_its_kind() {
+            let settings = vec![
+                setting(at(52.0, -1.0), ProvisionKind::Special, Some(NeedSet::EMPTY.with(Need::ASD).with(Need::SLCN))),
+                setting(at(52.0, -1.0), ProvisionKind::Mainstream, None),
+                setting(at(52.0, -1.0), ProvisionKind::Special, Some(NeedSet::EMPTY)),
+            ];
+            let index = SettingIndex::build(&settings);
+            let sizes: Vec<(Partition, usize)> = index.partitions().filter(|&(_, n)| n > 0).collect();
+            assert_eq!(
+                sizes,
+                vec![
+                    (Partition::Need(Need::SLCN), 1),
+                    (Partition::Need(Need::ASD), 1),
+                    (Partition::NoNeedsRecorded(ProvisionKind::Mainstream), 1),
+                    (Partition::NoNeedsRecorded(ProvisionKind::Special), 1),
+                ]
+            );
+            assert!(!Partition::NoNeedsRecorded(ProvisionKind::Special).contains(&settings[0]));
+            assert!(Partition::NoNeedsRecorded(ProvisionKind::Special).contains(&settings[2]));
+        }
+
+        #[test]
+        fn sizes_match_membership_and_list_every_partition_once() {
+            let settings = random_settings(11, 2_000);
+            let index = SettingIndex::build(&settings);
+            let listed: Vec<(Partition, usize)> = index.partitions().collect();
+            assert_eq!(listed.len(), Need::ALL.len() + ProvisionKind::ALL.len());
+            for (partition, len) in listed {
+                assert_eq!(len, settings.iter().filter(|s| partition.contains(s)).count(), "{partition:?}");
+            }
+        }
+
+        #[test]
+        fn debug_shows_sizes_not_points() {
+            let index = SettingIndex::build(&[setting(at(52.0, -1.0), ProvisionKind::Mainstream, None)]);
+            assert_eq!(format!("{index:?}"), "{NoNeedsRecorded(Mainstream): 1}");
+        }
+    }
+
+    mod against_brute_force {
+        use super::*;
+
+        const SEED: u64 = 0x5EED;
+
+        fn fixture() -> (Vec<Setting>, SettingIndex, Vec<LatLon>) {
+            let settings = random_settings(SEED, 1_500);
+            let index = SettingIndex::build(&settings);
+            let queries = random_queries(SEED + 1, 120, &settings);
+            (settings, index, queries)
+        }
+
+        #[test]
+        fn nearest_iter_lists_each_partition_in_distance_then_id_order() {
+            let (settings, index, queries) = fixture();
+            for (q, &from) in queries.iter().enumerate() {
+                for partition in Partition::all() {
+                    let got: Vec<Hit> = index.nearest_iter(partition, from).collect();
+                    let want = brute_force_nearest(&settings, &[partition], from);
+                    assert_same(&got, &want, &format!("query {q} {from:?} {partition:?}"));
+                }
+            }
+        }
+
+        #[test]
+        fn nearest_iter_prefixes_match() {
+            let (settings, index, queries) = fixture();
+            for &from in &queries {
+                let partition = Partition::Need(Need::ASD);
+                let got: Vec<Hit> = index.nearest_iter(partition, from).take(7).collect();
+                assert_same(&got, &brute_force_nearest(&settings, &[partition], from)[..7], "first 7");
+            }
+        }
+
+        #[test]
+        fn within_finds_exactly_the_settings_inside_the_radius() {
+            let (settings, index, queries) = fixture();
+            for (q, &from) in queries.iter().enumerate() {
+                for radius_m in [0.0, 1.0, 2_000.0, 15_000.0, 60_000.0, 300_000.0, f64::INFINITY] {
+                    for partition in Partition::all() {
+                        let got = index.within(partition, from, radius_m);
+                        let want = brute_force_within(&settings, partition, from, radius_m);
+                        assert_same(&got, &want, &format!("query {q} {from:?} {partition:?} r={radius_m}"));
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn within_includes_a_setting_exactly_on_the_radius() {
+            let (settings, index, queries) = fixture();
+            for &from in &queries {
+                let partition = Partition::Need(Need::SEMH);
+                let all = brute_force_nearest(&settings, &[partition], from);
+                let edge = all[all.len() / 2];
+                let got = index.within(partition, from, edge.distance_m);
+                assert_eq!(got.last().map(|h| h.distance_m), Some(edge.distance_m));
+                assert_same(&got, &brute_force_within(&settings, partition, from, edge.distance_m), "edge");
+            }
+        }
+
+        #[test]
+        fn k_nearest_merges_partitions_and_lists_each_setting_once() {
+            let (settings, index, queries) = fixture();
+            let mut rng = SplitMix(SEED + 2);
+            for (q, &from) in queries.iter().enumerate() {
+                for k in [1, 5, 20, 150, 10_000] {
+                    let partitions = random_partitions(&mut rng);
+                    let got = index.k_nearest(&partitions, from, k, |_| true);
+                    let want = brute_force_k_nearest(&settings, &partitions, from, k, |_| true);
+                    assert_same(&got, &want, &format!("query {q} {from:?} {partitions:?} k={k}"));
+                }
+            }
+        }
+
+        #[test]
+        fn k_nearest_asks_accept_once_per_setting_in_order_until_k_accepted() {
+            let (settings, index, queries) = fixture();
+            let mut rng = SplitMix(SEED + 3);
+            for (q, &from) in queries.iter().enumerate() {
+                let partitions = random_partitions(&mut rng);
+                let k = 1 + rng.below(40);
+                let reject = |id: SettingId| id.0.is_multiple_of(3);
+                let (mut asked_index, mut asked_reference) = (Vec::new(), Vec::new());
+                let got = index.k_nearest(&partitions, from, k, |id| {
+                    asked_index.push(id);
+                    !reject(id)
+                });
+                let want = brute_force_k_nearest(&settings, &partitions, from, k, |id| {
+                    asked_reference.push(id);
+                    !reject(id)
+                });
+                let context = format!("query {q} {from:?} {partitions:?} k={k}");
+                assert_same(&got, &want, &context);
+                assert_eq!(asked_index, asked_reference, "{context}");
+                assert!(got.iter().all(|hit| !reject(hit.id)), "{context}");
+            }
+        }
+
+        #[test]
+        fn nearest_in_the_same_partition_twice_is_that_partition() {
+            let (settings, index, queries) = fixture();
+            let partition = Partition::Need(Need::MLD);
+            for &from in &queries {
+                let got: Vec<Hit> = index.nearest_in(&[partition, partition], from).collect();
+                assert_same(&got, &brute_force_nearest(&settings, &[partition], from), "doubled");
+            }
+        }
+
+        #[test]
+        fn queries_far_from_england_agree_too() {
+            let (settings, index, _) = fixture();
+            let partitions = [Partition::Need(Need::ASD), Partition::NoNeedsRecorded(ProvisionKind::Mainstream)];
+            for from in [at(90.0, 0.0), at(-90.0, 0.0), at(0.0, 180.0), at(0.0, -180.0), at(-45.0, 170.0)] {
+                let got = index.k_nearest(&partitions, from, 50, |_| true);
+                assert_same(&got, &brute_force_k_nearest(&settings, &partitions, from, 50, |_| true), "far");
+                let got = index.within(partitions[0], from, 1.2e7);
+                assert_same(&got, &brute_force_within(&settings, partitions[0], from, 1.2e7), "far within");
+            }
+        }
+    }
+
+    mod ties {
+        use super::*;
+
+        #[test]
+        fn settings_at_one_address_come_out_by_id() {
+            let here = at(53.8, -1.55);
+            // Ids 0..6 alternate between two addresses, the farther one first.
+            let settings: Vec<Setting> = (0..6)
+                .map(|i| {
+                    let location = if i % 2 == 0 { at(53.81, -1.55) } else { here };
+                    setting(location, ProvisionKind::Special, Some(NeedSet::EMPTY.with(Need::ASD)))
+                })
+                .collect();
+            let index = SettingIndex::build(&settings);
+            let ids: Vec<u32> = index.nearest_iter(Partition::Need(Need::ASD), here).map(|h| h.id.0).collect();
+            assert_eq!(ids, vec![1, 3, 5, 0, 2, 4]);
+        }
+
+        #[test]
+        fn mirror_images_come_out_by_id() {
+            // East and west of the meridian at the same latitude: exactly equal distances.
+            let from = at(52.0, 0.0);
+            let settings: Vec<Setting> = [0.3, -0.1, -0.3, 0.1, 0.2, -0.2]
+                .into_iter()
+                .map(|lon| setting(at(52.0, lon), ProvisionKind::Mainstream, None))
+                .collect();
+            let index = SettingIndex::build(&settings);
+            let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream);
+            let hits: Vec<Hit> = index.nearest_iter(partition, from).collect();
+            assert_eq!(hits.iter().map(|h| h.id.0).collect::<Vec<_>>(), vec![1, 3, 4, 5, 0, 2]);
+            assert_eq!(hits[0].distance_m, hits[1].distance_m);
+            assert_same(&hits, &brute_force_nearest(&settings, &[partition], from), "mirror");
+        }
+
+        /// Two settings almost exactly as far from `from` as each other, whose rounded chords
+        /// and rounded haversine distances disagree: the chord says `chord_first` is nearer,
+        /// while the haversine says it is farther, or says they tie.
+        fn chord_misleads(rng: &mut SplitMix) -> Option<(LatLon, LatLon, LatLon)> {
+            let from = in_england(rng);
+            let a = in_england(rng);
+            // `a` mirrored about `from`'s meridian, nudged north or south by a few ulps.
+            let b = LatLon { lat: a.lat + rng.range(-1e-13, 1e-13), lon: 2.0 * from.lon - a.lon };
+            LatLon::new(b.lat, b.lon)?;
+            let chord_2 = |p: LatLon| {
+                let (p, q) = (unit_vector(p).unwrap(), unit_vector(from).unwrap());
+                (0..3).map(|i| (p[i] - q[i]).powi(2)).sum::<f64>()
+            };
+            let (chord_first, other) = match chord_2(a).total_cmp(&chord_2(b)) {
+                Ordering::Less => (a, b),
+                Ordering::Greater => (b, a),
+                Ordering::Equal => return None,
+            };
+            (from.distance_m(chord_first) >= from.distance_m(other)).then_some((from, chord_first, other))
+        }
+
+        #[test]
+        fn near_ties_follow_the_haversine_even_where_the_chord_disagrees() {
+            let mut rng = SplitMix(99);
+            let mut cases = 0;
+            while cases < 200 {
+                let Some((from, chord_first, other)) = chord_misleads(&mut rng) else {
+                    continue;
+                };
+                cases += 1;
+                // `other` gets the lower id, so it comes first whether it is nearer or ties.
+                let settings: Vec<Setting> = [other, chord_first]
+                    .into_iter()
+                    .map(|location| setting(location, ProvisionKind::Mainstream, None))
+                    .collect();
+                let index = SettingIndex::build(&settings);
+                let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream);
+                let got: Vec<Hit> = index.nearest_iter(partition, from).collect();
+                assert_eq!(
+                    got.iter().map(|h| h.id.0).collect::<Vec<_>>(),
+                    vec![0, 1],
+                    "{from:?} {chord_first:?} {other:?}"
+                );
+                assert_same(&got, &brute_force_nearest(&settings, &[partition], from), "near tie");
+            }
+        }
+
+        #[test]
+        fn a_setting_in_two_requested_partitions_is_listed_once() {
+            let both = NeedSet::EMPTY.with(Need::ASD).with(Need::SLCN);
+            let settings = vec![
+                setting(at(52.0, -1.0), ProvisionKind::Special, Some(both)),
+                setting(at(52.0, -1.0), ProvisionKind::Special, Some(NeedSet::EMPTY.with(Need::ASD))),
+                setting(at(52.0, -1.0), ProvisionKind::Special, Some(both)),
+            ];
+            let index = SettingIndex::build(&settings);
+            let partitions = [Partition::Need(Need::ASD), Partition::Need(Need::SLCN)];
+            let ids: Vec<u32> =
+                index.k_nearest(&partitions, at(52.0, -1.0), 10, |_| true).iter().map(|h| h.id.0).collect();
+            assert_eq!(ids, vec![0, 1, 2]);
+        }
+    }
+
+    mod edge_cases {
+        use super::*;
+
+        fn small() -> (Vec<Setting>, SettingIndex) {
+            let settings = random_settings(3, 200);
+            let index = SettingIndex::build(&settings);
+            (settings, index)
+        }
+
+        #[test]
+        fn an_empty_dataset_answers_every_query_with_nothing() {
+            let index = SettingIndex::build(&[]);
+            let from = at(52.0, -1.0);
+            for partition in Partition::all() {
+                assert_eq!(index.len(partition), 0);
+                assert_eq!(index.nearest_iter(partition, from).count(), 0);
+                assert!(index.within(partition, from, f64::INFINITY).is_empty());
+            }
+            let all: Vec<Partition> = Partition::all().collect();
+            assert!(index.k_nearest(&all, from, 20, |_| true).is_empty());
+        }
+
+        #[test]
+        fn an_empty_partition_answers_with_nothing() {
+            let settings = vec![setting(at(52.0, -1.0), ProvisionKind::Mainstream, None)];
+            let index = SettingIndex::build(&settings);
+            let empty = Partition::Need(Need::VI);
+            assert_eq!(index.nearest_iter(empty, at(52.0, -1.0)).count(), 0);
+            assert!(index.within(empty, at(52.0, -1.0), 1e9).is_empty());
+            let ids: Vec<u32> = (index.k_nearest(
+                &[empty, Partition::NoNeedsRecorded(ProvisionKind::Mainstream)],
+                at(52.0, -1.0),
+                5,
+                |_| true,
+            ))
+            .iter()
+            .map(|h| h.id.0)
+            .collect();
+            assert_eq!(ids, vec![0]);
+        }
+
+        #[test]
+        fn a_query_at_a_setting_finds_it_at_zero_metres() {
+            let (settings, index) = small();
+            for (i, s) in settings.iter().enumerate() {
+                let partition = Partition::all().find(|p| p.contains(s)).unwrap();
+                let first = index.nearest_iter(partition, s.location).next().unwrap();
+                assert_eq!(first.distance_m, 0.0);
+                assert!(first.id.0 <= i as u32, "the lowest id at that address comes first");
+                let here = index.within(partition, s.location, 0.0);
+                assert!(here.iter().any(|h| h.id.index() == i) && here.iter().all(|h| h.distance_m == 0.0));
+            }
+        }
+
+        #[test]
+        fn k_zero_and_k_beyond_the_partition() {
+            let (settings, index) = small();
+            let partition = Partition::Need(Need::PD);
+            let from = at(51.5, -0.1);
+            assert!(index.k_nearest(&[partition], from, 0, |_| panic!("not asked")).is_empty());
+            let all = index.k_nearest(&[partition], from, usize::MAX, |_| true);
+            assert_same(&all, &brute_force_nearest(&settings, &[partition], from), "k = usize::MAX");
+        }
+
+        #[test]
+        fn an_invalid_query_point_finds_nothing_and_does_not_panic() {
+            let (_, index) = small();
+            let all: Vec<Partition> = Partition::all().collect();
+            for from in [
+                LatLon { lat: f64::NAN, lon: 0.0 },
+                LatLon { lat: 52.0, lon: f64::INFINITY },
+                LatLon { lat: 91.0, lon: 0.0 },
+                LatLon { lat: 52.0, lon: -181.0 },
+            ] {
+                assert_eq!(index.nearest_iter(Partition::Need(Need::ASD), from).count(), 0, "{from:?}");
+                assert_eq!(index.nearest_in(&all, from).count(), 0, "{from:?}");
+                assert!(index.within(Partition::Need(Need::ASD), from, 1e6).is_empty(), "{from:?}");
+                assert!(index.k_nearest(&all, from, 10, |_| true).is_empty(), "{from:?}");
+            }
+        }
+
+        #[test]
+        fn a_negative_or_nan_radius_finds_nothing() {
+            let (settings, index) = small();
+            let from = settings[0].location;
+            for partition in Partition::all() {
+                assert!(index.within(partition, from, -1.0).is_empty());
+                assert!(index.within(partition, from, f64::NAN).is_empty());
+            }
+        }
+
+        #[test]
+        fn a_setting_with_an_invalid_location_is_in_no_partition() {
+            let mut settings = vec![setting(at(52.0, -1.0), ProvisionKind::Mainstream, None); 3];
+            settings[1].location = LatLon { lat: f64::NAN, lon: -1.0 };
+            let index = SettingIndex::build(&settings);
+            let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream);
+            assert_eq!(index.len(partition), 2);
+            let ids: Vec<u32> = index.nearest_iter(partition, at(52.0, -1.0)).map(|h| h.id.0).collect();
+            assert_eq!(ids, vec![0, 2]);
+            assert_same(
+                &index.k_nearest(&[partition], at(52.0, -1.0), 5, |_| true),
+                &brute_force_k_nearest(&settings, &[partition], at(52.0, -1.0), 5, |_| true),
+                "invalid location",
+            );
+        }
+    }
+
+    /// Release-mode timing, by hand:
+    /// `cargo test --release --lib index::tests::timing -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "timing, run by hand in release"]
+    fn timing() {
+        use std::time::Instant;
+        // 30k settings shaped like England's: most mainstream with no needs, a few thousand
+        // units and special schools with needs, so need partitions hold ~500-3,000 settings.
+        let mut rng = SplitMix(42);
+        let settings: Vec<Setting> = (0..30_000)
+            .map(|_| {
+                let location = in_england(&mut rng);
+                match rng.below(100) {
+                    0..=5 => setting(location, ProvisionKind::ResourcedProvision, Some(random_needs(&mut rng))),
+                    6..=11 => setting(location, ProvisionKind::Special, Some(random_needs(&mut rng))),
+                    12..=15 => setting(location, ProvisionKind::AlternativeProvision, None),
+                    16..=19 => setting(location, ProvisionKind::Post16, None),
+                    _ => setting(location, ProvisionKind::Mainstream, None),
+                }
+            })
+            .collect();
+        let mut builds: Vec<f64> = (0..31)
+            .map(|_| {
+                let start = Instant::now();
+                let index = SettingIndex::build(&settings);
+                let ms = start.elapsed().as_secs_f64() * 1e3;
+                std::hint::black_box(index);
+                ms
+            })
+            .collect();
+        builds.sort_by(f64::total_cmp);
+        let index = SettingIndex::build(&settings);
+        eprintln!("{index:?}");
+        let median_us = |partitions: &dyn Fn(&mut SplitMix) -> Vec<Partition>| {
+            let mut rng = SplitMix(43);
+            let mut micros: Vec<f64> = (0..3_000)
+                .map(|_| {
+                    let (from, partitions) = (in_england(&mut rng), partitions(&mut rng));
+                    let start = Instant::now();
+                    let hits = index.k_nearest(&partitions, from, 20, |_| true);
+                    let micros = start.elapsed().as_secs_f64() * 1e6;
+                    assert_eq!(hits.len(), 20);
+                    micros
+                })
+                .collect();
+            micros.sort_by(f64::total_cmp);
+            micros[micros.len() / 2]
+        };
+        let needs = |n: usize| {
+            move |rng: &mut SplitMix| -> Vec<Partition> {
+                (0..n).map(|_| Partition::Need(Need::ALL[rng.below(11)])).collect()
+            }
+        };
+        let mainstream = |_: &mut SplitMix| vec![Partition::NoNeedsRecorded(ProvisionKind::Mainstream)];
+        eprintln!(
+            "build 30k: median {:.2} ms (min {:.2}); k_nearest k=20, median: \
+             1 need {:.2} us, 2 needs {:.2} us, 3 needs {:.2} us, \
+             the ~24k mainstream partition {:.2} us",
+            builds[builds.len() / 2],
+            builds[0],
+            median_us(&needs(1)),
+            median_us(&needs(2)),
+            median_us(&needs(3)),
+            median_us(&mainstream),
+        );
     }
 }

@@ -34,6 +34,6 @@ pub mod postcode;
 
 pub use error::{Error, Result};
 pub use model::{
-    AgeRange, BroadArea, Date, Gender, LaCode, LatLon, Need, NeedSet, Places, Postcode,
-    PostcodeFix, PostcodePrecision, ProvisionKind, Setting, SettingId, Site, Status, Urn,
+    AgeRange, BroadArea, Date, Gender, LaCode, LatLon, Need, NeedSet, Places, Postcode, PostcodeFix, PostcodePrecision,
+    ProvisionKind, Setting, SettingId, Site, Status, Urn,
 };

@@ -8,9 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A GIAS Unique Reference Number: the DfE's stable id for an establishment.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Urn(pub u32);
 
@@ -20,7 +18,7 @@ impl fmt::Display for Urn {
     }
 }
 
-/// Position of a setting in a [`Dataset`]'s `settings` vector. Not stable across datasets:
+/// Position of a setting in a dataset's `settings` vector. Not stable across datasets:
 /// use [`Urn`] + [`Site`] to refer to a setting from outside.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -43,11 +41,8 @@ pub struct LatLon {
 impl LatLon {
     /// Validates ranges: latitude in [-90, 90], longitude in [-180, 180], both finite.
     pub fn new(lat: f64, lon: f64) -> Option<LatLon> {
-        (lat.is_finite()
-            && lon.is_finite()
-            && (-90.0..=90.0).contains(&lat)
-            && (-180.0..=180.0).contains(&lon))
-        .then_some(LatLon { lat, lon })
+        (lat.is_finite() && lon.is_finite() && (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon))
+            .then_some(LatLon { lat, lon })
     }
 
     /// Great-circle distance in metres (haversine on the mean Earth radius, via `geo`).
@@ -212,9 +207,7 @@ impl Need {
     /// (the school census writes `SPLD`). Returns `None` for anything else.
     pub fn parse(text: &str) -> Option<Need> {
         let abbr = text.split(" - ").next().unwrap_or("").trim();
-        Need::ALL
-            .into_iter()
-            .find(|n| n.abbr().eq_ignore_ascii_case(abbr))
+        Need::ALL.into_iter().find(|n| n.abbr().eq_ignore_ascii_case(abbr))
     }
 }
 
@@ -337,22 +330,13 @@ impl ProvisionKind {
 
     /// Accepts the [`code`](Self::code), case-insensitively, also with `-`/`_` separators.
     pub fn parse(text: &str) -> Option<ProvisionKind> {
-        let norm: String = text
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        ProvisionKind::ALL
-            .into_iter()
-            .find(|k| k.code().to_ascii_lowercase() == norm)
+        let norm: String = text.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+        ProvisionKind::ALL.into_iter().find(|k| k.code().to_ascii_lowercase() == norm)
     }
 
     /// Kinds that specialise in SEN by design (so a recorded SEN type is their specialism).
     pub fn is_specialist(self) -> bool {
-        !matches!(
-            self,
-            ProvisionKind::Mainstream | ProvisionKind::Post16 | ProvisionKind::EarlyYears
-        )
+        !matches!(self, ProvisionKind::Mainstream | ProvisionKind::Post16 | ProvisionKind::EarlyYears)
     }
 
     /// Maps a GIAS `TypeOfEstablishment (name)` to a kind (DESIGN §3). `None` for types that are
@@ -493,11 +477,7 @@ impl Phase {
             Phase::SixteenPlus => (16, 25),
             Phase::NotApplicable => return None,
         };
-        Some(AgeRange {
-            low,
-            high,
-            basis: AgeBasis::Phase,
-        })
+        Some(AgeRange { low, high, basis: AgeBasis::Phase })
     }
 }
 
@@ -551,7 +531,7 @@ pub struct Date {
 
 impl Date {
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days_in_month = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -572,17 +552,9 @@ impl Date {
         let nums: Option<Vec<u32>> = parts.iter().map(|p| p.parse::<u32>().ok()).collect();
         let nums = nums?;
         if parts[0].len() == 4 {
-            Date::new(
-                u16::try_from(nums[0]).ok()?,
-                u8::try_from(nums[1]).ok()?,
-                u8::try_from(nums[2]).ok()?,
-            )
+            Date::new(u16::try_from(nums[0]).ok()?, u8::try_from(nums[1]).ok()?, u8::try_from(nums[2]).ok()?)
         } else if parts[2].len() == 4 {
-            Date::new(
-                u16::try_from(nums[2]).ok()?,
-                u8::try_from(nums[1]).ok()?,
-                u8::try_from(nums[0]).ok()?,
-            )
+            Date::new(u16::try_from(nums[2]).ok()?, u8::try_from(nums[1]).ok()?, u8::try_from(nums[0]).ok()?)
         } else {
             None
         }
@@ -602,16 +574,8 @@ impl Date {
 
     /// The 1 September that starts the school year containing this date.
     pub fn school_year_start(self) -> Date {
-        let year = if self.month >= 9 {
-            self.year
-        } else {
-            self.year - 1
-        };
-        Date {
-            year,
-            month: 9,
-            day: 1,
-        }
+        let year = if self.month >= 9 { self.year } else { self.year - 1 };
+        Date { year, month: 9, day: 1 }
     }
 }
 
@@ -630,9 +594,7 @@ impl Serialize for Date {
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
         let s = String::deserialize(d)?;
-        Date::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!("expected a date YYYY-MM-DD, found {s:?}"))
-        })
+        Date::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("expected a date YYYY-MM-DD, found {s:?}")))
     }
 }
 
@@ -657,9 +619,7 @@ pub struct LocalAuthority {
 }
 
 /// Index into a dataset's source table.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct SourceId(pub u8);
 
@@ -764,14 +724,9 @@ pub struct Postcode(String);
 
 impl Postcode {
     /// Normalises case and spacing and checks the shape (`A9 9AA`, `A99 9AA`, `A9A 9AA`,
-    /// `AA9 9AA`, `AA99 9AA`, `AA9A 9AA`). Also accepts a bare outward code? No: a full
-    /// postcode only; see [`Postcode::parse_partial`] for outcodes and sectors.
+    /// `AA9 9AA`, `AA99 9AA`, `AA9A 9AA`). A full postcode only.
     pub fn parse(text: &str) -> Result<Postcode, PostcodeShapeError> {
-        let compact: String = text
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
         if compact.is_empty() {
             return Err(PostcodeShapeError::Empty);
         }
@@ -814,10 +769,7 @@ impl fmt::Display for Postcode {
 
 /// The leading letters of an outward code (`SW` of `SW1A`).
 pub fn area_of(outcode: &str) -> &str {
-    let n = outcode
-        .bytes()
-        .take_while(|b| b.is_ascii_alphabetic())
-        .count();
+    let n = outcode.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
     &outcode[..n]
 }
 
@@ -827,10 +779,7 @@ fn is_outcode(s: &str) -> bool {
     let digit = |c: u8| c.is_ascii_digit();
     match b.len() {
         2 => alpha(b[0]) && digit(b[1]),
-        3 => {
-            alpha(b[0])
-                && ((digit(b[1]) && (digit(b[2]) || alpha(b[2]))) || (alpha(b[1]) && digit(b[2])))
-        }
+        3 => alpha(b[0]) && ((digit(b[1]) && (digit(b[2]) || alpha(b[2]))) || (alpha(b[1]) && digit(b[2]))),
         4 => alpha(b[0]) && alpha(b[1]) && digit(b[2]) && (digit(b[3]) || alpha(b[3])),
         _ => false,
     }
@@ -882,15 +831,9 @@ mod tests {
 
         #[test]
         fn parses_gias_labels_and_census_spelling() {
-            assert_eq!(
-                Need::parse("SpLD - Specific Learning Difficulty"),
-                Some(Need::SpLD)
-            );
+            assert_eq!(Need::parse("SpLD - Specific Learning Difficulty"), Some(Need::SpLD));
             assert_eq!(Need::parse("SPLD"), Some(Need::SpLD));
-            assert_eq!(
-                Need::parse("ASD - Autistic Spectrum Disorder"),
-                Some(Need::ASD)
-            );
+            assert_eq!(Need::parse("ASD - Autistic Spectrum Disorder"), Some(Need::ASD));
             assert_eq!(Need::parse("Not Applicable"), None);
             assert_eq!(Need::parse(""), None);
         }
@@ -915,16 +858,8 @@ mod tests {
 
         #[test]
         fn academy_and_free_special_schools_are_special() {
-            for t in [
-                "Academy special converter",
-                "Academy special sponsor led",
-                "Free schools special",
-            ] {
-                assert_eq!(
-                    ProvisionKind::from_gias_type(t),
-                    Some(ProvisionKind::Special),
-                    "{t}"
-                );
+            for t in ["Academy special converter", "Academy special sponsor led", "Free schools special"] {
+                assert_eq!(ProvisionKind::from_gias_type(t), Some(ProvisionKind::Special), "{t}");
             }
         }
 
@@ -933,10 +868,7 @@ mod tests {
             for k in ProvisionKind::ALL {
                 assert_eq!(ProvisionKind::parse(k.code()), Some(k));
             }
-            assert_eq!(
-                ProvisionKind::parse("sen-unit"),
-                Some(ProvisionKind::SenUnit)
-            );
+            assert_eq!(ProvisionKind::parse("sen-unit"), Some(ProvisionKind::SenUnit));
         }
     }
 
@@ -972,23 +904,12 @@ mod tests {
         #[test]
         fn parts() {
             let p = Postcode::parse("SW1A 1AA").unwrap();
-            assert_eq!(
-                (p.outcode(), p.inward(), p.sector().as_str(), p.area()),
-                ("SW1A", "1AA", "SW1A 1", "SW")
-            );
+            assert_eq!((p.outcode(), p.inward(), p.sector().as_str(), p.area()), ("SW1A", "1AA", "SW1A 1", "SW"));
         }
 
         #[test]
         fn rejects_malformed() {
-            for bad in [
-                "",
-                "LS6",
-                "12345",
-                "LS6 2A",
-                "LSS6 2AA1",
-                "L$6 2AA",
-                "ЛС6 2АА",
-            ] {
+            for bad in ["", "LS6", "12345", "LS6 2A", "LSS6 2AA1", "L$6 2AA", "ЛС6 2АА"] {
                 assert!(Postcode::parse(bad).is_err(), "{bad}");
             }
         }

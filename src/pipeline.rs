@@ -5,9 +5,9 @@
 use crate::assemble::{apply_supplement, assemble, facts_from_gias, Inputs, MergeReport, SourceFacts};
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
+use crate::import::postcodes::BuiltPostcodes;
 use crate::import::{self, ImportReport};
 use crate::model::{Date, LaCode, LatLon, Source};
-use crate::postcode::PostcodeShard;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -31,7 +31,8 @@ pub struct BuildOptions {
 #[derive(Debug)]
 pub struct BuildOutput {
     pub dataset: Dataset,
-    pub shards: Vec<PostcodeShard>,
+    /// The postcode shards and their index, when built.
+    pub postcodes: Option<BuiltPostcodes>,
     pub imports: Vec<ImportReport>,
     pub merge: MergeReport,
 }
@@ -59,12 +60,9 @@ fn source(key: &str, title: &str, date: Option<Date>, report: &ImportReport) -> 
 
 /// Today's date in UTC (or `SOURCE_DATE_EPOCH`, for reproducible builds).
 pub fn today() -> Date {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-        });
+    let secs = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse::<i64>().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    });
     civil_from_days(secs.div_euclid(86_400))
 }
 
@@ -89,15 +87,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
     let mut imports = Vec::new();
 
     // Postcodes first: they also tell which council an establishment is in when no source does.
-    let shards = if opts.postcodes {
-        let units = read(&dir.join("codepoint_open_units_gb_2025-10.csv.xz"))?;
-        let (shards, report) = import::postcodes::build_shards(&units[..], &la)?;
+    let postcodes = if opts.postcodes {
+        let file = "codepoint_open_units_gb_2025-10.csv.xz";
+        let units = read(&dir.join(file))?;
+        let (built, report) = import::postcodes::build_postcode_shards(&units[..], file, "2025-10", &la)?;
         imports.push(report);
-        shards
+        Some(built)
     } else {
-        Vec::new()
+        None
     };
-    let la_grid = LaGrid::new(&shards);
+    let la_grid = LaGrid::new(postcodes.as_ref().map(|p| &p.shards[..]).unwrap_or(&[]));
 
     let d = |y, m, day| Date::new(y, m, day);
     let mut sources = Vec::new();
@@ -117,7 +116,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let file = "special_schools_sen_types_england_2026-05.csv.gz";
         let (facts, report) = import::sources::read_special_schools(file, &read(&dir.join(file))?, &la_by_name)?;
         sources.push(SourceFacts {
-            source: source("special-2026-05", "Open special schools in England with SEN types (GIAS, 12 May 2026)", d(2026, 5, 12), &report),
+            source: source(
+                "special-2026-05",
+                "Open special schools in England with SEN types (GIAS, 12 May 2026)",
+                d(2026, 5, 12),
+                &report,
+            ),
             lists_open: true,
             facts,
         });
@@ -126,7 +130,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let file = "open_establishments_urn_coords_2026-01-30.csv.gz";
         let (facts, report) = import::sources::read_national_open(file, &read(&dir.join(file))?)?;
         sources.push(SourceFacts {
-            source: source("national-2026-01", "Open establishments in England with coordinates (GIAS, 30 January 2026)", d(2026, 1, 30), &report),
+            source: source(
+                "national-2026-01",
+                "Open establishments in England with coordinates (GIAS, 30 January 2026)",
+                d(2026, 1, 30),
+                &report,
+            ),
             lists_open: true,
             facts,
         });
@@ -135,7 +144,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let file = "dfe_sap_establishments.json.gz";
         let (facts, report) = import::sources::read_school_profiles(file, &read(&dir.join(file))?)?;
         sources.push(SourceFacts {
-            source: source("school-profiles-2026", "DfE School Profiles sample of 1,924 mainstream schools (GIAS, 2026)", d(2026, 8, 6), &report),
+            source: source(
+                "school-profiles-2026",
+                "DfE School Profiles sample of 1,924 mainstream schools (GIAS, 2026)",
+                d(2026, 8, 6),
+                &report,
+            ),
             lists_open: true,
             facts,
         });
@@ -144,7 +158,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let file = "academies_mat_membership_2025-09.csv.gz";
         let (facts, report) = import::sources::read_academies(file, &read(&dir.join(file))?)?;
         sources.push(SourceFacts {
-            source: source("academies-2025-09", "Academies and trust membership (GIAS, September 2025)", d(2025, 9, 1), &report),
+            source: source(
+                "academies-2025-09",
+                "Academies and trust membership (GIAS, September 2025)",
+                d(2025, 9, 1),
+                &report,
+            ),
             lists_open: false,
             facts,
         });
@@ -153,7 +172,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let file = "london_schools_gias.csv.gz";
         let (facts, report) = import::sources::read_london(file, &read(&dir.join(file))?)?;
         sources.push(SourceFacts {
-            source: source("london-2025", "Open establishments in London's 33 councils (GIAS, late 2025)", d(2025, 12, 2), &report),
+            source: source(
+                "london-2025",
+                "Open establishments in London's 33 councils (GIAS, late 2025)",
+                d(2025, 12, 2),
+                &report,
+            ),
             lists_open: false,
             facts,
         });
@@ -162,7 +186,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let file = "trafford_schools.csv.gz";
         let (facts, report) = import::sources::read_trafford(file, &read(&dir.join(file))?)?;
         sources.push(SourceFacts {
-            source: source("trafford-2024", "Trafford's open establishments (GIAS, January 2024)", d(2024, 1, 18), &report),
+            source: source(
+                "trafford-2024",
+                "Trafford's open establishments (GIAS, January 2024)",
+                d(2024, 1, 18),
+                &report,
+            ),
             lists_open: false,
             facts,
         });
@@ -171,7 +200,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         let file = "edubase-leeds_2023-07.csv.gz";
         let (records, report) = import::gias::read_gias(file, &read(&dir.join(file))?)?;
         sources.push(SourceFacts {
-            source: source("gias-leeds-2023-07", "Full GIAS extract for Leeds, incl. SEN types and unit places (July 2023)", d(2023, 7, 3), &report),
+            source: source(
+                "gias-leeds-2023-07",
+                "Full GIAS extract for Leeds, incl. SEN types and unit places (July 2023)",
+                d(2023, 7, 3),
+                &report,
+            ),
             lists_open: false,
             facts: records.iter().map(facts_from_gias).collect(),
         });
@@ -179,7 +213,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
     }
 
     let mut section41 = Vec::new();
-    for (file, approved) in [("s41_approved_2022-03.csv.gz", true), ("independent_special_not_s41_2022-03.csv.gz", false)] {
+    for (file, approved) in
+        [("s41_approved_2022-03.csv.gz", true), ("independent_special_not_s41_2022-03.csv.gz", false)]
+    {
         let (entries, report) = import::sources::read_section41(file, &read(&dir.join(file))?, approved)?;
         section41.extend(entries);
         imports.push(report);
@@ -206,11 +242,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
     if let Some(path) = &opts.supplement {
         let name = path.display().to_string();
         let (rows, mut report) = import::council::read_supplement(&name, &read(path)?)?;
-        let src = Source { key: "council-supplement".into(), title: format!("Council supplement ({name})"), date: Some(opts.build_date), rows: report.rows_read as u32 };
+        let src = Source {
+            key: "council-supplement".into(),
+            title: format!("Council supplement ({name})"),
+            date: Some(opts.build_date),
+            rows: report.rows_read as u32,
+        };
         apply_supplement(&mut dataset, &rows, src, &mut report);
         imports.push(report);
     }
-    Ok(BuildOutput { dataset, shards, imports, merge })
+    Ok(BuildOutput { dataset, postcodes, imports, merge })
 }
 
 /// Writes the dataset, shards, manifest and the rows-left-out report into `out_dir`.
@@ -225,20 +266,10 @@ pub fn write(output: &BuildOutput, out_dir: &Path) -> Result<Vec<(PathBuf, usize
     let path = out_dir.join("dataset.bin");
     std::fs::write(&path, &bytes).map_err(io(&path))?;
     written.push((path, bytes.len()));
-    if !output.shards.is_empty() {
-        let dir = out_dir.join("postcodes");
-        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        for shard in &output.shards {
-            let bytes = shard.encode();
-            let path = dir.join(crate::postcode::shard_file_name(shard.area()));
-            std::fs::write(&path, &bytes).map_err(io(&path))?;
-            written.push((path, bytes.len()));
+    if let Some(built) = &output.postcodes {
+        for file in import::postcodes::write_postcode_dir(&out_dir.join("postcodes"), built)? {
+            written.push((out_dir.join("postcodes").join(file.name), file.bytes));
         }
-        let manifest = crate::postcode::Manifest::from_shards(&output.shards);
-        let path = dir.join("manifest.json");
-        let json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
-        std::fs::write(&path, &json).map_err(io(&path))?;
-        written.push((path, json.len()));
     }
     let path = out_dir.join("build-report.csv");
     let csv = report_csv(&output.imports, &output.merge);
@@ -252,7 +283,15 @@ pub fn report_csv(imports: &[ImportReport], merge: &MergeReport) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(["source", "row", "urn", "outcome", "column", "reason"]);
     for r in imports {
-        for (outcome, issues) in [("rejected", &r.rejected), ("filtered", &r.filtered), ("warning", &r.warnings)] {
+        // Filtered rows are listed one by one unless there are very many (the 254,537 Scottish
+        // and Welsh postcode units), which are counted by reason instead.
+        if r.filtered.len() > 5_000 {
+            for (reason, n) in r.filtered_by_reason() {
+                let _ = w.write_record([r.source.as_str(), "", "", "filtered", "", &format!("{reason} ({n} rows)")]);
+            }
+        }
+        let filtered: &[crate::import::RowIssue] = if r.filtered.len() > 5_000 { &[] } else { &r.filtered };
+        for (outcome, issues) in [("rejected", &r.rejected[..]), ("filtered", filtered), ("warning", &r.warnings[..])] {
             for i in issues {
                 let _ = w.write_record([
                     r.source.as_str(),
@@ -282,13 +321,11 @@ struct LaGrid {
 impl LaGrid {
     const CELL_DEG: f64 = 0.02;
 
-    fn new(shards: &[PostcodeShard]) -> LaGrid {
+    fn new(shards: &[crate::postcode::PostcodeShard]) -> LaGrid {
         let mut cells: HashMap<(i32, i32), Vec<(LatLon, LaCode)>> = HashMap::new();
-        for shard in shards {
-            for (p, la) in shard.unit_locations() {
-                if let Some(la) = la {
-                    cells.entry(Self::cell(p)).or_default().push((p, la));
-                }
+        for unit in shards.iter().flat_map(|s| s.districts()).flat_map(|d| &d.units) {
+            if let Some(la) = unit.la {
+                cells.entry(Self::cell(unit.location)).or_default().push((unit.location, la));
             }
         }
         LaGrid { cells }

@@ -8,7 +8,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "placement-finder", version, about = "Find and explain suitable SEND placements in England, from open DfE data")]
+#[command(
+    name = "placement-finder",
+    version,
+    about = "Find and explain suitable SEND placements in England, from open DfE data"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -64,8 +68,13 @@ fn run(command: Command) -> placement_finder::Result<()> {
     match command {
         Command::BuildData { sources, gias, supplement, out, no_postcodes } => {
             let start = Instant::now();
-            let opts =
-                BuildOptions { sources_dir: sources, gias, supplement, postcodes: !no_postcodes, build_date: pipeline::today() };
+            let opts = BuildOptions {
+                sources_dir: sources,
+                gias,
+                supplement,
+                postcodes: !no_postcodes,
+                build_date: pipeline::today(),
+            };
             let output = pipeline::build(&opts)?;
             for r in &output.imports {
                 let balanced = if r.is_balanced() { "" } else { "  (DOES NOT ADD UP)" };
@@ -129,7 +138,10 @@ fn run(command: Command) -> placement_finder::Result<()> {
                 st.youngest.map(|a| a.to_string()).unwrap_or_default(),
                 st.oldest.map(|a| a.to_string()).unwrap_or_default()
             );
-            println!("open but proposed to close: {}; Section 41 approved: {}", st.proposed_to_close, st.section41_approved);
+            println!(
+                "open but proposed to close: {}; Section 41 approved: {}",
+                st.proposed_to_close, st.section41_approved
+            );
             println!("councils: {} with settings; {} settings with no council", st.by_la.len(), st.without_la);
             if by_council {
                 for (code, name, n, sp) in &st.by_la {

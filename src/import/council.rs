@@ -53,23 +53,15 @@ pub struct SupplementRow {
 /// Reads a supplement CSV; each bad cell rejects its row with the column and the reason.
 pub fn read_supplement(file: &str, bytes: &[u8]) -> Result<(Vec<SupplementRow>, ImportReport)> {
     let text = text::decode(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::Csv {
-            file: file.into(),
-            reason: e.to_string(),
-        })?
+        .map_err(|e| Error::Csv { file: file.into(), reason: e.to_string() })?
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     let col = |name: &str| headers.iter().position(|h| h == name);
-    let urn_col = col("urn").ok_or_else(|| Error::MissingColumn {
-        file: file.into(),
-        column: "urn".into(),
-    })?;
+    let urn_col = col("urn").ok_or_else(|| Error::MissingColumn { file: file.into(), column: "urn".into() })?;
     let known = [
         "urn",
         "site",
@@ -90,10 +82,7 @@ pub fn read_supplement(file: &str, bytes: &[u8]) -> Result<(Vec<SupplementRow>, 
     if let Some(unknown) = headers.iter().find(|h| !known.contains(&h.as_str())) {
         return Err(Error::Csv {
             file: file.into(),
-            reason: format!(
-                "unknown column {unknown:?}; the supplement columns are {}",
-                known.join(", ")
-            ),
+            reason: format!("unknown column {unknown:?}; the supplement columns are {}", known.join(", ")),
         });
     }
     let mut report = ImportReport::new(file);
@@ -113,12 +102,7 @@ pub fn read_supplement(file: &str, bytes: &[u8]) -> Result<(Vec<SupplementRow>, 
                 continue;
             }
         };
-        let get = |name: &str| {
-            col(name)
-                .and_then(|c| rec.get(c))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
+        let get = |name: &str| col(name).and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty());
         match parse_row(row, rec.get(urn_col).unwrap_or("").trim(), &get) {
             Ok(r) => {
                 report.accepted += 1;
@@ -137,11 +121,7 @@ pub fn read_supplement(file: &str, bytes: &[u8]) -> Result<(Vec<SupplementRow>, 
 
 type CellError = (&'static str, String);
 
-fn parse_row<'a>(
-    row: u64,
-    urn: &str,
-    get: &dyn Fn(&str) -> Option<&'a str>,
-) -> Result<SupplementRow, CellError> {
+fn parse_row<'a>(row: u64, urn: &str, get: &dyn Fn(&str) -> Option<&'a str>) -> Result<SupplementRow, CellError> {
     let urn = urn
         .parse::<u32>()
         .ok()
@@ -149,27 +129,18 @@ fn parse_row<'a>(
         .ok_or(("urn", format!("URN {urn:?} is not a positive whole number")))?;
     let site = match get("site").map(|s| s.to_ascii_lowercase()).as_deref() {
         None | Some("main") => SupplementSite::Main,
-        Some("resourcedprovision" | "resourced provision" | "rp") => {
-            SupplementSite::ResourcedProvision
-        }
+        Some("resourcedprovision" | "resourced provision" | "rp") => SupplementSite::ResourcedProvision,
         Some("senunit" | "sen unit" | "unit") => SupplementSite::SenUnit,
         Some("satellite") => SupplementSite::Satellite,
         Some(other) => {
             return Err((
                 "site",
-                format!(
-                    "{other:?} is not a site: use main, resourcedProvision, senUnit or satellite"
-                ),
+                format!("{other:?} is not a site: use main, resourcedProvision, senUnit or satellite"),
             ))
         }
     };
     let number = |name: &'static str| -> Result<Option<u32>, CellError> {
-        get(name)
-            .map(|s| {
-                s.parse::<u32>()
-                    .map_err(|_| (name, format!("{s:?} is not a whole number")))
-            })
-            .transpose()
+        get(name).map(|s| s.parse::<u32>().map_err(|_| (name, format!("{s:?} is not a whole number")))).transpose()
     };
     let kind = get("kind")
         .map(|k| {
@@ -188,53 +159,30 @@ fn parse_row<'a>(
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(|a| {
-                    Need::parse(a).ok_or((
-                        "needs",
-                        format!("{a:?} is not an SEN type (use ASD, SLCN, SEMH, ...)"),
-                    ))
+                    Need::parse(a).ok_or(("needs", format!("{a:?} is not an SEN type (use ASD, SLCN, SEMH, ...)")))
                 })
                 .collect::<Result<NeedSet, _>>()
         })
         .transpose()?;
     let ages = match (number("low_age")?, number("high_age")?) {
         (None, None) => None,
-        (Some(low), Some(high)) if low <= high && high <= 25 => Some(AgeRange {
-            low: low as u8,
-            high: high as u8,
-            basis: AgeBasis::Statutory,
-        }),
+        (Some(low), Some(high)) if low <= high && high <= 25 => {
+            Some(AgeRange { low: low as u8, high: high as u8, basis: AgeBasis::Statutory })
+        }
         (Some(low), Some(high)) => {
-            return Err((
-                "high_age",
-                format!("age range {low}-{high} is not possible (ages 0-25, low ≤ high)"),
-            ))
+            return Err(("high_age", format!("age range {low}-{high} is not possible (ages 0-25, low ≤ high)")))
         }
-        _ => {
-            return Err((
-                "low_age",
-                "give both low_age and high_age, or neither".into(),
-            ))
-        }
+        _ => return Err(("low_age", "give both low_age and high_age, or neither".into())),
     };
     let coord = |name: &'static str| -> Result<Option<f64>, CellError> {
-        get(name)
-            .map(|s| {
-                s.parse::<f64>()
-                    .map_err(|_| (name, format!("{s:?} is not a number")))
-            })
-            .transpose()
+        get(name).map(|s| s.parse::<f64>().map_err(|_| (name, format!("{s:?} is not a number")))).transpose()
     };
     let location = match (coord("lat")?, coord("lon")?) {
         (None, None) => None,
         (Some(lat), Some(lon)) => Some(
             LatLon::new(lat, lon)
                 .filter(|p| p.is_in_great_britain_box())
-                .ok_or((
-                    "lat",
-                    format!(
-                        "{lat}, {lon} is not in Great Britain (latitude first, then longitude)"
-                    ),
-                ))?,
+                .ok_or(("lat", format!("{lat}, {lon} is not in Great Britain (latitude first, then longitude)")))?,
         ),
         _ => return Err(("lat", "give both lat and lon, or neither".into())),
     };
@@ -291,11 +239,7 @@ mod tests {
         let (rows, report) = read_supplement("s.csv", SAMPLE.as_bytes()).unwrap();
         assert_eq!(rows.len(), 2);
         assert!(report.is_balanced());
-        let columns: Vec<_> = report
-            .rejected
-            .iter()
-            .map(|r| (r.row, r.column.clone().unwrap()))
-            .collect();
+        let columns: Vec<_> = report.rejected.iter().map(|r| (r.row, r.column.clone().unwrap())).collect();
         assert_eq!(
             columns,
             vec![
@@ -306,10 +250,7 @@ mod tests {
                 (8, "website".into())
             ]
         );
-        assert_eq!(
-            rows[0].needs.unwrap().iter().collect::<Vec<_>>(),
-            vec![Need::SLCN, Need::ASD]
-        );
+        assert_eq!(rows[0].needs.unwrap().iter().collect::<Vec<_>>(), vec![Need::SLCN, Need::ASD]);
         assert_eq!(rows[1].site, SupplementSite::Satellite);
     }
 

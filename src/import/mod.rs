@@ -3,13 +3,12 @@
 
 pub mod council;
 pub mod gias;
+pub mod la;
 pub mod postcodes;
 pub mod sources;
 pub mod text;
 
-use crate::model::{
-    AgeRange, Boarding, Gender, LaCode, LatLon, NeedSet, Phase, Places, Status, Urn,
-};
+use crate::model::{AgeRange, Boarding, Gender, LaCode, LatLon, NeedSet, Phase, Places, Status, Urn};
 use serde::{Deserialize, Serialize};
 
 /// One row that did not become a record, and why.
@@ -38,16 +37,16 @@ pub struct ImportReport {
     pub filtered: Vec<RowIssue>,
     /// Rows that could not be read (malformed values, missing required fields...).
     pub rejected: Vec<RowIssue>,
-    /// Accepted rows with a value that was ignored (not counted in the balance).
+    /// Accepted rows with a value that could not be read and was left unrecorded (an age range
+    /// the wrong way round, an unknown SEN type...). Not part of the balance: each of these rows
+    /// is also counted in `accepted`, and a row may have several warnings.
+    #[serde(default)]
     pub warnings: Vec<RowIssue>,
 }
 
 impl ImportReport {
     pub fn new(source: impl Into<String>) -> ImportReport {
-        ImportReport {
-            source: source.into(),
-            ..ImportReport::default()
-        }
+        ImportReport { source: source.into(), ..ImportReport::default() }
     }
 
     /// True when every row read is accounted for exactly once.
@@ -73,10 +72,7 @@ impl ImportReport {
         for f in &self.filtered {
             *counts.entry(f.reason.as_str()).or_default() += 1;
         }
-        let mut v: Vec<(String, usize)> = counts
-            .into_iter()
-            .map(|(r, n)| (r.to_string(), n))
-            .collect();
+        let mut v: Vec<(String, usize)> = counts.into_iter().map(|(r, n)| (r.to_string(), n)).collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         v
     }

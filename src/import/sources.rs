@@ -4,9 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::import::{text, Facts, ImportReport, Overlays, RowIssue};
-use crate::model::{
-    AgeBasis, AgeRange, Gender, LaCode, LatLon, Need, NeedSet, Phase, Places, Status, Urn,
-};
+use crate::model::{AgeBasis, AgeRange, Gender, LaCode, LatLon, Need, NeedSet, Phase, Places, Status, Urn};
 use std::collections::HashMap;
 
 /// A CSV with its header resolved to column positions.
@@ -18,15 +16,10 @@ struct Table {
 impl Table {
     fn parse(file: &str, bytes: &[u8], report: &mut ImportReport) -> Result<Table> {
         let text = text::decode(bytes);
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
         let headers: Vec<String> = reader
             .headers()
-            .map_err(|e| Error::Csv {
-                file: file.into(),
-                reason: e.to_string(),
-            })?
+            .map_err(|e| Error::Csv { file: file.into(), reason: e.to_string() })?
             .iter()
             .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
             .collect();
@@ -51,25 +44,16 @@ impl Table {
         self.headers
             .iter()
             .position(|h| h == name)
-            .ok_or_else(|| Error::MissingColumn {
-                file: file.into(),
-                column: name.into(),
-            })
+            .ok_or_else(|| Error::MissingColumn { file: file.into(), column: name.into() })
     }
 }
 
-fn cell<'a>(rec: &'a csv::StringRecord, i: usize) -> Option<&'a str> {
+fn cell(rec: &csv::StringRecord, i: usize) -> Option<&str> {
     rec.get(i).map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// Reads a URN cell, or records the row as rejected.
-fn urn_of(
-    rec: &csv::StringRecord,
-    i: usize,
-    row: u64,
-    column: &str,
-    report: &mut ImportReport,
-) -> Option<Urn> {
+fn urn_of(rec: &csv::StringRecord, i: usize, row: u64, column: &str, report: &mut ImportReport) -> Option<Urn> {
     match cell(rec, i).map(|s| s.parse::<u32>()) {
         Some(Ok(u)) if u > 0 => Some(Urn(u)),
         Some(_) => {
@@ -77,10 +61,7 @@ fn urn_of(
                 row,
                 column: Some(column.into()),
                 urn: None,
-                reason: format!(
-                    "URN {:?} is not a positive whole number",
-                    cell(rec, i).unwrap_or("")
-                ),
+                reason: format!("URN {:?} is not a positive whole number", cell(rec, i).unwrap_or("")),
             });
             None
         }
@@ -98,12 +79,7 @@ fn urn_of(
 
 /// Numbers written as `249.0` by spreadsheet round trips are accepted when whole.
 fn whole_number(s: &str) -> Option<u32> {
-    s.parse::<u32>().ok().or_else(|| {
-        s.parse::<f64>()
-            .ok()
-            .filter(|f| f.fract() == 0.0 && *f >= 0.0)
-            .map(|f| f as u32)
-    })
+    s.parse::<u32>().ok().or_else(|| s.parse::<f64>().ok().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u32))
 }
 
 /// GIAS phase codes in the national coordinates file (P/S/N/6/A/MS/MP/X).
@@ -144,10 +120,7 @@ pub fn read_national_open(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, Impor
         };
         let lat = cell(rec, c_lat).and_then(|s| s.parse::<f64>().ok());
         let lon = cell(rec, c_lon).and_then(|s| s.parse::<f64>().ok());
-        let Some(location) = lat
-            .zip(lon)
-            .and_then(|(a, b)| LatLon::new(a, b))
-            .filter(|p| p.is_in_great_britain_box())
+        let Some(location) = lat.zip(lon).and_then(|(a, b)| LatLon::new(a, b)).filter(|p| p.is_in_great_britain_box())
         else {
             report.rejected.push(RowIssue {
                 row: *row,
@@ -163,7 +136,6 @@ pub fn read_national_open(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, Impor
             name: cell(rec, c_name).map(str::to_string),
             phase: cell(rec, c_phase).and_then(phase_from_code),
             location: Some(location),
-            status: Some(Status::Open),
             ..Facts::default()
         });
     }
@@ -199,12 +171,7 @@ pub fn read_special_schools(
         };
         let mut needs = NeedSet::EMPTY;
         let mut unknown = Vec::new();
-        for abbr in cell(rec, c_sen)
-            .unwrap_or("")
-            .split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        for abbr in cell(rec, c_sen).unwrap_or("").split(';').map(str::trim).filter(|s| !s.is_empty()) {
             match Need::parse(abbr) {
                 Some(n) => needs.insert(n),
                 None => unknown.push(abbr.to_string()),
@@ -229,10 +196,7 @@ pub fn read_special_schools(
                 row: *row,
                 column: Some("la".into()),
                 urn: Some(urn.0),
-                reason: format!(
-                    "local authority {:?} not in the LA code list",
-                    la_name.unwrap_or("")
-                ),
+                reason: format!("local authority {:?} not in the LA code list", la_name.unwrap_or("")),
             });
         }
         report.accepted += 1;
@@ -242,7 +206,6 @@ pub fn read_special_schools(
             establishment_type: cell(rec, c_type).map(str::to_string),
             la,
             location,
-            status: Some(Status::Open),
             needs: (!needs.is_empty()).then_some(needs),
             needs_possibly_truncated: cell(rec, c_trunc) == Some("yes"),
             capacity: cell(rec, c_cap).and_then(whole_number),
@@ -284,10 +247,7 @@ pub fn read_academies(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, ImportRep
             name: cell(rec, c_name).map(str::to_string),
             establishment_type: cell(rec, c_type).map(str::to_string),
             phase: cell(rec, c_phase).and_then(Phase::from_gias_name),
-            la: cell(rec, c_la)
-                .and_then(|s| s.parse::<u16>().ok())
-                .filter(|&c| c > 0)
-                .map(LaCode),
+            la: cell(rec, c_la).and_then(|s| s.parse::<u16>().ok()).filter(|&c| c > 0).map(LaCode),
             ..Facts::default()
         });
     }
@@ -320,10 +280,7 @@ pub fn read_london(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, ImportReport
             name: cell(rec, c_name).map(str::to_string),
             establishment_type: cell(rec, c_type).map(str::to_string),
             phase: cell(rec, c_phase).and_then(Phase::from_gias_name),
-            la: cell(rec, c_la)
-                .and_then(|s| s.parse::<u16>().ok())
-                .filter(|&c| c > 0)
-                .map(LaCode),
+            la: cell(rec, c_la).and_then(|s| s.parse::<u16>().ok()).filter(|&c| c > 0).map(LaCode),
             postcode: cell(rec, c_pc).map(str::to_string),
             website: website(cell(rec, c_web)),
             pupils: cell(rec, c_pupils).and_then(whole_number),
@@ -352,15 +309,10 @@ pub fn read_trafford(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, ImportRepo
         let Some(urn) = urn_of(rec, c_urn, *row, "URN", &mut report) else {
             continue;
         };
-        let ages = match (
-            cell(rec, c_low).and_then(whole_number),
-            cell(rec, c_high).and_then(whole_number),
-        ) {
-            (Some(low), Some(high)) if low <= high && high <= 25 => Some(AgeRange {
-                low: low as u8,
-                high: high as u8,
-                basis: AgeBasis::Statutory,
-            }),
+        let ages = match (cell(rec, c_low).and_then(whole_number), cell(rec, c_high).and_then(whole_number)) {
+            (Some(low), Some(high)) if low <= high && high <= 25 => {
+                Some(AgeRange { low: low as u8, high: high as u8, basis: AgeBasis::Statutory })
+            }
             _ => None,
         };
         report.accepted += 1;
@@ -413,10 +365,7 @@ pub fn read_school_profiles(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, Imp
     }
     let mut report = ImportReport::new(file);
     let rows: Vec<serde_json::Value> = serde_json::from_slice(text::decode(bytes).as_bytes())
-        .map_err(|e| Error::Csv {
-            file: file.into(),
-            reason: format!("not a JSON array of establishments: {e}"),
-        })?;
+        .map_err(|e| Error::Csv { file: file.into(), reason: format!("not a JSON array of establishments: {e}") })?;
     let mut out = Vec::new();
     for (i, value) in rows.into_iter().enumerate() {
         let row = i as u64 + 1;
@@ -461,26 +410,17 @@ pub fn read_school_profiles(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, Imp
             }
         };
         let overlays = r.resourced_provision_name.as_deref().map(|name| {
-            let flagged = Places {
-                capacity: None,
-                on_roll: None,
-                as_of: None,
-            };
+            let flagged = Places { capacity: None, on_roll: None, as_of: None };
             Overlays {
                 resourced_provision: name.contains("Resourced provision").then_some(flagged),
                 sen_unit: name.contains("SEN unit").then_some(flagged),
             }
         });
-        let location = r
-            .easting
-            .zip(r.northing)
-            .and_then(|(e, n)| crate::bng::bng_to_wgs84(e, n));
+        let location = r.easting.zip(r.northing).and_then(|(e, n)| crate::bng::bng_to_wgs84(e, n));
         let ages = match (r.age_range_low, r.age_range_high) {
-            (Some(low), Some(high)) if low <= high && high <= 25 => Some(AgeRange {
-                low,
-                high,
-                basis: AgeBasis::Statutory,
-            }),
+            (Some(low), Some(high)) if low <= high && high <= 25 => {
+                Some(AgeRange { low, high, basis: AgeBasis::Statutory })
+            }
             _ => None,
         };
         let religious = r.religious_character_name.as_deref().map(|s| match s {
@@ -493,18 +433,11 @@ pub fn read_school_profiles(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, Imp
             name: r.establishment_name,
             establishment_type: r.type_of_establishment_name,
             status: Some(status),
-            phase: r
-                .phase_of_education_name
-                .as_deref()
-                .and_then(Phase::from_gias_name),
+            phase: r.phase_of_education_name.as_deref().and_then(Phase::from_gias_name),
             ages,
             gender: r.gender_name.as_deref().and_then(gender),
             religious_character: religious,
-            la: r
-                .la_id
-                .and_then(|s| s.parse::<u16>().ok())
-                .filter(|&c| c > 0)
-                .map(LaCode),
+            la: r.la_id.and_then(|s| s.parse::<u16>().ok()).filter(|&c| c > 0).map(LaCode),
             postcode: r.postcode,
             location,
             overlays,
@@ -526,38 +459,21 @@ pub struct Section41Entry {
 }
 
 /// Reads the approved list (two header rows) or the not-approved list, by its header.
-pub fn read_section41(
-    file: &str,
-    bytes: &[u8],
-    approved: bool,
-) -> Result<(Vec<Section41Entry>, ImportReport)> {
+pub fn read_section41(file: &str, bytes: &[u8], approved: bool) -> Result<(Vec<Section41Entry>, ImportReport)> {
     let mut report = ImportReport::new(file);
     let t = Table::parse(file, bytes, &mut report)?;
-    let (c_la, c_name) = if approved {
-        (0, 1)
-    } else {
-        (t.col(file, "Local Authority")?, t.col(file, "School Name")?)
-    };
+    let (c_la, c_name) = if approved { (0, 1) } else { (t.col(file, "Local Authority")?, t.col(file, "School Name")?) };
     let mut out = Vec::new();
     for (row, rec) in &t.records {
         // The approved list repeats its real titles in its first data row.
         if approved && cell(rec, 0) == Some("Local authority") {
-            report.filtered.push(RowIssue {
-                row: *row,
-                column: None,
-                urn: None,
-                reason: "second header row".into(),
-            });
+            report.filtered.push(RowIssue { row: *row, column: None, urn: None, reason: "second header row".into() });
             continue;
         }
         match (cell(rec, c_la), cell(rec, c_name)) {
             (Some(la), Some(name)) => {
                 report.accepted += 1;
-                out.push(Section41Entry {
-                    la_name: la.into(),
-                    name: name.into(),
-                    approved,
-                });
+                out.push(Section41Entry { la_name: la.into(), name: name.into(), approved });
             }
             _ => report.rejected.push(RowIssue {
                 row: *row,
@@ -575,18 +491,12 @@ pub fn read_section41(
 pub fn match_key(name: &str) -> String {
     let mut s = name.to_lowercase().replace('&', " and ");
     s.retain(|c| c.is_alphanumeric() || c == ' ');
-    s.split_whitespace()
-        .filter(|w| !matches!(*w, "the" | "ltd" | "limited"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    s.split_whitespace().filter(|w| !matches!(*w, "the" | "ltd" | "limited")).collect::<Vec<_>>().join(" ")
 }
 
 /// Builds a name → code lookup that tolerates "and"/"&", case and punctuation.
 pub fn la_name_lookup(authorities: &[crate::model::LocalAuthority]) -> HashMap<String, LaCode> {
-    authorities
-        .iter()
-        .map(|a| (match_key(&a.name), a.code))
-        .collect()
+    authorities.iter().map(|a| (match_key(&a.name), a.code)).collect()
 }
 
 #[cfg(test)]
@@ -602,10 +512,7 @@ mod tests {
 
     #[test]
     fn match_keys_ignore_punctuation_and_the() {
-        assert_eq!(
-            match_key("The St Mary's School & College Ltd"),
-            match_key("St Marys School and College")
-        );
+        assert_eq!(match_key("The St Mary's School & College Ltd"), match_key("St Marys School and College"));
     }
 
     #[test]
@@ -613,10 +520,7 @@ mod tests {
         let csv = b"urn,name,phase_code,ofsted_rating_code,easting,northing,lat,lon\n1,A,P,0,1,1,53.8,-1.5\n2,B,P,0,,,,\nx,C,P,0,,,53,-1\n";
         let (facts, report) = read_national_open("t.csv", csv).unwrap();
         assert_eq!(facts.len(), 1);
-        assert_eq!(
-            report.rejected.iter().map(|r| r.row).collect::<Vec<_>>(),
-            vec![3, 4]
-        );
+        assert_eq!(report.rejected.iter().map(|r| r.row).collect::<Vec<_>>(), vec![3, 4]);
         assert!(report.is_balanced());
     }
 }
