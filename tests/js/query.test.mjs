@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ageOn, buildQuery, isoDate, nextSeptember, validate, yearGroupAge } from '../../www/js/query.js';
+import { ageOn, buildQuery, isoDate, nextSeptember, postcodeProblem, validate, yearGroupAge } from '../../www/js/query.js';
 import { emptyState } from '../../www/js/state.js';
 
 const context = { needs: ['ASD', 'SLCN'], levels: ['universal', 'specialist'], today: '2026-11-22' };
@@ -43,7 +43,10 @@ describe('validation', () => {
   });
   it('rejects a malformed postcode and one that was not found', () => {
     assert.equal(validate({ ...valid(), postcode: 'NOT A POSTCODE' }, context)[0].message, 'Enter a real postcode, like LS6 2AA');
-    assert.match(validate(valid(), { ...context, homeKnown: false })[0].message, /could not find LS6 2AA/);
+    const problem = postcodeProblem('LS6 2AA', 'notFound', 'postcode LS6 2AA not found');
+    assert.equal(validate(valid(), { ...context, homeError: problem })[0].message, 'We could not find LS6 2AA: check it, or use your location or the map');
+    assert.equal(postcodeProblem('CF10 1AA', 'outsideEngland', 'CF10 1AA is in Wales: this list covers England only'),
+      'CF10 1AA is in Wales: this list covers settings in England only');
   });
   it('accepts a map point instead of a postcode', () => {
     assert.deepEqual(validate({ ...valid(), postcode: '', point: { lat: 53.8, lon: -1.5 } }, context), []);

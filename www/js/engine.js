@@ -3,14 +3,14 @@
 // shards, and turns engine failures into errors with a stable `code` the page can act on.
 //
 // Privacy: the only requests made here are for the dataset, the policy pack (if a council sets
-// one), the shard manifest and one shard per postcode *area* ("LS"); never anything that carries
+// one), the area index and one shard per postcode *area* ("LS"); never anything that carries
 // the rest of the postcode, the child's age or needs.
 
 import init, { Finder, lookupPostcode, postcodeArea } from '../pkg/placement_finder.js';
 
 /**
  * @typedef {{ datasetUrl: string, postcodesUrl: string, policyUrl?: string | null }} LoadOptions
- * @typedef {'load' | 'malformed' | 'notCovered' | 'notFound' | 'query' | 'notLoaded'} ErrorCode
+ * @typedef {'load' | 'malformed' | 'outsideEngland' | 'notCovered' | 'notFound' | 'query' | 'notLoaded'} ErrorCode
  */
 
 /** An engine failure with a code the page can act on. */
@@ -30,7 +30,7 @@ export class EngineError extends Error {
 let finder = null;
 /** @type {string} */
 let postcodesUrl = '';
-/** @type {Promise<Set<string>> | null} */
+/** @type {Promise<{ areas: Set<string>, outside: Map<string, string> }> | null} */
 let areas = null;
 /** @type {Map<string, Promise<Uint8Array>>} */
 const shards = new Map();
@@ -83,14 +83,27 @@ export async function load(options) {
   };
 }
 
-/** @returns {Promise<Set<string>>} */
-function shardAreas() {
-  areas ??= fetchOk(`${postcodesUrl}manifest.json`, 'the postcode list')
+const JURISDICTIONS = /** @type {Record<string, string>} */ ({
+  wales: 'Wales', scotland: 'Scotland', northernIreland: 'Northern Ireland',
+  isleOfMan: 'the Isle of Man', jersey: 'Jersey', guernsey: 'Guernsey',
+});
+
+/**
+ * The area index (`index.json`, the same file for everyone): which areas have a shard, and which
+ * are outside England, so that such a postcode gets an answer without a revealing request.
+ * @returns {Promise<{ areas: Set<string>, outside: Map<string, string> }>}
+ */
+function areaIndex() {
+  areas ??= fetchOk(`${postcodesUrl}index.json`, 'the postcode index')
     .then((r) => r.json())
-    .then((manifest) => {
-      const list = Array.isArray(manifest) ? manifest : manifest.areas;
-      if (!Array.isArray(list)) throw new EngineError('load', 'the postcode manifest has no list of areas');
-      return new Set(list.map((a) => (typeof a === 'string' ? a : String(a.area ?? a.code ?? ''))));
+    .then((index) => {
+      if (!index || !Array.isArray(index.areas)) throw new EngineError('load', 'the postcode index has no list of areas');
+      /** @type {Map<string, string>} */
+      const outside = new Map();
+      for (const o of Array.isArray(index.outsideEngland) ? index.outsideEngland : []) {
+        outside.set(String(o.area), JURISDICTIONS[o.jurisdiction] ?? 'outside England');
+      }
+      return { areas: new Set(index.areas.map((/** @type {{area: string}} */ a) => String(a.area))), outside };
     })
     .catch((error) => {
       areas = null; // try again next time
@@ -113,9 +126,10 @@ export async function findPostcode(postcode) {
     throw new EngineError('malformed', messageOf(error));
   }
   if (!/^[A-Z]{1,2}$/.test(area)) throw new EngineError('malformed', `not a postcode area: ${area}`);
-  if (!(await shardAreas()).has(area)) {
-    throw new EngineError('notCovered', `postcodes in the ${area} area are not in this list`);
-  }
+  const index = await areaIndex();
+  const elsewhere = index.outside.get(area);
+  if (elsewhere) throw new EngineError('outsideEngland', `${postcode} is in ${elsewhere}: this list covers England only`);
+  if (!index.areas.has(area)) throw new EngineError('notCovered', `postcodes in the ${area} area are not in this list`);
   let shard = shards.get(area);
   if (!shard) {
     shard = fetchOk(`${postcodesUrl}${area}.bin`, `postcodes for ${area}`)

@@ -10,7 +10,7 @@ import { dateText } from './format.js';
 import { PlacementForm } from './form.js';
 import { ResultsMap } from './map.js';
 import { normalisePostcode } from './postcode.js';
-import { buildQuery, isoDate, validate, yearGroupAge } from './query.js';
+import { buildQuery, isoDate, postcodeProblem, validate, yearGroupAge } from './query.js';
 import { ResultsView, countText, renderAbout, renderExplanation } from './results.js';
 import { decodeState, emptyState, encodeState, resultKey } from './state.js';
 import { describeSearch } from './summary.js';
@@ -44,6 +44,8 @@ let compare = /** @type {string[]} */ ([]);
 /** @type {{ shortlist: ShortList, query: Query, state: PageState, where: string } | null} */
 let last = null;
 let searchSeq = 0;
+/** Searches running now. */
+let running = 0;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let timer;
 /** A search asked for before the engine was ready: run it once it is. */
@@ -126,9 +128,9 @@ function whereText(fix) {
 }
 
 /**
- * Resolves where home is. `known` is false when a well-formed postcode was not found.
+ * Resolves where home is. `problem` says why a well-formed postcode could not be placed.
  * @param {PageState} state
- * @returns {Promise<{ where: { home: import('./types.js').LatLon, homeLa: number | null } | null, label: string, known?: boolean }>}
+ * @returns {Promise<{ where: { home: import('./types.js').LatLon, homeLa: number | null } | null, label: string, problem?: string }>}
  */
 async function resolveWhere(state) {
   if (state.postcode) {
@@ -143,9 +145,9 @@ async function resolveWhere(state) {
       return { where: { home: fix.location, homeLa: fix.la }, label: fix.postcode };
     } catch (error) {
       form.setWhereStatus('');
-      const code = /** @type {{code?: string}} */ (error).code;
+      const { code = '', message = '' } = /** @type {{code?: string, message?: string}} */ (error);
       if (code === 'load') throw error;
-      return { where: null, label: '', known: false };
+      return { where: null, label: '', problem: postcodeProblem(postcode, code, message) };
     }
   }
   if (state.point) return { where: { home: state.point, homeLa: null }, label: 'the place you chose' };
@@ -198,6 +200,25 @@ async function showYearGroup(state) {
  */
 async function search(explicit) {
   clearTimeout(timer);
+  running++;
+  markBusy();
+  try {
+    await searchNow(explicit);
+  } finally {
+    running--;
+    markBusy();
+  }
+}
+
+/** Marks the page busy while a search is waiting or running (`data-busy`, used by the tests). */
+function markBusy() {
+  if (running > 0 || timer !== undefined) app.dataset.busy = 'true';
+  else delete app.dataset.busy;
+}
+
+/** @param {boolean} explicit */
+async function searchNow(explicit) {
+  timer = undefined;
   if (!loaded) {
     pending = { explicit: explicit || Boolean(pending?.explicit) };
     if (explicit) setStatus('Still loading the list of settings: your results will show in a moment.');
@@ -221,7 +242,7 @@ async function search(explicit) {
     needs: loaded.vocabulary.needs.map((n) => n.code),
     levels: loaded.policy.levels.map((l) => l.id),
     today: form.today,
-    homeKnown: where.known,
+    homeError: where.problem,
   });
   if (errors.length || !where.where) {
     if (explicit || form.errors.length) form.showErrors(errors, { focus: explicit });
@@ -259,6 +280,7 @@ async function search(explicit) {
 function searchSoon(typing) {
   clearTimeout(timer);
   timer = setTimeout(() => search(false), typing ? TYPING_DELAY : CHANGE_DELAY);
+  markBusy();
 }
 
 /** @param {number} radiusMiles */
@@ -361,6 +383,8 @@ function restore(fragment) {
 function reset() {
   searchSeq++;
   clearTimeout(timer);
+  timer = undefined;
+  markBusy();
   form.write(emptyState());
   form.setPoint(null);
   form.clearErrors();

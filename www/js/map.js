@@ -72,7 +72,11 @@ export class ResultsMap {
   constructor(L, el, options) {
     this.L = L;
     this.el = el;
-    this.map = L.map(el, { center: ENGLAND, zoom: 6, keyboard: true, zoomSnap: 0.5, attributionControl: true });
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    this.map = L.map(el, {
+      center: ENGLAND, zoom: 6, keyboard: true, zoomSnap: 0.5, attributionControl: true,
+      fadeAnimation: !still, zoomAnimation: !still, markerZoomAnimation: !still,
+    });
     this.map.attributionControl.setPrefix(false);
     if (options.tileUrl) {
       L.tileLayer(options.tileUrl, { maxZoom: options.maxZoom ?? 18 }).addTo(this.map);

@@ -1,19 +1,17 @@
 // Postcode text, checked on the page before anything is looked up. Pure: no DOM, no engine.
 //
-// A full postcode ("LS6 2AA") or just its outward code ("LS6", for parents who prefer not to give
-// the full postcode) is accepted. The only part that ever leaves the page is the *area* letters
-// ("LS"), which name the shard file to fetch.
+// A full postcode ("LS6 2AA") is accepted. The only part that ever leaves the page is the *area*
+// letters ("LS"), which name the shard file to fetch.
 
 const FULL = /^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$/;
-const OUTWARD = /^([A-Z]{1,2}[0-9][A-Z0-9]?)$/;
 
 /**
  * Normalises what a person typed: upper case, one space before the inward code.
- * Returns null when it is not shaped like a UK postcode or outward code.
+ * Returns null when it is not shaped like a full UK postcode.
  *
  * ```js
  * normalisePostcode(' ls62aa ') // 'LS6 2AA'
- * normalisePostcode('sw1a')     // 'SW1A'
+ * normalisePostcode('sw1a 1aa') // 'SW1A 1AA'
  * normalisePostcode('LS6 2A')   // null
  * ```
  * @param {string} text
@@ -23,17 +21,7 @@ export function normalisePostcode(text) {
   const compact = String(text).toUpperCase().replace(/[\s\u00a0]+/g, '');
   if (compact.length > 8) return null;
   const full = FULL.exec(compact);
-  if (full) return `${full[1]} ${full[2]}`;
-  const outward = OUTWARD.exec(compact);
-  return outward ? outward[1] : null;
-}
-
-/**
- * True when `normalised` is a full postcode rather than an outward code.
- * @param {string} normalised
- */
-export function isFullPostcode(normalised) {
-  return normalised.includes(' ');
+  return full ? `${full[1]} ${full[2]}` : null;
 }
 
 /**

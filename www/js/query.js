@@ -67,12 +67,26 @@ export function nextSeptember(today) {
 }
 
 /**
+ * The message for a postcode the engine could not place, by its error code.
+ * @param {string} postcode normalised
+ * @param {string} code 'outsideEngland', 'notCovered', 'notFound', ...
+ * @param {string} detail the engine's message
+ */
+export function postcodeProblem(postcode, code, detail) {
+  switch (code) {
+    case 'outsideEngland': return `${detail.replace(/: this list covers England only$/, '')}: this list covers settings in England only`;
+    case 'notCovered': return `We do not have postcodes for ${postcode.replace(/[0-9].*$/, '')}: use your location or the map instead`;
+    default: return `We could not find ${postcode}: check it, or use your location or the map`;
+  }
+}
+
+/**
  * Checks the state for a search. Returns the errors in the order of the form, each with the
  * message the error summary and the field show (GOV.UK wording style).
  * @param {PageState} state
- * @param {{ needs: string[], levels: string[], today: string, homeKnown?: boolean }} context
- *   `needs` and `levels` are the codes the page offers; `today` an ISO date; `homeKnown` false
- *   when a postcode is well formed but could not be found.
+ * @param {{ needs: string[], levels: string[], today: string, homeError?: string }} context
+ *   `needs` and `levels` are the codes the page offers; `today` an ISO date; `homeError` says why
+ *   a well-formed postcode could not be placed (see `postcodeProblem`).
  * @returns {FieldError[]}
  */
 export function validate(state, context) {
@@ -83,8 +97,8 @@ export function validate(state, context) {
     errors.push({ field: 'postcode', message: 'Enter your postcode, or use your location or the map' });
   } else if (pc !== '' && !normalisePostcode(pc)) {
     errors.push({ field: 'postcode', message: 'Enter a real postcode, like LS6 2AA' });
-  } else if (pc !== '' && context.homeKnown === false) {
-    errors.push({ field: 'postcode', message: `We could not find ${normalisePostcode(pc)}: check it, or use your location or the map` });
+  } else if (pc !== '' && context.homeError) {
+    errors.push({ field: 'postcode', message: context.homeError });
   }
 
   if (state.ageMode === 'age') {
