@@ -1,0 +1,139 @@
+//! The native API: a dataset, its index and a policy pack, composed. The wasm edge and the CLI
+//! both hold one long-lived [`Finder`] and ask it questions.
+
+use crate::dataset::{Dataset, DatasetMeta};
+use crate::error::{Error, Result};
+use crate::index::SettingIndex;
+use crate::model::{BroadArea, LatLon, Need, Postcode, PostcodeFix, ProvisionKind, Setting, Urn};
+use crate::policy::Policy;
+use crate::postcode::PostcodeShard;
+use crate::rank::{self, Explanation, Query, RankContext, ShortList};
+use serde::Serialize;
+
+/// One dataset, indexed, under one policy pack.
+#[derive(Debug)]
+pub struct Finder {
+    dataset: Dataset,
+    index: SettingIndex,
+    policy: Policy,
+}
+
+/// The words the page needs to ask about needs and kinds, from the model (so the page never
+/// hard-codes the taxonomy).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Vocabulary {
+    pub needs: Vec<NeedTerm>,
+    pub areas: Vec<Term>,
+    pub kinds: Vec<Term>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NeedTerm {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub plain: &'static str,
+    /// Code of the broad area, `null` for "other".
+    pub area: Option<&'static str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Term {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+fn area_code(area: BroadArea) -> &'static str {
+    match area {
+        BroadArea::CommunicationAndInteraction => "communicationAndInteraction",
+        BroadArea::CognitionAndLearning => "cognitionAndLearning",
+        BroadArea::SocialEmotionalAndMentalHealth => "socialEmotionalAndMentalHealth",
+        BroadArea::SensoryAndPhysical => "sensoryAndPhysical",
+    }
+}
+
+impl Finder {
+    /// Builds the index for a dataset under a policy.
+    pub fn new(dataset: Dataset, policy: Policy) -> Finder {
+        let index = SettingIndex::build(&dataset.settings);
+        Finder { dataset, index, policy }
+    }
+
+    /// From the dataset file's bytes and, optionally, a council's policy pack (JSON); the
+    /// illustrative default policy otherwise.
+    pub fn from_bytes(dataset: &[u8], policy_json: Option<&str>) -> Result<Finder> {
+        let dataset = Dataset::decode(dataset)?;
+        let policy = match policy_json {
+            Some(json) => Policy::from_json(json)?,
+            None => Policy::illustrative_default(),
+        };
+        Ok(Finder::new(dataset, policy))
+    }
+
+    pub fn meta(&self) -> &DatasetMeta {
+        &self.dataset.meta
+    }
+    pub fn dataset(&self) -> &Dataset {
+        &self.dataset
+    }
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+    pub fn settings(&self) -> &[Setting] {
+        &self.dataset.settings
+    }
+
+    /// The taxonomy the page shows: needs with plain words grouped by broad area, and kinds.
+    pub fn vocabulary() -> Vocabulary {
+        Vocabulary {
+            needs: Need::ALL
+                .iter()
+                .map(|n| NeedTerm { code: n.abbr(), label: n.label(), plain: n.plain(), area: n.area().map(area_code) })
+                .collect(),
+            areas: BroadArea::ALL.iter().map(|a| Term { code: area_code(*a), label: a.label() }).collect(),
+            kinds: ProvisionKind::ALL.iter().map(|k| Term { code: k.code(), label: k.label() }).collect(),
+        }
+    }
+
+    fn context(&self) -> RankContext<'_> {
+        RankContext::new(&self.dataset)
+    }
+
+    /// The tailored list for a query.
+    pub fn shortlist(&self, query: &Query) -> Result<ShortList> {
+        rank::shortlist(&self.dataset.settings, &self.index, &self.policy, query, &self.context())
+    }
+
+    /// Why one establishment is, or is not, on the list for a query.
+    pub fn explain(&self, query: &Query, urn: Urn) -> Result<Explanation> {
+        rank::explain(&self.dataset.settings, &self.index, &self.policy, query, &self.context(), urn)
+    }
+
+    /// Looks a postcode up in the shard of its area (fetched by the caller: the page fetches
+    /// `data/postcodes/<AREA>.bin`, which reveals only the area letters).
+    pub fn lookup_postcode(shard: &[u8], postcode: &str) -> Result<PostcodeFix> {
+        let postcode = Postcode::parse(postcode)?;
+        let shard = PostcodeShard::decode(shard)?;
+        if shard.area() != postcode.area() {
+            return Err(Error::invalid(
+                "postcode",
+                format!("{postcode} is in area {}, but this is the {} shard", postcode.area(), shard.area()),
+            ));
+        }
+        shard.lookup(&postcode)
+    }
+
+    /// The area letters of a postcode (`LS` of `ls6 2aa`): the only part sent to the server.
+    pub fn postcode_area(postcode: &str) -> Result<String> {
+        Ok(Postcode::parse(postcode)?.area().to_string())
+    }
+
+    /// A home location from a latitude and longitude (map click, "use my location").
+    pub fn home_at(lat: f64, lon: f64) -> Result<LatLon> {
+        LatLon::new(lat, lon)
+            .filter(|p| p.is_in_great_britain_box())
+            .ok_or_else(|| Error::invalid("location", format!("{lat}, {lon} is not in Great Britain")))
+    }
+}
