@@ -36,15 +36,16 @@ describe('csv', () => {
       query: {}, policy: { id: 'p', version: '1', illustrative: true }, data: {}, nearMisses: [], counts: {},
       results: [{
         rank: 1, urn: 107950, site: { type: 'main' }, name: '=cmd|calc', kind: 'special', kindLabel: 'Special school',
-        ageRange: '2–19', distanceM: 5471, distanceMiles: 3.3996, score: 0.8, coverage: 1,
-        reasons: [{ code: 'primaryNeed', text: 'Specialist provision for autism' }, { code: 'distance', text: '3.4 miles, straight line' }],
-        flags: [{ code: 'walk', text: 'Likely beyond statutory walking distance' }],
-        places: { capacity: 10, onRoll: 9, asOf: '2025-01-16' }, website: 'https://example.org/', location: { lat: 53.8, lon: -1.5 }, la: 383, laName: 'Leeds',
+        ageRange: { low: 2, high: 19, basis: 'statutory' }, distanceM: 5471, distanceMiles: 3.3996, score: 0.8, coverage: 1,
+        reasons: [{ code: 'primaryNeedSpecialism', text: 'Specialist provision for autism' }, { code: 'distance', text: '3.4 miles, straight line' },
+          { code: 'beyondWalkingDistance', text: 'Likely beyond statutory walking distance' }],
+        flags: ['beyondWalkingDistance'],
+        places: { capacity: 10, onRoll: 9, asOf: '2025-01-16' }, website: 'https://example.org/', location: { lat: 53.8, lon: -1.5 }, la: { code: 383, name: 'Leeds' },
       }],
     }, { dataVersion: 'd1', policy: 'p 1', created: '2026-11-22' });
     assert.equal(rows.length, 2);
     assert.equal(rows[0][0], 'Rank');
-    assert.deepEqual(rows[1], [1, '=cmd|calc', 107950, 'Special school', '2–19', 3.4,
+    assert.deepEqual(rows[1], [1, '=cmd|calc', 107950, 'Special school', '2 to 19', 3.4,
       'Specialist provision for autism; 3.4 miles, straight line', 'Likely beyond statutory walking distance',
       '10 places, 9 on roll (16 January 2025)', 'https://example.org/', 'Leeds', null, 'd1', 'p 1', '2026-11-22']);
     assert.match(toCsv(rows), /\r\n1,'=cmd\|calc,107950,/);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ageOn, buildQuery, isoDate, nextSeptember, postcodeProblem, validate, yearGroupAge } from '../../www/js/query.js';
+import { ageOn, buildQuery, schoolYearOn, isoDate, nextSeptember, postcodeProblem, validate, yearGroupAge } from '../../www/js/query.js';
 import { emptyState } from '../../www/js/state.js';
 
 const context = { needs: ['ASD', 'SLCN'], levels: ['universal', 'specialist'], today: '2026-11-22' };
@@ -27,6 +27,13 @@ describe('dates and ages', () => {
     assert.equal(yearGroupAge('7'), 11);
     assert.equal(yearGroupAge('12'), 16);
     assert.equal(yearGroupAge('15'), null);
+  });
+  it('finds the year group from the age on 31 August before the school year', () => {
+    assert.deepEqual(schoolYearOn('2019-03-27', '2026-09-01'), { age: 7, yearGroup: 'Year 3' });
+    assert.deepEqual(schoolYearOn('2019-09-01', '2026-09-01'), { age: 7, yearGroup: 'Year 2' });
+    assert.deepEqual(schoolYearOn('2019-08-31', '2026-09-01'), { age: 7, yearGroup: 'Year 3' });
+    assert.deepEqual(schoolYearOn('2022-01-10', '2027-01-05'), { age: 4, yearGroup: 'Reception' });
+    assert.deepEqual(schoolYearOn('2010-05-01', '2026-09-01'), { age: 16, yearGroup: 'Year 12' });
   });
   it('finds the next September', () => {
     assert.deepEqual(nextSeptember('2026-11-22'), { day: '1', month: '9', year: '2027' });
@@ -71,11 +78,10 @@ describe('validation', () => {
 
 describe('query', () => {
   const where = { home: { lat: 53.82, lon: -1.57 }, homeLa: 383 };
-  it('takes kinds and radius from the level unless edited', () => {
+  it('leaves kinds and radius to the level unless edited', () => {
     const q = buildQuery(valid(), where, level, 20);
     assert.deepEqual(q, {
-      home: where.home, homeLa: 383, primaryNeed: 'ASD', otherNeeds: [], level: 'specialist',
-      kinds: ['special', 'senUnit'], radiusMiles: 10, limit: 20, age: 7,
+      home: where.home, homeLa: 383, primaryNeed: 'ASD', otherNeeds: [], level: 'specialist', limit: 20, age: 7,
     });
     const edited = buildQuery({ ...valid(), kinds: ['special'], radiusMiles: 5 }, where, level, 20);
     assert.deepEqual([edited.kinds, edited.radiusMiles], [['special'], 5]);
@@ -86,15 +92,21 @@ describe('query', () => {
     assert.equal(q.dateOfBirth, '2019-03-27');
     assert.equal(q.startDate, '2026-09-01');
   });
-  it('uses the taught year group when out of year group', () => {
+  it('matches on the taught year group’s age when out of year group', () => {
     const q = buildQuery({ ...valid(), outOfYear: true, yearGroup: '2' }, where, level, 20);
-    assert.equal(q.age, 6);
-    assert.equal(q.taughtOutOfYearGroup, true);
+    assert.equal(q.age, 7);
+    assert.equal(q.taughtOutOfYearGroup, 6);
+  });
+  it('sends preferences in the engine’s terms', () => {
+    const q = buildQuery({ ...valid(), childSex: 'girls', singleSex: 'mixed', religion: 'none', boarding: 'day' }, where, level, 20);
+    assert.deepEqual([q.childSex, q.singleSex, q.religiousCharacter, q.boarding], ['girls', 'mixed', 'none', false]);
+    assert.equal(buildQuery({ ...valid(), boarding: 'boarding' }, where, level, 20).boarding, true);
+    assert.equal('homeLa' in buildQuery(valid(), { home: where.home, homeLa: null }, level, 20), false);
   });
   it('leaves the primary need out of the other needs and adds only set preferences', () => {
     const q = buildQuery({ ...valid(), otherNeeds: ['ASD', 'SLCN'], boarding: 'day', includeIndependent: true }, where, level, 20);
     assert.deepEqual(q.otherNeeds, ['SLCN']);
-    assert.equal(q.boarding, 'day');
+    assert.equal(q.boarding, false);
     assert.equal(q.includeIndependent, true);
     assert.equal('singleSex' in q, false);
   });

@@ -5,7 +5,7 @@
 // Events dispatched on the container: pf:compare {detail: {key, checked: false}} (Remove).
 
 import { clear, h, hiddenText } from './dom.js';
-import { itemCode, itemText, milesText, placesText, safeWebsite } from './format.js';
+import { ageRangeText, councilText, itemCode, itemText, milesText, placesText, safeWebsite, splitReasons } from './format.js';
 import { resultKey } from './state.js';
 
 /** @typedef {import('./types.js').Result} Result */
@@ -39,12 +39,13 @@ export function renderCompare(container, results, missing) {
   /** @type {[string, (r: Result) => Node | string][]} */
   const rows = [
     ['Kind of setting', (r) => r.kindLabel || r.kind],
-    ['Ages', (r) => (r.ageRange ? r.ageRange.replace(/\s*[-–]\s*/, ' to ') : 'Not recorded')],
+    ['Ages', (r) => ageRangeText(r.ageRange) ?? 'Not recorded'],
     ['Distance (straight line)', (r) => milesText(r.distanceMiles)],
     ['Rank on the list', (r) => String(r.rank)],
-    ['Why it is on the list', (r) => cellList(r.reasons.filter((x) => itemCode(x) !== 'distance').map(itemText))],
-    ['Things to check', (r) => cellList(r.flags.map(itemText))],
+    ['Why it is on the list', (r) => cellList(splitReasons(r).why.filter((x) => itemCode(x) !== 'distance' && itemCode(x) !== 'places').map(itemText))],
+    ['Things to check', (r) => cellList(splitReasons(r).check.map(itemText))],
     ['Places', (r) => placesText(r.places) ?? 'Not recorded'],
+    ['Council', (r) => councilText(r) ?? 'Not recorded'],
     ['Website', (r) => {
       const url = safeWebsite(r.website);
       return url ? h('a', { class: 'pf-link', href: url, target: '_blank', rel: 'noopener noreferrer' }, 'Website', hiddenText(` of ${r.name} (opens in new tab)`)) : 'Not recorded';

@@ -5,7 +5,7 @@
 // Such text cells get a leading apostrophe, which spreadsheets show as plain text. Numbers are
 // written as numbers.
 
-import { itemText, placesText } from './format.js';
+import { ageRangeText, councilText, itemText, placesText, splitReasons } from './format.js';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -46,18 +46,19 @@ export function shortlistRows(list, about = {}) {
     'Data version', 'Policy', 'Created',
   ]];
   for (const r of list.results) {
+    const { why, check } = splitReasons(r);
     rows.push([
       r.rank,
       r.name,
       r.urn,
       r.kindLabel || r.kind,
-      r.ageRange ?? null,
+      ageRangeText(r.ageRange),
       Math.round(r.distanceMiles * 10) / 10,
-      r.reasons.map(itemText).join('; '),
-      r.flags.map(itemText).join('; '),
+      why.map(itemText).join('; '),
+      check.map(itemText).join('; '),
       placesText(r.places),
       r.website ?? null,
-      r.laName ?? (r.la == null ? null : String(r.la)),
+      councilText(r),
       r.postcode ?? null,
       about.dataVersion ?? null,
       about.policy ?? null,

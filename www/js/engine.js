@@ -7,6 +7,7 @@
 // the rest of the postcode, the child's age or needs.
 
 import init, { Finder, lookupPostcode, postcodeArea } from '../pkg/placement_finder.js';
+import { schoolYearOn } from './query.js';
 
 /**
  * @typedef {{ datasetUrl: string, postcodesUrl: string, policyUrl?: string | null }} LoadOptions
@@ -175,8 +176,11 @@ export function explain(query, urn) {
  * @returns {import('./types.js').AgeAt}
  */
 export function ageAt(dateOfBirth, startDate) {
+  const engine = /** @type {{ ageAt?: (dob: string, start: string) => import('./types.js').AgeAt }} */ (/** @type {unknown} */ (ready()));
+  // An engine without ageAt: the same rule (age on 31 August before the school year), in JS.
+  if (typeof engine.ageAt !== 'function') return schoolYearOn(dateOfBirth, startDate);
   try {
-    return ready().ageAt(dateOfBirth, startDate);
+    return engine.ageAt(dateOfBirth, startDate);
   } catch (error) {
     if (error instanceof EngineError) throw error;
     throw new EngineError('query', messageOf(error));

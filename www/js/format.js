@@ -77,3 +77,41 @@ export function safeWebsite(raw) {
     return null;
   }
 }
+
+/**
+ * An age range in words: "4 to 11", or "4 to 11 (usual for its phase)" when not recorded.
+ * @param {import('./types.js').Result['ageRange']} range
+ * @returns {string | null}
+ */
+export function ageRangeText(range) {
+  if (!range) return null;
+  if (typeof range === 'string') return range.replace(/\s*[-–]\s*/, ' to ');
+  const text = `${range.low} to ${range.high}`;
+  return range.basis === 'phase' ? `${text} (usual for its phase)` : text;
+}
+
+/**
+ * A result's reasons split into why it is on the list and the things to check (its flags).
+ * @param {import('./types.js').Result} result
+ * @returns {{ why: import('./types.js').Reason[], check: (import('./types.js').Reason | string)[] }}
+ */
+export function splitReasons(result) {
+  const flagCodes = new Set(result.flags.filter((f) => typeof f === 'string'));
+  const flagItems = result.flags.filter((f) => typeof f !== 'string');
+  return {
+    why: result.reasons.filter((r) => !flagCodes.has(r.code)),
+    check: [...result.reasons.filter((r) => flagCodes.has(r.code)), ...flagItems],
+  };
+}
+
+/**
+ * The council a result is in, by name when known.
+ * @param {import('./types.js').Result} result
+ * @returns {string | null}
+ */
+export function councilText(result) {
+  if (result.laName) return result.laName;
+  const la = result.la;
+  if (la && typeof la === 'object') return la.name ?? null;
+  return null;
+}

@@ -265,7 +265,7 @@ async function searchNow(explicit) {
   }
   if (seq !== searchSeq) return;
   last = { shortlist, query, state, where: where.label };
-  showResults(query.radiusMiles);
+  showResults(query.radiusMiles ?? level.radiusMiles);
   if (explicit) {
     const heading = byId('pf-results-heading');
     heading.focus({ preventScroll: true });
@@ -443,10 +443,10 @@ list.addEventListener('pf:compare', (event) => {
   setCompared(key, checked);
 });
 list.addEventListener('pf:explain', async (event) => {
-  const { urn, body } = /** @type {CustomEvent<{urn: number, body: HTMLElement}>} */ (event).detail;
+  const { result, body } = /** @type {CustomEvent<{result: import('./types.js').Result, body: HTMLElement}>} */ (event).detail;
   if (!last) return;
   try {
-    renderExplanation(body, await engine.explain(last.query, urn));
+    renderExplanation(body, await engine.explain(last.query, result.urn), result);
   } catch (error) {
     body.append(h('p', { class: 'pf-body-s' }, `More detail could not be worked out (${/** @type {Error} */ (error).message}).`));
   }

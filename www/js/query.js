@@ -57,6 +57,22 @@ export function yearGroupAge(yearGroup) {
 }
 
 /**
+ * The year group a child born on `born` usually joins in the school year that `start` falls in:
+ * by their age on 31 August before that school year (Reception at 4, Year N at N + 4).
+ * @param {string} born ISO date
+ * @param {string} start ISO date
+ * @returns {import('./types.js').AgeAt} `age` is the age on the start date itself
+ */
+export function schoolYearOn(born, start) {
+  const [y, m] = start.split('-').map(Number);
+  const schoolYear = m >= 9 ? y : y - 1;
+  const onAugust31 = ageOn(born, `${schoolYear}-08-31`);
+  const yearGroup = onAugust31 <= 3 ? 'Nursery' : onAugust31 === 4 ? 'Reception'
+    : onAugust31 <= 18 ? `Year ${onAugust31 - 4}` : 'post-19 education';
+  return { age: ageOn(born, start), yearGroup };
+}
+
+/**
  * The 1 September that starts the next school year after `today` (an ISO date).
  * @param {string} today
  * @returns {DateParts}
@@ -153,28 +169,28 @@ export function buildQuery(state, where, level, limit) {
   /** @type {import('./types.js').Query} */
   const query = {
     home: where.home,
-    homeLa: where.homeLa,
     primaryNeed: state.primaryNeed,
     otherNeeds: state.otherNeeds.filter((n) => n !== state.primaryNeed),
-    level: state.level,
-    kinds: state.kinds ?? level.kinds,
-    radiusMiles: state.radiusMiles ?? level.radiusMiles,
+    level: level.id,
     limit,
   };
-  const taught = state.outOfYear ? yearGroupAge(state.yearGroup) : null;
-  if (taught != null) {
-    query.age = taught;
-    query.taughtOutOfYearGroup = true;
-  } else if (state.ageMode === 'dob') {
+  if (where.homeLa != null) query.homeLa = where.homeLa;
+  // Kinds and radius only when the person changed them: otherwise the level's (and then the
+  // engine includes independent schools only when asked to).
+  if (state.kinds) query.kinds = state.kinds;
+  if (state.radiusMiles != null) query.radiusMiles = state.radiusMiles;
+  if (state.ageMode === 'dob') {
     query.dateOfBirth = isoDate(state.dob) ?? undefined;
     query.startDate = isoDate(state.start) ?? undefined;
   } else {
     query.age = Number(state.age);
   }
-  if (state.childSex) query.childSex = state.childSex;
-  if (state.singleSex) query.singleSex = state.singleSex;
+  const taught = state.outOfYear ? yearGroupAge(state.yearGroup) : null;
+  if (taught != null) query.taughtOutOfYearGroup = taught;
+  if (state.childSex === 'boys' || state.childSex === 'girls') query.childSex = state.childSex;
+  if (state.singleSex === 'boys' || state.singleSex === 'girls' || state.singleSex === 'mixed') query.singleSex = state.singleSex;
   if (state.religion) query.religiousCharacter = state.religion;
-  if (state.boarding) query.boarding = state.boarding;
+  if (state.boarding) query.boarding = state.boarding === 'boarding';
   if (state.includeIndependent) query.includeIndependent = true;
   if (state.sameLaOnly) query.sameLaOnly = true;
   return query;

@@ -8,7 +8,7 @@
 //   pf:explain     {detail: {key, urn, body}}   a "How this was scored" section was opened
 
 import { append, byId, clear, h, hiddenText } from './dom.js';
-import { dateText, itemCode, itemText, milesText, placesText, safeWebsite } from './format.js';
+import { ageRangeText, councilText, dateText, itemCode, itemText, milesText, placesText, safeWebsite, splitReasons } from './format.js';
 import { resultKey } from './state.js';
 
 /**
@@ -20,14 +20,6 @@ import { resultKey } from './state.js';
 
 /** Reason codes shown as facts at the top of a result, so not repeated under "Why". */
 const FACT_CODES = new Set(['distance', 'places']);
-
-/**
- * @param {Result} result
- * @returns {string}
- */
-export function ageRangeText(result) {
-  return result.ageRange ? `Ages ${result.ageRange.replace(/\s*[-–]\s*/, ' to ')}` : 'Ages not recorded';
-}
 
 /**
  * One result as a list item.
@@ -52,21 +44,23 @@ function resultItem(result, { selected }) {
    * @param {string} value
    */
   const fact = (term, value) => facts.append(h('div', { class: 'pf-facts__row' }, h('dt', {}, term), h('dd', {}, value)));
-  fact('Ages', result.ageRange ? result.ageRange.replace(/\s*[-–]\s*/, ' to ') : 'Not recorded');
+  fact('Ages', ageRangeText(result.ageRange) ?? 'Not recorded');
   fact('Distance', `${milesText(result.distanceMiles)} in a straight line`);
   const places = placesText(result.places);
   if (places) fact('Places', places);
-  if (result.laName) fact('Council', result.laName);
+  const council = councilText(result);
+  if (council) fact('Council', council);
   item.append(facts);
 
-  const reasons = result.reasons.filter((r) => !FACT_CODES.has(itemCode(r)));
+  const { why, check } = splitReasons(result);
+  const reasons = why.filter((r) => !FACT_CODES.has(itemCode(r)));
   if (reasons.length) {
     item.append(h('h4', { class: 'pf-result__subheading' }, 'Why it is on the list'),
       h('ul', { class: 'pf-list pf-list--reasons' }, ...reasons.map((r) => h('li', { 'data-code': itemCode(r) }, itemText(r)))));
   }
-  if (result.flags.length) {
+  if (check.length) {
     item.append(h('h4', { class: 'pf-result__subheading' }, 'Things to check'),
-      h('ul', { class: 'pf-list pf-list--flags' }, ...result.flags.map((f) => h('li', { 'data-code': itemCode(f) }, itemText(f)))));
+      h('ul', { class: 'pf-list pf-list--flags' }, ...check.map((f) => h('li', { 'data-code': itemCode(f) }, itemText(f)))));
   }
 
   const actions = h('div', { class: 'pf-result__actions' });
@@ -83,6 +77,7 @@ function resultItem(result, { selected }) {
       h('input', { class: 'pf-checkboxes__input', type: 'checkbox', id: compareId, 'data-action': 'compare', checked: selected }),
       h('label', { class: 'pf-label pf-checkboxes__label', for: compareId }, 'Compare', hiddenText(` ${result.name}`)))));
   item.append(actions);
+  if (website) item.append(h('p', { class: 'pf-print-only pf-body-s' }, `Website: ${website}`));
 
   const explain = h('details', { class: 'pf-details pf-result__explain', 'data-action': 'explain' },
     h('summary', { class: 'pf-details__summary' }, h('span', { class: 'pf-details__summary-text' }, 'How this setting was scored')),
@@ -118,7 +113,7 @@ export class ResultsView {
       if (details.dataset.action === 'explain' && details.open && item instanceof HTMLElement && !details.dataset.loaded) {
         const result = this.byKey.get(item.dataset.key ?? '');
         details.dataset.loaded = '1';
-        if (result) this.emit('pf:explain', { key: item.dataset.key, urn: result.urn, body: details.querySelector('.pf-details__text') });
+        if (result) this.emit('pf:explain', { key: item.dataset.key, result, body: details.querySelector('.pf-details__text') });
       }
     }, true);
   }
@@ -193,9 +188,10 @@ export class ResultsView {
  * The count sentence for the status region (announced by screen readers).
  * @param {ShortList} shortlist
  * @param {string} where
- * @param {number} radiusMiles
+ * @param {number} radiusMiles used when the list does not say
  */
 export function countText(shortlist, where, radiusMiles) {
+  radiusMiles = shortlist.radiusMiles ?? radiusMiles;
   const n = shortlist.results.length;
   const found = n === 0
     ? `No settings match all your answers within ${milesText(radiusMiles)} of ${where}.`
@@ -204,36 +200,52 @@ export function countText(shortlist, where, radiusMiles) {
   return misses ? `${found} ${misses} close ${misses === 1 ? 'match was' : 'matches were'} left out.` : found;
 }
 
+/** Names of the fit-score factors, by reason code. */
+const FACTOR_NAMES = /** @type {Record<string, string>} */ ({
+  primaryNeedSpecialism: 'Main need',
+  secondaryNeeds: 'Other needs',
+  broadArea: 'Area of need',
+  kindFit: 'Kind of setting',
+  distance: 'Distance',
+  preferences: 'Your preferences',
+  places: 'Places',
+});
+
 /**
- * The explanation of one result's score, in whatever detail the engine gives.
+ * How one result's fit score is made up: each factor with its weight and what it adds, from
+ * the engine's explanation of the result's establishment.
  * @param {HTMLElement} body
  * @param {import('./types.js').Explanation} explanation
+ * @param {Result} result
  */
-export function renderExplanation(body, explanation) {
+export function renderExplanation(body, explanation, result) {
   clear(body);
-  const factors = /** @type {unknown} */ (explanation.factors);
-  if (Array.isArray(factors)) {
-    const table = h('table', { class: 'pf-table pf-table--compact' },
-      h('caption', { class: 'pf-visually-hidden' }, 'How the fit score is made up'),
-      h('thead', {}, h('tr', {},
-        h('th', { scope: 'col' }, 'Factor'), h('th', { scope: 'col' }, 'What we found'), h('th', { scope: 'col', class: 'pf-table__numeric' }, 'Points'))));
+  const key = resultKey(result);
+  const site = explanation.sites?.find((s) => resultKey({ urn: explanation.urn, site: s.site }) === key) ?? explanation.sites?.[0];
+  const reasons = site?.reasons ?? result.reasons;
+  const factors = reasons.filter((r) => r.factor);
+  body.append(h('p', { class: 'pf-body-s' },
+    `Fit score ${Math.round(result.score * 100)} out of 100. ${Math.round(result.coverage * 100)}% of the score rests on information we have; ` +
+    'where something is not known, its share goes to the things that are.'));
+  if (factors.length) {
     const rows = h('tbody');
-    for (const raw of factors) {
-      const f = /** @type {Record<string, unknown>} */ (raw ?? {});
-      const points = typeof f.contribution === 'number' ? f.contribution : typeof f.points === 'number' ? f.points : null;
+    for (const r of factors) {
+      const f = /** @type {import('./types.js').FactorScore} */ (r.factor);
       rows.append(h('tr', {},
-        h('th', { scope: 'row' }, String(f.label ?? f.code ?? '')),
-        h('td', {}, String(f.text ?? (f.known === false ? 'Not known: left out of the score' : ''))),
-        h('td', { class: 'pf-table__numeric' }, points == null ? '–' : String(Math.round(points * 100)))));
+        h('th', { scope: 'row' }, FACTOR_NAMES[r.code] ?? r.code),
+        h('td', {}, f.value == null ? `${r.text} (not known: not counted)` : r.text),
+        h('td', { class: 'pf-table__numeric' }, String(Math.round(f.weight * 100) / 100)),
+        h('td', { class: 'pf-table__numeric' }, String(Math.round(f.contribution * 100)))));
     }
-    table.append(rows);
-    body.append(table);
+    body.append(h('div', { class: 'pf-table-scroll', role: 'region', 'aria-label': `How the score for ${result.name} is made up`, tabindex: 0 },
+      h('table', { class: 'pf-table pf-table--compact' },
+        h('caption', { class: 'pf-visually-hidden' }, `How the fit score for ${result.name} is made up`),
+        h('thead', {}, h('tr', {},
+          h('th', { scope: 'col' }, 'Factor'), h('th', { scope: 'col' }, 'What we found'),
+          h('th', { scope: 'col', class: 'pf-table__numeric' }, 'Weight'), h('th', { scope: 'col', class: 'pf-table__numeric' }, 'Points'))),
+        rows)));
   }
-  for (const key of ['summary', 'text', 'note']) {
-    const value = explanation[key];
-    if (typeof value === 'string' && value) body.append(h('p', { class: 'pf-body-s' }, value));
-  }
-  if (!body.firstChild) body.append(h('p', { class: 'pf-body-s' }, 'No further detail is available for this setting.'));
+  if (explanation.summary) body.append(h('p', { class: 'pf-body-s' }, explanation.summary));
 }
 
 /**

@@ -73,8 +73,8 @@ const WORDS = /^[\p{L}\p{N} ,'’()&./-]{1,80}$/u;
 const MAX_LIST = 24;
 
 const CHOICES = {
-  childSex: ['', 'boy', 'girl'],
-  singleSex: ['', 'prefer', 'avoid'],
+  childSex: ['', 'boys', 'girls'],
+  singleSex: ['', 'mixed', 'boys', 'girls'],
   boarding: ['', 'day', 'boarding'],
 };
 

@@ -24,15 +24,16 @@ export function describeSearch(state, { where, vocabulary, policy }) {
   const level = policy.levels.find((l) => l.id === state.level);
   /** @type {[string, string][]} */
   const lines = [['Near', where]];
-  if (state.outOfYear && yearGroupAge(state.yearGroup) != null) {
-    const yg = state.yearGroup === 'R' ? 'Reception' : state.yearGroup === 'N' ? 'Nursery' : `Year ${state.yearGroup}`;
-    lines.push(['Age', `Taught in ${yg} (out of their year group)`]);
-  } else if (state.ageMode === 'dob') {
+  if (state.ageMode === 'dob') {
     const dob = isoDate(state.dob);
     const start = isoDate(state.start);
     lines.push(['Age', `Born ${dob ? dateText(dob) : '?'}, starting ${start ? dateText(start) : '?'}`]);
   } else {
-    lines.push(['Age', `${state.age} when they would start`]);
+    lines.push(['Age', `${state.age} on 31 August before they would start`]);
+  }
+  if (state.outOfYear && yearGroupAge(state.yearGroup) != null) {
+    const yg = state.yearGroup === 'R' ? 'Reception' : state.yearGroup === 'N' ? 'Nursery' : `Year ${state.yearGroup}`;
+    lines.push(['Year group', `Taught in ${yg} (out of their year group)`]);
   }
   lines.push(['Main need', need(state.primaryNeed)]);
   if (state.otherNeeds.length) lines.push(['Other needs', state.otherNeeds.map(need).join(', ')]);
@@ -40,8 +41,8 @@ export function describeSearch(state, { where, vocabulary, policy }) {
   lines.push(['Kinds of setting', (state.kinds ?? level?.kinds ?? []).map(kind).join(', ')]);
   lines.push(['Distance', `Up to ${milesText(state.radiusMiles ?? level?.radiusMiles ?? 0)} in a straight line`]);
   const prefs = [];
-  if (state.childSex) prefs.push(state.childSex === 'boy' ? 'a boy' : 'a girl');
-  if (state.singleSex) prefs.push(state.singleSex === 'prefer' ? 'prefer single-sex' : 'prefer mixed');
+  if (state.childSex) prefs.push(state.childSex === 'boys' ? 'a boy' : 'a girl');
+  if (state.singleSex) prefs.push(`prefer ${state.singleSex === 'mixed' ? 'mixed' : state.singleSex === 'boys' ? 'boys only' : 'girls only'}`);
   if (state.religion) prefs.push(state.religion === 'none' ? 'no religious character' : `religious character: ${state.religion}`);
   if (state.boarding) prefs.push(state.boarding === 'day' ? 'day places' : 'boarding places');
   if (state.includeIndependent) prefs.push('include independent and non-maintained special schools');

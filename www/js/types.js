@@ -21,50 +21,63 @@
  */
 
 /**
- * The query the engine ranks against (see `src/rank.rs`). Optional fields are left out, not null.
+ * The query the engine ranks against (`src/rank/query.rs`; unknown fields are refused). Optional
+ * fields are left out, not null. `age` is the age on 31 August before the school year of the
+ * start; `taughtOutOfYearGroup` the age to match settings' age ranges on instead.
  * @typedef {{
  *   home: LatLon,
  *   homeLa?: number | null,
  *   age?: number,
  *   dateOfBirth?: string,
  *   startDate?: string,
- *   taughtOutOfYearGroup?: boolean,
+ *   taughtOutOfYearGroup?: number,
  *   primaryNeed: string,
  *   otherNeeds: string[],
  *   level: string,
- *   kinds: string[],
- *   radiusMiles: number,
+ *   kinds?: string[],
+ *   radiusMiles?: number,
  *   limit?: number,
- *   childSex?: string,
- *   singleSex?: string,
+ *   childSex?: 'boys' | 'girls',
+ *   singleSex?: 'boys' | 'girls' | 'mixed',
  *   religiousCharacter?: string,
- *   boarding?: string,
+ *   boarding?: boolean,
  *   includeIndependent?: boolean,
  *   sameLaOnly?: boolean,
  * }} Query
  */
 
 /**
- * @typedef {{ code: string, text: string }} Reason
- * @typedef {{ capacity?: number | null, onRoll?: number | null, asOf?: string | null, text?: string }} Places
+ * The shortlist (`src/rank/output.rs`). A reason with `factor` is part of the fit score; the
+ * others are notes, and `flags` names the notes that are things to check.
+ * @typedef {{ weight: number, value: number | null, contribution: number }} FactorScore
+ * @typedef {{ code: string, text: string, factor?: FactorScore }} Reason
+ * @typedef {{ capacity?: number | null, onRoll?: number | null, free?: number | null, asOf?: string | null, text?: string }} Places
+ * @typedef {{ low: number, high: number, basis?: 'statutory' | 'phase' }} AgeRange
+ * @typedef {{ code: number, name: string | null }} LaRef
  * @typedef {{
  *   rank: number, urn: number, site: unknown, name: string, kind: string, kindLabel: string,
- *   ageRange: string | null, distanceM: number, distanceMiles: number, score: number, coverage: number,
- *   reasons: Reason[], flags: (Reason | string)[], places: Places | null, website: string | null,
- *   location: LatLon, la: string | number | null, laName?: string | null, postcode?: string | null,
- *   needs?: string[] | null,
+ *   ageRange: AgeRange | string | null, distanceM: number, distanceMiles: number, score: number, coverage: number,
+ *   reasons: Reason[], flags: (string | Reason)[], places: Places | null, website: string | null,
+ *   location: LatLon, la: LaRef | number | null, laName?: string | null, postcode?: string | null,
  * }} Result
  * @typedef {{ urn: number, site?: unknown, name: string, kind: string, kindLabel?: string,
- *   distanceM: number, distanceMiles?: number, rule: Reason }} NearMiss
+ *   distanceM: number, distanceMiles?: number, score?: number, rule: Reason }} NearMiss
+ * @typedef {{ age: number, year: number | null, yearGroup: string, matchAge: number, taughtOutOfYearGroup: boolean }} ChildAge
  * @typedef {{
  *   query: unknown,
- *   policy: { id: string, version: string, illustrative: boolean },
- *   data: Record<string, unknown>,
+ *   child?: ChildAge,
+ *   policy: { id: string, version: string, illustrative: boolean, title?: string, notice?: string, levelId?: string, levelLabel?: string },
+ *   kinds?: string[],
+ *   radiusMiles?: number,
+ *   advisory?: string,
+ *   data: { version?: string, built?: string | null, sources?: DataSource[] },
  *   results: Result[],
  *   nearMisses: NearMiss[],
- *   counts: Record<string, number>,
+ *   counts: { considered?: number, eligible?: number, listed?: number, inDataset?: number },
  * }} ShortList
- * @typedef {Record<string, unknown>} Explanation
+ * @typedef {{ site: unknown, name: string, kind: string, kindLabel: string, outcome: { status: string, rank?: number },
+ *   text: string, distanceM: number, distanceMiles: number, score: number, coverage: number, reasons: Reason[] }} SiteExplanation
+ * @typedef {{ urn: number, inDataset: boolean, summary: string, listed: number, sites: SiteExplanation[] }} Explanation
  */
 
 export {};
