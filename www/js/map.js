@@ -2,7 +2,8 @@
 // with the list, and lets a person pick home by selecting a place. It holds nothing the list lacks.
 //
 // Tiles are off by default (the page works fully without them); a council turns them on with
-// data-tile-url and data-tile-attribution on the map element, or the options below. Settings
+// data-tile-url and data-tile-attribution on the map element, or the options below. Without
+// tiles the map draws council boundaries (a small GeoJSON file of our own) for context. Settings
 // that share an address (a school and its unit) share one marker that lists them all.
 //
 // Events dispatched on the map element (wired in main.js):
@@ -27,9 +28,11 @@ const ENGLAND = /** @type {[number, number]} */ ([52.9, -1.5]);
  *   tileUrl?: string,
  *   attribution?: string,
  *   maxZoom?: number,
+ *   boundaries?: string,
  * }} MapOptions
  *   tileUrl: an XYZ template like https://tile.example/{z}/{x}/{y}.png; empty for no tiles
  *   attribution: shown in the corner (plain text); maxZoom: default 18
+ *   boundaries: URL of council boundaries (GeoJSON) drawn when there are no tiles; empty for none
  */
 
 /**
@@ -42,6 +45,7 @@ export function optionsFromElement(el) {
     tileUrl: el.dataset.tileUrl || '',
     attribution: el.dataset.tileAttribution || '',
     maxZoom: Number(el.dataset.maxZoom) || 18,
+    boundaries: el.dataset.boundaries ?? '',
   };
 }
 
@@ -83,6 +87,7 @@ export class ResultsMap {
       if (options.attribution) this.map.attributionControl.addAttribution(escapeText(options.attribution));
     } else {
       el.classList.add('pf-map--no-tiles');
+      if (options.boundaries) this.drawBoundaries(new URL(options.boundaries, document.baseURI).href);
     }
     this.results = L.layerGroup().addTo(this.map);
     /** @type {import('leaflet').Marker | null} */
@@ -100,6 +105,27 @@ export class ResultsMap {
   static async create(el, options = optionsFromElement(el)) {
     const L = /** @type {Leaflet} */ (await import(/* @vite-ignore */ new URL(LEAFLET_URL, import.meta.url).href));
     return new ResultsMap(L, el, options);
+  }
+
+  /**
+   * Draws council boundaries under the markers (no tiles: they give the map its places).
+   * @param {string} url
+   */
+  async drawBoundaries(url) {
+    try {
+      const response = await fetch(url, { credentials: 'omit' });
+      if (!response.ok) return;
+      const geojson = await response.json();
+      const layer = this.L.geoJSON(geojson, {
+        interactive: false,
+        style: () => ({ color: '#7a8a94', weight: 1, fillColor: '#ffffff', fillOpacity: 0.55, opacity: 0.9 }),
+      });
+      layer.addTo(this.map);
+      layer.bringToBack();
+      this.map.attributionControl.addAttribution('Boundaries: ONS, OGL v3.0');
+    } catch {
+      // No boundaries: the map still works.
+    }
   }
 
   /**
