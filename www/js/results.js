@@ -56,7 +56,11 @@ function resultItem(result, { selected }) {
   const reasons = why.filter((r) => !FACT_CODES.has(itemCode(r)));
   if (reasons.length) {
     item.append(h('h4', { class: 'pf-result__subheading' }, 'Why it is on the list'),
-      h('ul', { class: 'pf-list pf-list--reasons' }, ...reasons.map((r) => h('li', { 'data-code': itemCode(r) }, itemText(r)))));
+      h('ul', { class: 'pf-list pf-list--reasons' }, ...reasons.map((r) => h('li', {
+        'data-code': itemCode(r),
+        // A factor that adds nothing ("No recorded provision for autism") gets no tick.
+        class: typeof r !== 'string' && r.factor && !(r.factor.value && r.factor.value > 0) ? 'pf-list__neutral' : null,
+      }, itemText(r)))));
   }
   if (check.length) {
     item.append(h('h4', { class: 'pf-result__subheading' }, 'Things to check'),
