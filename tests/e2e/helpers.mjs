@@ -80,6 +80,12 @@ export async function openPage(browser, options = {}) {
   context.on('request', (req) => requests.push(req));
   await page.addInitScript(() => {
     /** @type {any} */ (window).__csp = [];
+    /** @type {any} */ (window).__longTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) /** @type {any} */ (window).__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    } catch { /* no long task timing */ }
     document.addEventListener('securitypolicyviolation', (e) => {
       /** @type {any} */ (window).__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
     });
@@ -94,6 +100,16 @@ export async function openPage(browser, options = {}) {
  */
 export function cspViolations(page) {
   return page.evaluate(() => /** @type {any} */ (window).__csp ?? []);
+}
+
+/**
+ * Main-thread tasks over 50 ms since `since` (performance.now() time).
+ * @param {import('playwright-core').Page} page
+ * @param {number} since
+ * @returns {Promise<{start: number, duration: number}[]>}
+ */
+export function longTasks(page, since) {
+  return page.evaluate((t) => /** @type {any} */ (window).__longTasks.filter((/** @type {{start: number}} */ e) => e.start >= t), since);
 }
 
 /** Waits until the engine has loaded (or failed). */

@@ -115,6 +115,15 @@ describe('hostile data', () => {
     assert.ok(!server.served.some((line) => /CF\.bin/.test(line)));
   });
 
+  it('says clearly when the dataset cannot be read', async () => {
+    const page = session.page;
+    await session.context.route('**/data/dataset.bin', (route) => route.fulfill({ status: 200, body: 'x', contentType: 'application/octet-stream' }));
+    await page.goto(server.url);
+    await page.waitForSelector('main[data-ready="error"]');
+    assert.match(await page.textContent('#pf-load-error') ?? '', /could not be loaded.*not a placement-finder dataset/s);
+    assert.equal(await page.isVisible('#pf-load-error'), true);
+  });
+
   it('ignores a tampered share link', async () => {
     const page = session.page;
     await page.goto(`${server.url}#v=1&pc=%3Cscript%3E&age=7&need=%3Cimg%3E&level=specialist&cmp=javascript:alert(1)`);

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  SCREENSHOTS, axe, builtPageExists, cspViolations, describeViolations, fakeRoot, fillSearch, launch, openPage,
+  SCREENSHOTS, axe, builtPageExists, longTasks, cspViolations, describeViolations, fakeRoot, fillSearch, launch, openPage,
   screenshot, startServer, waitReady, withScreenshotOnFailure,
 } from './helpers.mjs';
 
@@ -98,7 +98,10 @@ describe('searching', () => {
     await withScreenshotOnFailure(page, 'leeds', async () => {
       await open();
       await screenshot(page, 'page-1280-empty');
+      const since = await page.evaluate(() => performance.now());
       await searchFor();
+      const long = await longTasks(page, since);
+      console.log(`# main thread during the search (engine in a Web Worker): ${long.length} tasks over 50 ms${long.length ? `, longest ${Math.round(Math.max(...long.map((t) => t.duration)))} ms` : ''}`);
       const results = await listedResults();
       assert.ok(results.length >= 3, `expected several results, found ${results.length}`);
       assert.ok(results.every((r) => r.reasons.length + r.flags.length > 0), 'every result explains itself');
