@@ -229,6 +229,7 @@ describe('errors', () => {
       await page.click('#pf-submit');
       await page.waitForSelector('#pf-error-summary:not([hidden])');
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'pf-error-summary');
+      assert.match(await page.title(), /^Error: /);
       const links = await page.$$eval('#pf-error-summary-list a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
       assert.deepEqual(links, [['Enter a real postcode, like LS6 2AA', '#postcode'], ['Age must be between 2 and 25', '#age']]);
       assert.match(await page.textContent('#postcode-error') ?? '', /Error: Enter a real postcode/);

@@ -389,6 +389,7 @@ export class PlacementForm {
       }
     }
     summary.hidden = false;
+    if (!document.title.startsWith('Error: ')) document.title = `Error: ${document.title}`;
     if (focus) {
       summary.focus();
       summary.scrollIntoView({ block: 'start' });
@@ -397,6 +398,7 @@ export class PlacementForm {
 
   clearErrors() {
     this.errors = [];
+    document.title = document.title.replace(/^Error: /, '');
     byId('pf-error-summary').hidden = true;
     clear(byId('pf-error-summary-list'));
     for (const group of this.form.querySelectorAll('.pf-form-group--error')) group.classList.remove('pf-form-group--error');
