@@ -4,8 +4,13 @@
 //! Sections: GIAS import rate, `build-data` wall time, dataset size and load time.
 
 use placement_finder::dataset::Dataset;
+use placement_finder::finder::Finder;
 use placement_finder::import::gias::read_gias;
+use placement_finder::index::SettingIndex;
 use placement_finder::pipeline::{self, BuildOptions};
+use placement_finder::policy::Policy;
+use placement_finder::rank::Query;
+use placement_finder::{LatLon, Need};
 use std::io::Read;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -119,4 +124,72 @@ fn main() {
         })
         .collect();
     println!("dataset load (decode + validate): {:.2} ms", median(runs).as_secs_f64() * 1e3);
+
+    // 4. Index build and shortlist latency (issue: per-need R-trees, explained ranking).
+    let d = Dataset::decode(&bytes).expect("decode");
+    let runs: Vec<Duration> = (0..20)
+        .map(|_| {
+            let t = Instant::now();
+            let index = SettingIndex::build(&d.settings);
+            std::hint::black_box(&index);
+            t.elapsed()
+        })
+        .collect();
+    println!(
+        "index build ({n} settings, {} partitions): {:.2} ms  [target <= 5 ms]",
+        21,
+        median(runs).as_secs_f64() * 1e3
+    );
+    let t = Instant::now();
+    let finder = Finder::new(d, Policy::illustrative_default());
+    println!("finder ready (index + ranking tables): {:.2} ms", t.elapsed().as_secs_f64() * 1e3);
+    let queries = seeded_queries(1_000);
+    for q in &queries {
+        std::hint::black_box(finder.shortlist(q).ok());
+    }
+    let mut times: Vec<Duration> = Vec::with_capacity(queries.len() * 3);
+    let mut listed = 0usize;
+    for _ in 0..3 {
+        for q in &queries {
+            let t = Instant::now();
+            let list = finder.shortlist(q).expect("valid query");
+            times.push(t.elapsed());
+            listed += list.results.len();
+        }
+    }
+    times.sort();
+    let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)].as_secs_f64() * 1e6;
+    println!(
+        "shortlist, top 20 with explanations ({} seeded queries across England x3, mixed needs and levels; {:.1} results each): median {:.1} us, p95 {:.1} us  [targets 5 / 15 us]",
+        queries.len(),
+        listed as f64 / times.len() as f64,
+        pct(0.5),
+        pct(0.95)
+    );
+}
+
+/// Seeded queries across England: homes uniform over the English mainland box, needs and
+/// levels cycling, ages 4-18.
+fn seeded_queries(n: usize) -> Vec<Query> {
+    let mut s: u64 = 0x5EED;
+    let mut next = move || {
+        s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = s;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let levels = ["universal", "targeted", "specialist", "complex"];
+    (0..n)
+        .map(|i| {
+            let home = LatLon { lat: 50.7 + next() * 4.6, lon: -3.5 + next() * 5.0 };
+            let need = Need::ALL[(next() * 12.0) as usize % 12];
+            let mut q = Query::new(home, 4 + (next() * 15.0) as u8, need, levels[i % 4]);
+            if i % 3 == 0 {
+                q.other_needs = vec![Need::ALL[(next() * 12.0) as usize % 12]];
+            }
+            q.limit = 20;
+            q
+        })
+        .collect()
 }

@@ -4,10 +4,11 @@
 use crate::dataset::{Dataset, DatasetMeta};
 use crate::error::{Error, Result};
 use crate::index::SettingIndex;
+use crate::model::Date;
 use crate::model::{BroadArea, LatLon, Need, Postcode, PostcodeFix, ProvisionKind, Setting, Urn};
 use crate::policy::Policy;
 use crate::postcode::PostcodeShard;
-use crate::rank::{self, Explanation, Query, RankContext, ShortList};
+use crate::rank::{self, ChildAge, DataInfo, Explanation, Query, RankContext, ShortList};
 use serde::Serialize;
 
 /// One dataset, indexed, under one policy pack.
@@ -16,6 +17,7 @@ pub struct Finder {
     dataset: Dataset,
     index: SettingIndex,
     policy: Policy,
+    context: RankContext,
 }
 
 /// The words the page needs to ask about needs and kinds, from the model (so the page never
@@ -58,7 +60,13 @@ impl Finder {
     /// Builds the index for a dataset under a policy.
     pub fn new(dataset: Dataset, policy: Policy) -> Finder {
         let index = SettingIndex::build(&dataset.settings);
-        Finder { dataset, index, policy }
+        let info = DataInfo {
+            version: dataset.meta.data_version.clone(),
+            built: Some(dataset.meta.build_date),
+            sources: dataset.meta.sources.clone(),
+        };
+        let context = RankContext::new(&dataset.settings, info, dataset.authorities.clone());
+        Finder { dataset, index, policy, context }
     }
 
     /// From the dataset file's bytes and, optionally, a council's policy pack (JSON); the
@@ -97,18 +105,14 @@ impl Finder {
         }
     }
 
-    fn context(&self) -> RankContext<'_> {
-        RankContext::new(&self.dataset)
-    }
-
     /// The tailored list for a query.
     pub fn shortlist(&self, query: &Query) -> Result<ShortList> {
-        rank::shortlist(&self.dataset.settings, &self.index, &self.policy, query, &self.context())
+        rank::shortlist(&self.dataset.settings, &self.index, &self.policy, query, &self.context)
     }
 
     /// Why one establishment is, or is not, on the list for a query.
     pub fn explain(&self, query: &Query, urn: Urn) -> Result<Explanation> {
-        rank::explain(&self.dataset.settings, &self.index, &self.policy, query, &self.context(), urn)
+        rank::explain(&self.dataset.settings, &self.index, &self.policy, query, &self.context, urn)
     }
 
     /// Looks a postcode up in the shard of its area (fetched by the caller: the page fetches
@@ -123,6 +127,14 @@ impl Finder {
             ));
         }
         shard.lookup(&postcode)
+    }
+
+    /// Age and year group at a start date (both `YYYY-MM-DD`).
+    pub fn age_at(date_of_birth: &str, start_date: &str) -> Result<ChildAge> {
+        let parse = |field: &str, text: &str| {
+            Date::parse(text).ok_or_else(|| Error::invalid(field, format!("{text:?} is not a date (YYYY-MM-DD)")))
+        };
+        ChildAge::from_birth(parse("dateOfBirth", date_of_birth)?, parse("startDate", start_date)?)
     }
 
     /// The area letters of a postcode (`LS` of `ls6 2aa`): the only part sent to the server.

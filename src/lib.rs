@@ -15,8 +15,11 @@
 //! | [`import`] | raw sources → validated records, with every rejected row reported |
 //! | [`dataset`] | the versioned, compact dataset file the page loads |
 //! | [`postcode`] | offline postcode lookup from area shards |
+//! | [`policy`] | policy packs: a council's levels of need, weights and wording, as versioned data |
+//! | [`rank`] | the tailored list: hard filters, fit score, near misses, explanations |
 //!
-//! `model` depends on nothing; `import`, `index`, `rank` depend on `model` and `error` only.
+//! `model` depends on nothing; `import` and `index` depend on `model` and `error` only; `rank`
+//! also reads `policy` and queries `index` through its id-and-metres API.
 
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
@@ -25,12 +28,17 @@ pub mod assemble;
 pub mod bng;
 pub mod dataset;
 pub mod error;
+pub mod finder;
 pub mod import;
 pub mod index;
 pub mod model;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod pipeline;
+pub mod policy;
 pub mod postcode;
+pub mod rank;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use error::{Error, Result};
 pub use model::{

@@ -28,6 +28,7 @@ export type Query = Record<string, unknown>;
 export type ShortList = Record<string, any>;
 export type Explanation = Record<string, any>;
 export type Policy = Record<string, any>;
+export interface ChildAge { age: number; year: number | null; yearGroup: string; matchAge: number; taughtOutOfYearGroup: boolean }
 "#;
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
@@ -46,6 +47,7 @@ fn query(value: JsValue) -> Result<Query, JsError> {
 
 /// The engine: a dataset, its index and a policy pack.
 #[wasm_bindgen]
+#[derive(Debug)]
 pub struct Finder {
     inner: NativeFinder,
 }
@@ -79,7 +81,10 @@ impl Finder {
 
     /// The tailored, explained list for a query.
     #[wasm_bindgen(unchecked_return_type = "ShortList")]
-    pub fn shortlist(&self, #[wasm_bindgen(unchecked_param_type = "Query")] query_value: JsValue) -> Result<JsValue, JsError> {
+    pub fn shortlist(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Query")] query_value: JsValue,
+    ) -> Result<JsValue, JsError> {
         to_js(&self.inner.shortlist(&query(query_value)?).map_err(err)?)
     }
 
@@ -92,6 +97,12 @@ impl Finder {
     ) -> Result<JsValue, JsError> {
         to_js(&self.inner.explain(&query(query_value)?, Urn(urn)).map_err(err)?)
     }
+}
+
+/// Age on the 31 August before the start and the year group that follows (dates `YYYY-MM-DD`).
+#[wasm_bindgen(js_name = ageAt, unchecked_return_type = "ChildAge")]
+pub fn age_at(date_of_birth: &str, start_date: &str) -> Result<JsValue, JsError> {
+    to_js(&NativeFinder::age_at(date_of_birth, start_date).map_err(err)?)
 }
 
 /// `"LS"` for `"ls6 2aa"`: the file to fetch; throws for text that is not a postcode.

@@ -1,8 +1,13 @@
 //! `placement-finder`: the data officer's and SENCo's command-line tool.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use placement_finder::dataset::Dataset;
+use placement_finder::finder::Finder;
+use placement_finder::import::neutralise_csv_cell;
 use placement_finder::pipeline::{self, BuildOptions};
+use placement_finder::rank::Query;
+use placement_finder::{Date, Error, Gender, Need, ProvisionKind, Urn};
+use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -51,6 +56,320 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The tailored list for a child: suitable settings ranked and explained, and near misses.
+    Shortlist {
+        #[command(flatten)]
+        query: QueryArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Why one establishment (by URN) is, or is not, on the list for the same query.
+    Explain {
+        /// The establishment's URN.
+        #[arg(long)]
+        urn: u32,
+        #[command(flatten)]
+        query: QueryArgs,
+        /// JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Csv,
+    Table,
+}
+
+/// The child and the search, as a SENCo would give them.
+#[derive(Args)]
+struct QueryArgs {
+    /// Home postcode (looked up offline in the postcode shards).
+    #[arg(long, conflicts_with_all = ["lat", "lon"])]
+    postcode: Option<String>,
+    /// Home latitude (WGS84), with --lon.
+    #[arg(long, requires = "lon", allow_negative_numbers = true)]
+    lat: Option<f64>,
+    /// Home longitude (WGS84), with --lat.
+    #[arg(long, requires = "lat", allow_negative_numbers = true)]
+    lon: Option<f64>,
+    /// Age at the intended start (on the 31 August before that school year).
+    #[arg(long, conflicts_with = "date_of_birth")]
+    age: Option<i64>,
+    /// Date of birth (YYYY-MM-DD), with --start.
+    #[arg(long, requires = "start")]
+    date_of_birth: Option<String>,
+    /// Intended start date (YYYY-MM-DD), usually the next 1 September.
+    #[arg(long)]
+    start: Option<String>,
+    /// For a child taught out of year group: the age to match settings on.
+    #[arg(long)]
+    taught_as_age: Option<u8>,
+    /// Primary need from the EHC plan (ASD, SLCN, SEMH, MLD, SLD, PMLD, SpLD, HI, VI, MSI, PD, OTH).
+    #[arg(long)]
+    need: String,
+    /// Another need from the plan (repeatable).
+    #[arg(long = "also")]
+    also: Vec<String>,
+    /// Level of need, as the policy pack names it (e.g. universal, targeted, specialist, complex).
+    #[arg(long)]
+    level: String,
+    /// Kinds of setting to consider instead of the level's (comma-separated codes).
+    #[arg(long, value_delimiter = ',')]
+    kinds: Option<Vec<String>>,
+    /// Search radius in miles (default: the level's).
+    #[arg(long, allow_negative_numbers = true)]
+    radius_miles: Option<f64>,
+    /// How many results.
+    #[arg(long, default_value_t = 20)]
+    limit: u32,
+    /// The child's sex, for gender of entry (boys, girls).
+    #[arg(long)]
+    child_sex: Option<String>,
+    /// Preferred gender of entry (boys, girls, mixed).
+    #[arg(long)]
+    single_sex: Option<String>,
+    /// Preferred religious character (e.g. "Roman Catholic", or "none").
+    #[arg(long)]
+    religious_character: Option<String>,
+    /// Prefer boarding (true) or not (false).
+    #[arg(long)]
+    boarding: Option<bool>,
+    /// Include independent and non-maintained special schools.
+    #[arg(long)]
+    include_independent: bool,
+    /// Only settings in the home council.
+    #[arg(long)]
+    same_la_only: bool,
+    /// A council's policy pack (JSON) instead of the illustrative default.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// The dataset file.
+    #[arg(long, default_value = "www/data/dataset.bin")]
+    dataset: PathBuf,
+    /// The folder of postcode shards.
+    #[arg(long, default_value = "www/data/postcodes")]
+    postcodes: PathBuf,
+}
+
+fn read_file(path: &std::path::Path) -> placement_finder::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|source| Error::Io { path: path.display().to_string(), source })
+}
+
+fn parse_need(text: &str) -> placement_finder::Result<Need> {
+    Need::parse(text).ok_or_else(|| {
+        Error::invalid(
+            "need",
+            format!("{text:?} is not an SEN type; use one of {}", Need::ALL.map(|n| n.abbr()).join(", ")),
+        )
+    })
+}
+
+fn parse_gender(field: &str, text: &str) -> placement_finder::Result<Gender> {
+    match text.to_ascii_lowercase().as_str() {
+        "boys" | "boy" | "male" | "m" => Ok(Gender::Boys),
+        "girls" | "girl" | "female" | "f" => Ok(Gender::Girls),
+        "mixed" => Ok(Gender::Mixed),
+        _ => Err(Error::invalid(field, format!("{text:?}: use boys, girls or mixed"))),
+    }
+}
+
+impl QueryArgs {
+    /// Loads the finder and turns the arguments into a validated query.
+    fn load(&self) -> placement_finder::Result<(Finder, Query)> {
+        // Cheap checks first, so a typo is reported before any file is read.
+        let primary_need = parse_need(&self.need)?;
+        let other_needs = self.also.iter().map(|n| parse_need(n)).collect::<placement_finder::Result<Vec<_>>>()?;
+        let kinds = self
+            .kinds
+            .as_ref()
+            .map(|ks| {
+                ks.iter()
+                    .map(|k| {
+                        ProvisionKind::parse(k).ok_or_else(|| {
+                            Error::invalid(
+                                "kinds",
+                                format!(
+                                    "{k:?} is not a kind of setting; use {}",
+                                    ProvisionKind::ALL.map(|k| k.code()).join(", ")
+                                ),
+                            )
+                        })
+                    })
+                    .collect::<placement_finder::Result<Vec<_>>>()
+            })
+            .transpose()?;
+        if let Some(r) = self.radius_miles {
+            if !(r.is_finite() && r > 0.0) {
+                return Err(Error::invalid("radius", format!("must be a positive number of miles, found {r}")));
+            }
+        }
+        let age = match self.age {
+            Some(a) if !(2..=25).contains(&a) => {
+                return Err(Error::invalid("age", format!("must be 2 to 25 at the start date, found {a}")))
+            }
+            Some(a) => Some(a as u8),
+            None => None,
+        };
+        let date = |field: &str, text: &Option<String>| {
+            text.as_deref()
+                .map(|t| {
+                    Date::parse(t).ok_or_else(|| Error::invalid(field, format!("{t:?} is not a date (YYYY-MM-DD)")))
+                })
+                .transpose()
+        };
+        let (date_of_birth, start_date) = (date("date-of-birth", &self.date_of_birth)?, date("start", &self.start)?);
+        if age.is_none() && date_of_birth.is_none() {
+            return Err(Error::invalid("age", "give --age, or --date-of-birth with --start"));
+        }
+        let (home, home_la) = match (&self.postcode, self.lat, self.lon) {
+            (Some(pc), _, _) => {
+                let area = Finder::postcode_area(pc)?;
+                let shard = self.postcodes.join(placement_finder::postcode::shard_file_name(&area));
+                let bytes =
+                    read_file(&shard).map_err(|_| Error::UnknownPostcode { postcode: pc.trim().to_uppercase() })?;
+                let fix = Finder::lookup_postcode(&bytes, pc)?;
+                if fix.precision != placement_finder::PostcodePrecision::Unit {
+                    eprintln!(
+                        "note: {} is not in the October 2025 postcode list; using the centre of its {:?}",
+                        fix.postcode, fix.precision
+                    );
+                }
+                (fix.location, fix.la)
+            }
+            (None, Some(lat), Some(lon)) => (Finder::home_at(lat, lon)?, None),
+            _ => return Err(Error::invalid("home", "give --postcode, or --lat and --lon")),
+        };
+        let policy = self.policy.as_ref().map(|p| read_file(p)).transpose()?;
+        let policy = policy.map(|b| String::from_utf8_lossy(&b).into_owned());
+        let finder = Finder::from_bytes(&read_file(&self.dataset)?, policy.as_deref())?;
+        let mut q = Query::new(home, age.unwrap_or(0), primary_need, self.level.clone());
+        q.age = age;
+        q.date_of_birth = date_of_birth;
+        q.start_date = start_date;
+        q.home_la = home_la;
+        q.taught_out_of_year_group = self.taught_as_age;
+        q.other_needs = other_needs;
+        q.kinds = kinds;
+        q.radius_miles = self.radius_miles;
+        q.limit = self.limit;
+        q.child_sex = self.child_sex.as_deref().map(|g| parse_gender("child-sex", g)).transpose()?;
+        q.single_sex = self.single_sex.as_deref().map(|g| parse_gender("single-sex", g)).transpose()?;
+        q.religious_character = self.religious_character.clone();
+        q.boarding = self.boarding;
+        q.include_independent = self.include_independent;
+        q.same_la_only = self.same_la_only;
+        Ok((finder, q))
+    }
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn ages(v: &Value) -> String {
+    match (v.get("low"), v.get("high")) {
+        (Some(l), Some(h)) => {
+            let note = if v.get("basis").and_then(Value::as_str) == Some("phase") { " (usual for phase)" } else { "" };
+            format!("{}-{}{note}", text(l), text(h))
+        }
+        _ => "not recorded".into(),
+    }
+}
+
+fn print_table(list: &Value) {
+    let s = |k: &str| text(&list[k]);
+    println!(
+        "Settings that may suit: {}",
+        list["child"]["yearGroup"]
+            .as_str()
+            .map(|y| format!("age {} ({y})", text(&list["child"]["age"])))
+            .unwrap_or_default()
+    );
+    println!("{}", s("advisory"));
+    println!(
+        "Policy: {} {} — {}",
+        text(&list["policy"]["id"]),
+        text(&list["policy"]["version"]),
+        text(&list["policy"]["notice"])
+    );
+    println!("Data: {} (built {})\n", text(&list["data"]["version"]), text(&list["data"]["built"]));
+    for r in list["results"].as_array().into_iter().flatten() {
+        println!(
+            "{:>2}. {} (URN {})\n    {}; ages {}; {:.1} miles, straight line; fit {:.2} (data coverage {:.0}%)",
+            text(&r["rank"]),
+            text(&r["name"]),
+            text(&r["urn"]),
+            text(&r["kindLabel"]),
+            ages(&r["ageRange"]),
+            r["distanceMiles"].as_f64().unwrap_or(0.0),
+            r["score"].as_f64().unwrap_or(0.0),
+            r["coverage"].as_f64().unwrap_or(0.0) * 100.0
+        );
+        for reason in r["reasons"].as_array().into_iter().flatten() {
+            println!("      - {}", text(&reason["text"]));
+        }
+    }
+    if list["results"].as_array().is_none_or(|a| a.is_empty()) {
+        println!("No settings matched. Try a wider distance or more kinds of setting.");
+    }
+    let misses = list["nearMisses"].as_array().cloned().unwrap_or_default();
+    if !misses.is_empty() {
+        println!("\nNear misses (left out by one rule):");
+        for m in misses {
+            println!(
+                "  - {} (URN {}), {:.1} miles: {}",
+                text(&m["name"]),
+                text(&m["urn"]),
+                m["distanceMiles"].as_f64().unwrap_or(0.0),
+                text(&m["rule"]["text"])
+            );
+        }
+    }
+}
+
+fn print_csv(list: &Value) -> placement_finder::Result<()> {
+    let mut w = csv::Writer::from_writer(std::io::stdout());
+    let io = |e: csv::Error| Error::Csv { file: "stdout".into(), reason: e.to_string() };
+    w.write_record([
+        "rank",
+        "urn",
+        "name",
+        "kind",
+        "ages",
+        "distance_miles_straight_line",
+        "score",
+        "coverage",
+        "reasons",
+        "flags",
+        "website",
+    ])
+    .map_err(io)?;
+    for r in list["results"].as_array().into_iter().flatten() {
+        let reasons: Vec<String> = r["reasons"].as_array().into_iter().flatten().map(|x| text(&x["text"])).collect();
+        let flags: Vec<String> = r["flags"].as_array().into_iter().flatten().map(text).collect();
+        let cells = [
+            text(&r["rank"]),
+            text(&r["urn"]),
+            text(&r["name"]),
+            text(&r["kindLabel"]),
+            ages(&r["ageRange"]),
+            format!("{:.1}", r["distanceMiles"].as_f64().unwrap_or(0.0)),
+            format!("{:.3}", r["score"].as_f64().unwrap_or(0.0)),
+            format!("{:.2}", r["coverage"].as_f64().unwrap_or(0.0)),
+            reasons.join("; "),
+            flags.join("; "),
+            text(&r["website"]),
+        ];
+        w.write_record(cells.iter().map(|c| neutralise_csv_cell(c).into_owned())).map_err(io)?;
+    }
+    w.flush().map_err(|e| Error::Io { path: "stdout".into(), source: e })
 }
 
 fn main() -> ExitCode {
@@ -102,6 +421,34 @@ fn run(command: Command) -> placement_finder::Result<()> {
                 written[0].1,
                 start.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::Shortlist { query, format } => {
+            let (finder, q) = query.load()?;
+            let list = finder.shortlist(&q)?;
+            let value = serde_json::to_value(&list).map_err(|e| Error::invalid("output", e.to_string()))?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default()),
+                Format::Csv => print_csv(&value)?,
+                Format::Table => print_table(&value),
+            }
+            Ok(())
+        }
+        Command::Explain { urn, query, json } => {
+            let (finder, q) = query.load()?;
+            let e = finder.explain(&q, Urn(urn))?;
+            let value = serde_json::to_value(&e).map_err(|e| Error::invalid("output", e.to_string()))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+                return Ok(());
+            }
+            println!("{}", text(&value["summary"]));
+            for site in value["sites"].as_array().into_iter().flatten() {
+                println!("\n{} — {}\n  {}", text(&site["name"]), text(&site["kindLabel"]), text(&site["text"]));
+                for f in site["factors"].as_array().or(site["reasons"].as_array()).into_iter().flatten() {
+                    println!("  - {}", text(&f["text"]));
+                }
+            }
             Ok(())
         }
         Command::Inspect { dataset, by_council, json } => {

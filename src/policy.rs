@@ -1,0 +1,647 @@
+//! Policy packs: a council's rules for the tailored list, as versioned data.
+//!
+//! A pack maps a *level of need* to the kinds of setting usually considered for it, with a default
+//! search radius; it also sets the weights of the fit score, the distance half-life, how many
+//! mainstream options the list must keep (the presumption of mainstream, Children and Families
+//! Act 2014 s.33), how many near misses to show, and the wording of the explanations.
+//!
+//! The built-in pack ([`Policy::illustrative_default`], `data/policy/default.json`) is
+//! **illustrative**: it is not any council's policy and says so. A council supplies its own pack
+//! as JSON text, read by [`Policy::from_json`], which checks everything and names what is wrong.
+//!
+//! ```
+//! use placement_finder::policy::Policy;
+//! let policy = Policy::illustrative_default();
+//! assert!(policy.illustrative);
+//! assert!(policy.level("specialist").is_some());
+//! ```
+//!
+//! Parse, then validate: JSON is first read into plain `Raw*` structs (unknown fields refused),
+//! then checked and turned into [`Policy`], whose fields hold only valid values.
+
+use crate::error::{Error, Result};
+use crate::model::ProvisionKind;
+use serde::{Deserialize, Serialize};
+
+/// The pack schema version this program reads.
+pub const SCHEMA: u32 = 1;
+
+/// The built-in illustrative pack, as shipped.
+pub const DEFAULT_JSON: &str = include_str!("../data/policy/default.json");
+
+/// The widest search radius a level may set, in miles (England is about 400 miles long; a
+/// larger radius would only mean "everywhere" and defeat the distance factor).
+pub const MAX_RADIUS_MILES: f64 = 100.0;
+
+/// Most near misses a pack may ask for.
+pub const MAX_NEAR_MISSES: u32 = 50;
+
+/// A validated policy pack.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Policy {
+    pub schema: u32,
+    pub id: String,
+    pub version: String,
+    /// True for packs that are examples, not a council's adopted policy: the list says so.
+    pub illustrative: bool,
+    pub title: String,
+    /// Shown with every list made under this pack.
+    pub notice: String,
+    pub levels: Vec<Level>,
+    pub weights: Weights,
+    pub distance_half_life_miles: f64,
+    /// How a setting of a specialist kind whose specialisms are not recorded counts on the need
+    /// factors: `Some(v)` counts them at `v` (0–1; the default pack's 0.5 is "neither a match
+    /// nor a mismatch", so a confirmed specialist ranks above an unknown one); `None` drops them
+    /// and spreads their weight over the known factors. Either way coverage reports them unknown.
+    pub unknown_needs_value: Option<f64>,
+    /// When mainstream schools are among the kinds considered, the list keeps at least this many.
+    pub mainstream_minimum: u32,
+    /// How many near misses (excluded settings that would otherwise rank) to show.
+    pub near_misses: u32,
+    pub wording: Wording,
+}
+
+/// A level of need, in words a parent understands, and the settings usually considered for it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Level {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    /// Kinds considered at this level, in the pack's order.
+    pub kinds: Vec<ProvisionKind>,
+    /// How well each considered kind usually fits the level (0–1), parallel to `kinds`.
+    pub kind_fit: Vec<f64>,
+    pub radius_miles: f64,
+}
+
+impl Level {
+    /// How well `kind` usually fits this level: `None` when the level does not consider it.
+    pub fn fit(&self, kind: ProvisionKind) -> Option<f64> {
+        self.kinds.iter().position(|k| *k == kind).map(|i| self.kind_fit[i])
+    }
+}
+
+/// Weights of the fit-score factors, each in 0–1. Only their ratios matter: the score is the
+/// weighted mean of the factors whose data is known.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Weights {
+    /// The setting records provision for the child's primary need.
+    pub primary_need: f64,
+    /// Share of the child's other needs the setting records.
+    pub secondary_needs: f64,
+    /// The setting records a need in the same broad area as the primary need.
+    pub broad_area: f64,
+    /// How well the kind of setting fits the level of need.
+    pub kind_fit: f64,
+    /// Nearness: halves every `distanceHalfLifeMiles`.
+    pub distance: f64,
+    /// The preferences the user set (single-sex, religious character, boarding).
+    pub preferences: f64,
+    /// Free places (never a reason to leave a setting out).
+    pub places: f64,
+}
+
+impl Weights {
+    fn named(&self) -> [(&'static str, f64); 7] {
+        [
+            ("primaryNeed", self.primary_need),
+            ("secondaryNeeds", self.secondary_needs),
+            ("broadArea", self.broad_area),
+            ("kindFit", self.kind_fit),
+            ("distance", self.distance),
+            ("preferences", self.preferences),
+            ("places", self.places),
+        ]
+    }
+}
+
+/// Text a council may reword. `{name}` placeholders are filled in; each key allows only its own.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Wording {
+    /// Shown with every list: it is advisory and parents may ask for any suitable setting.
+    pub advisory: String,
+    /// `{miles}`.
+    pub distance: String,
+    pub beyond_walking_distance: String,
+    /// `{la}`: the council's name.
+    pub outside_home_la: String,
+    pub proposed_to_close: String,
+    pub section41_approved: String,
+    pub section41_not_approved: String,
+    pub ages_not_recorded: String,
+    /// `{low}`, `{high}`, `{phase}`.
+    pub ages_inferred: String,
+    /// `{need}`: the primary need in plain words.
+    pub needs_not_recorded: String,
+    pub mainstream_presumption: String,
+}
+
+impl Wording {
+    /// Fills `{name}` placeholders of `template` from `values`.
+    pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+        let mut out = String::with_capacity(template.len() + 16);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            match after.find('}') {
+                Some(close) => {
+                    let name = &after[..close];
+                    match values.iter().find(|(k, _)| *k == name) {
+                        Some((_, v)) => out.push_str(v),
+                        None => out.push_str(&rest[open..open + close + 2]),
+                    }
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push_str(&rest[open..]);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn entries(&self) -> [(&'static str, &str, &'static [&'static str]); 11] {
+        [
+            ("advisory", &self.advisory, &[]),
+            ("distance", &self.distance, &["miles"]),
+            ("beyondWalkingDistance", &self.beyond_walking_distance, &[]),
+            ("outsideHomeLa", &self.outside_home_la, &["la"]),
+            ("proposedToClose", &self.proposed_to_close, &[]),
+            ("section41Approved", &self.section41_approved, &[]),
+            ("section41NotApproved", &self.section41_not_approved, &[]),
+            ("agesNotRecorded", &self.ages_not_recorded, &[]),
+            ("agesInferred", &self.ages_inferred, &["low", "high", "phase"]),
+            ("needsNotRecorded", &self.needs_not_recorded, &["need"]),
+            ("mainstreamPresumption", &self.mainstream_presumption, &[]),
+        ]
+    }
+}
+
+// ---- the file as written -------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct SchemaOnly {
+    schema: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawPolicy {
+    schema: u32,
+    id: String,
+    version: String,
+    illustrative: bool,
+    title: String,
+    notice: String,
+    levels: Vec<RawLevel>,
+    weights: Weights,
+    distance_half_life_miles: f64,
+    #[serde(default)]
+    unknown_needs_value: Option<f64>,
+    mainstream_minimum: u32,
+    near_misses: u32,
+    #[serde(default)]
+    wording: RawWording,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawLevel {
+    id: String,
+    label: String,
+    description: String,
+    kinds: Vec<String>,
+    /// Optional: kinds left out fit 1.
+    #[serde(default)]
+    kind_fit: std::collections::BTreeMap<String, f64>,
+    radius_miles: f64,
+}
+
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawWording {
+    advisory: Option<String>,
+    distance: Option<String>,
+    beyond_walking_distance: Option<String>,
+    outside_home_la: Option<String>,
+    proposed_to_close: Option<String>,
+    section41_approved: Option<String>,
+    section41_not_approved: Option<String>,
+    ages_not_recorded: Option<String>,
+    ages_inferred: Option<String>,
+    needs_not_recorded: Option<String>,
+    mainstream_presumption: Option<String>,
+}
+
+impl RawWording {
+    /// Each key from `self`, else from `fallback`.
+    fn or(self, fallback: RawWording) -> RawWording {
+        RawWording {
+            advisory: self.advisory.or(fallback.advisory),
+            distance: self.distance.or(fallback.distance),
+            beyond_walking_distance: self.beyond_walking_distance.or(fallback.beyond_walking_distance),
+            outside_home_la: self.outside_home_la.or(fallback.outside_home_la),
+            proposed_to_close: self.proposed_to_close.or(fallback.proposed_to_close),
+            section41_approved: self.section41_approved.or(fallback.section41_approved),
+            section41_not_approved: self.section41_not_approved.or(fallback.section41_not_approved),
+            ages_not_recorded: self.ages_not_recorded.or(fallback.ages_not_recorded),
+            ages_inferred: self.ages_inferred.or(fallback.ages_inferred),
+            needs_not_recorded: self.needs_not_recorded.or(fallback.needs_not_recorded),
+            mainstream_presumption: self.mainstream_presumption.or(fallback.mainstream_presumption),
+        }
+    }
+
+    fn complete(self) -> Result<Wording> {
+        let need = |v: Option<String>, key: &str| v.ok_or_else(|| Error::Policy(format!("wording.{key} is missing")));
+        Ok(Wording {
+            advisory: need(self.advisory, "advisory")?,
+            distance: need(self.distance, "distance")?,
+            beyond_walking_distance: need(self.beyond_walking_distance, "beyondWalkingDistance")?,
+            outside_home_la: need(self.outside_home_la, "outsideHomeLa")?,
+            proposed_to_close: need(self.proposed_to_close, "proposedToClose")?,
+            section41_approved: need(self.section41_approved, "section41Approved")?,
+            section41_not_approved: need(self.section41_not_approved, "section41NotApproved")?,
+            ages_not_recorded: need(self.ages_not_recorded, "agesNotRecorded")?,
+            ages_inferred: need(self.ages_inferred, "agesInferred")?,
+            needs_not_recorded: need(self.needs_not_recorded, "needsNotRecorded")?,
+            mainstream_presumption: need(self.mainstream_presumption, "mainstreamPresumption")?,
+        })
+    }
+}
+
+fn parse_raw(json: &str) -> Result<RawPolicy> {
+    // Check the schema first, so that a pack of another version gets that message rather than
+    // a complaint about fields this version does not know.
+    let head: SchemaOnly = serde_json::from_str(json)
+        .map_err(|e| Error::Policy(format!("not a policy pack (expected a JSON object): {e}")))?;
+    match head.schema {
+        None => return Err(Error::Policy(format!("no \"schema\" field: expected \"schema\": {SCHEMA}"))),
+        Some(v) if v.as_u64() == Some(u64::from(SCHEMA)) => {}
+        Some(v) => {
+            return Err(Error::Policy(format!(
+                "schema version {v} is not supported: this program reads schema {SCHEMA}"
+            )))
+        }
+    }
+    serde_json::from_str(json).map_err(|e| Error::Policy(e.to_string()))
+}
+
+fn valid_kind_codes() -> String {
+    ProvisionKind::ALL.map(|k| k.code()).join(", ")
+}
+
+fn kind_from_code(code: &str, context: &str) -> Result<ProvisionKind> {
+    ProvisionKind::ALL.into_iter().find(|k| k.code() == code).ok_or_else(|| {
+        Error::Policy(format!("{context}: unknown provision kind {code:?}; valid kinds are {}", valid_kind_codes()))
+    })
+}
+
+fn unit_interval(value: f64, what: &str) -> Result<f64> {
+    if value.is_finite() && (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(Error::Policy(format!("{what} must be between 0 and 1, found {value}")))
+    }
+}
+
+fn validate_level(raw: RawLevel, position: usize) -> Result<Level> {
+    if raw.id.trim().is_empty() {
+        return Err(Error::Policy(format!("levels[{position}]: the level id is missing (an empty id)")));
+    }
+    let ctx = format!("level {:?}", raw.id);
+    if raw.kinds.is_empty() {
+        return Err(Error::Policy(format!("{ctx}: no kinds; list at least one of {}", valid_kind_codes())));
+    }
+    let mut kinds = Vec::with_capacity(raw.kinds.len());
+    for code in &raw.kinds {
+        let kind = kind_from_code(code, &ctx)?;
+        if kinds.contains(&kind) {
+            return Err(Error::Policy(format!("{ctx}: kind {code:?} is listed twice")));
+        }
+        kinds.push(kind);
+    }
+    for code in raw.kind_fit.keys() {
+        let kind = kind_from_code(code, &format!("{ctx} kindFit"))?;
+        if !kinds.contains(&kind) {
+            return Err(Error::Policy(format!("{ctx}: kindFit gives {code:?}, which is not among the level's kinds")));
+        }
+    }
+    let mut kind_fit = Vec::with_capacity(kinds.len());
+    for code in &raw.kinds {
+        let fit = raw.kind_fit.get(code).copied().unwrap_or(1.0);
+        kind_fit.push(unit_interval(fit, &format!("{ctx}: kindFit.{code}"))?);
+    }
+    let r = raw.radius_miles;
+    if !(r.is_finite() && r > 0.0 && r <= MAX_RADIUS_MILES) {
+        return Err(Error::Policy(format!(
+            "{ctx}: radiusMiles must be above 0 and at most {MAX_RADIUS_MILES}, found {r}"
+        )));
+    }
+    Ok(Level { id: raw.id, label: raw.label, description: raw.description, kinds, kind_fit, radius_miles: r })
+}
+
+fn check_placeholders(key: &str, template: &str, allowed: &[&str]) -> Result<()> {
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return Err(Error::Policy(format!("wording.{key}: a \"{{\" is never closed")));
+        };
+        let name = &after[..close];
+        if !allowed.contains(&name) {
+            let allowed = if allowed.is_empty() {
+                "none".to_string()
+            } else {
+                allowed.iter().map(|a| format!("{{{a}}}")).collect::<Vec<_>>().join(", ")
+            };
+            return Err(Error::Policy(format!("wording.{key}: unknown placeholder {{{name}}}; allowed: {allowed}")));
+        }
+        rest = &after[close + 1..];
+    }
+    Ok(())
+}
+
+impl Policy {
+    /// The built-in illustrative pack (`data/policy/default.json`).
+    pub fn illustrative_default() -> Policy {
+        Policy::from_json(DEFAULT_JSON).expect("the built-in policy pack is valid (see its tests)")
+    }
+
+    /// Reads and validates a pack. Wording keys a pack leaves out come from the built-in pack.
+    pub fn from_json(json: &str) -> Result<Policy> {
+        let raw = parse_raw(json)?;
+        let wording = raw.wording.or(parse_raw(DEFAULT_JSON)?.wording).complete()?;
+        for (key, text, allowed) in wording.entries() {
+            check_placeholders(key, text, allowed)?;
+        }
+
+        for (what, text) in [("id", &raw.id), ("version", &raw.version)] {
+            if text.trim().is_empty() {
+                return Err(Error::Policy(format!("{what} is empty")));
+            }
+        }
+        if raw.levels.is_empty() {
+            return Err(Error::Policy("no levels: a pack needs at least one level of need".into()));
+        }
+        let mut levels: Vec<Level> = Vec::with_capacity(raw.levels.len());
+        for (i, raw_level) in raw.levels.into_iter().enumerate() {
+            let level = validate_level(raw_level, i)?;
+            if levels.iter().any(|l| l.id == level.id) {
+                return Err(Error::Policy(format!("levels[{i}]: duplicate level id {:?}", level.id)));
+            }
+            levels.push(level);
+        }
+        for (name, w) in raw.weights.named() {
+            unit_interval(w, &format!("weights.{name}"))?;
+        }
+        if raw.weights.named().iter().all(|(_, w)| *w == 0.0) {
+            return Err(Error::Policy("weights: all are 0; at least one must be above 0".into()));
+        }
+        let h = raw.distance_half_life_miles;
+        if !(h.is_finite() && h > 0.0 && h <= MAX_RADIUS_MILES) {
+            return Err(Error::Policy(format!(
+                "distanceHalfLifeMiles must be above 0 and at most {MAX_RADIUS_MILES}, found {h}"
+            )));
+        }
+        if let Some(v) = raw.unknown_needs_value {
+            unit_interval(v, "unknownNeedsValue")?;
+        }
+        if raw.near_misses > MAX_NEAR_MISSES {
+            return Err(Error::Policy(format!(
+                "nearMisses must be at most {MAX_NEAR_MISSES}, found {}",
+                raw.near_misses
+            )));
+        }
+        Ok(Policy {
+            schema: raw.schema,
+            id: raw.id,
+            version: raw.version,
+            illustrative: raw.illustrative,
+            title: raw.title,
+            notice: raw.notice,
+            levels,
+            weights: raw.weights,
+            distance_half_life_miles: h,
+            unknown_needs_value: raw.unknown_needs_value,
+            mainstream_minimum: raw.mainstream_minimum,
+            near_misses: raw.near_misses,
+            wording,
+        })
+    }
+
+    /// The level with this id.
+    pub fn level(&self, id: &str) -> Option<&Level> {
+        self.levels.iter().find(|l| l.id == id)
+    }
+
+    /// The level ids, for messages ("expected one of ...").
+    pub fn level_ids(&self) -> Vec<&str> {
+        self.levels.iter().map(|l| l.id.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The default pack with one edit made to its JSON value.
+    fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+        let mut v: serde_json::Value = serde_json::from_str(DEFAULT_JSON).unwrap();
+        edit(&mut v);
+        v.to_string()
+    }
+
+    fn error_of(json: &str) -> String {
+        match Policy::from_json(json) {
+            Err(Error::Policy(msg)) => msg,
+            other => panic!("expected a policy error, got {other:?}"),
+        }
+    }
+
+    mod default_pack {
+        use super::*;
+
+        #[test]
+        fn loads_and_is_marked_illustrative() {
+            let p = Policy::illustrative_default();
+            assert!(p.illustrative);
+            assert_eq!(p.id, "illustrative-default");
+            assert!(p.notice.starts_with("Illustrative only: not any council's policy"));
+        }
+
+        #[test]
+        fn has_plain_english_levels_from_mainstream_to_complex() {
+            let p = Policy::illustrative_default();
+            assert_eq!(p.level_ids(), ["universal", "targeted", "specialist", "complex"]);
+            for l in &p.levels {
+                assert!(!l.label.is_empty() && l.description.len() > 40, "{}", l.id);
+            }
+            assert_eq!(p.level("universal").unwrap().fit(ProvisionKind::Mainstream), Some(1.0));
+            assert_eq!(p.level("universal").unwrap().fit(ProvisionKind::Special), None);
+            assert_eq!(p.level("complex").unwrap().fit(ProvisionKind::IndependentSpecial), Some(0.9));
+        }
+
+        #[test]
+        fn wording_is_complete_in_the_file_itself() {
+            let raw = parse_raw(DEFAULT_JSON).unwrap();
+            assert!(raw.wording.complete().is_ok());
+        }
+
+        #[test]
+        fn a_council_pack_may_leave_wording_out() {
+            let p = Policy::from_json(&edited(|v| {
+                v["wording"] = serde_json::json!({ "distance": "{miles} mi as the crow flies" })
+            }))
+            .unwrap();
+            assert_eq!(p.wording.distance, "{miles} mi as the crow flies");
+            assert_eq!(p.wording.advisory, Policy::illustrative_default().wording.advisory);
+        }
+    }
+
+    mod validation {
+        use super::*;
+
+        #[test]
+        fn unknown_kind_is_named_with_the_valid_ones() {
+            let msg = error_of(&edited(|v| v["levels"][0]["kinds"][1] = "specialSchool".into()));
+            assert_eq!(
+                msg,
+                "level \"universal\": unknown provision kind \"specialSchool\"; valid kinds are \
+                 mainstream, resourcedProvision, senUnit, special, nonMaintainedSpecial, \
+                 independentSpecial, alternativeProvision, post16, earlyYears"
+            );
+        }
+
+        #[test]
+        fn weight_outside_zero_to_one() {
+            let msg = error_of(&edited(|v| v["weights"]["distance"] = 1.5.into()));
+            assert_eq!(msg, "weights.distance must be between 0 and 1, found 1.5");
+            let msg = error_of(&edited(|v| v["weights"]["places"] = (-0.1).into()));
+            assert_eq!(msg, "weights.places must be between 0 and 1, found -0.1");
+        }
+
+        #[test]
+        fn all_weights_zero() {
+            let msg = error_of(&edited(|v| {
+                for w in v["weights"].as_object_mut().unwrap().values_mut() {
+                    *w = 0.into();
+                }
+            }));
+            assert_eq!(msg, "weights: all are 0; at least one must be above 0");
+        }
+
+        #[test]
+        fn duplicate_level() {
+            let msg = error_of(&edited(|v| v["levels"][2]["id"] = "targeted".into()));
+            assert_eq!(msg, "levels[2]: duplicate level id \"targeted\"");
+        }
+
+        #[test]
+        fn missing_level_id() {
+            let msg = error_of(&edited(|v| v["levels"][1]["id"] = "".into()));
+            assert_eq!(msg, "levels[1]: the level id is missing (an empty id)");
+            let msg = error_of(&edited(|v| {
+                v["levels"][1].as_object_mut().unwrap().remove("id");
+            }));
+            assert!(msg.starts_with("missing field `id`"), "{msg}");
+        }
+
+        #[test]
+        fn no_levels() {
+            let msg = error_of(&edited(|v| v["levels"] = serde_json::json!([])));
+            assert_eq!(msg, "no levels: a pack needs at least one level of need");
+        }
+
+        #[test]
+        fn level_without_kinds() {
+            let msg = error_of(&edited(|v| v["levels"][0]["kinds"] = serde_json::json!([])));
+            assert!(msg.starts_with("level \"universal\": no kinds; list at least one of mainstream"));
+        }
+
+        #[test]
+        fn kind_listed_twice() {
+            let msg = error_of(&edited(|v| v["levels"][0]["kinds"][1] = "mainstream".into()));
+            assert_eq!(msg, "level \"universal\": kind \"mainstream\" is listed twice");
+        }
+
+        #[test]
+        fn kind_fit_for_a_kind_not_considered() {
+            let msg = error_of(&edited(|v| v["levels"][0]["kindFit"] = serde_json::json!({"special": 1})));
+            assert_eq!(msg, "level \"universal\": kindFit gives \"special\", which is not among the level's kinds");
+            let msg = error_of(&edited(|v| v["levels"][0]["kindFit"] = serde_json::json!({"post16": 2})));
+            assert_eq!(msg, "level \"universal\": kindFit.post16 must be between 0 and 1, found 2");
+        }
+
+        #[test]
+        fn unknown_schema_version() {
+            let msg = error_of(&edited(|v| v["schema"] = 2.into()));
+            assert_eq!(msg, "schema version 2 is not supported: this program reads schema 1");
+            let msg = error_of(&edited(|v| {
+                v.as_object_mut().unwrap().remove("schema");
+            }));
+            assert_eq!(msg, "no \"schema\" field: expected \"schema\": 1");
+        }
+
+        #[test]
+        fn unknown_fields_are_refused() {
+            let msg = error_of(&edited(|v| v["colour"] = "blue".into()));
+            assert!(msg.starts_with("unknown field `colour`, expected one of `schema`"), "{msg}");
+            let msg = error_of(&edited(|v| v["levels"][0]["radius"] = 3.into()));
+            assert!(msg.starts_with("unknown field `radius`, expected one of `id`"), "{msg}");
+            let msg = error_of(&edited(|v| v["weights"]["ofsted"] = 0.5.into()));
+            assert!(msg.starts_with("unknown field `ofsted`"), "{msg}");
+            let msg = error_of(&edited(|v| v["wording"]["greeting"] = "hi".into()));
+            assert!(msg.starts_with("unknown field `greeting`"), "{msg}");
+        }
+
+        #[test]
+        fn radius_must_be_above_zero_and_at_most_100_miles() {
+            for bad in [0.0, -1.0, 100.5] {
+                let msg = error_of(&edited(|v| v["levels"][3]["radiusMiles"] = bad.into()));
+                assert_eq!(msg, format!("level \"complex\": radiusMiles must be above 0 and at most 100, found {bad}"));
+            }
+            assert!(Policy::from_json(&edited(|v| v["levels"][3]["radiusMiles"] = 100.into())).is_ok());
+        }
+
+        #[test]
+        fn half_life_and_near_misses_are_bounded() {
+            let msg = error_of(&edited(|v| v["distanceHalfLifeMiles"] = 0.into()));
+            assert_eq!(msg, "distanceHalfLifeMiles must be above 0 and at most 100, found 0");
+            let msg = error_of(&edited(|v| v["nearMisses"] = 51.into()));
+            assert_eq!(msg, "nearMisses must be at most 50, found 51");
+        }
+
+        #[test]
+        fn wording_placeholders_are_checked() {
+            let msg = error_of(&edited(|v| v["wording"]["outsideHomeLa"] = "In {council}".into()));
+            assert_eq!(msg, "wording.outsideHomeLa: unknown placeholder {council}; allowed: {la}");
+            let msg = error_of(&edited(|v| v["wording"]["advisory"] = "Advice {".into()));
+            assert_eq!(msg, "wording.advisory: a \"{\" is never closed");
+        }
+
+        #[test]
+        fn not_json_at_all() {
+            let msg = error_of("<html>");
+            assert!(msg.starts_with("not a policy pack (expected a JSON object)"), "{msg}");
+        }
+    }
+
+    mod wording {
+        use super::*;
+
+        #[test]
+        fn fills_placeholders_and_leaves_unknown_ones() {
+            assert_eq!(Wording::fill("{miles} miles, {x}", &[("miles", "3.4")]), "3.4 miles, {x}");
+            assert_eq!(Wording::fill("no braces", &[]), "no braces");
+            assert_eq!(Wording::fill("open {", &[]), "open {");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! The tailored list: from a child's needs to an ordered, explained, advisory list of settings.
+//!
+//! Pure and deterministic: no I/O, no clock, no randomness. Given the settings, their
+//! [`SettingIndex`], a [`Policy`] pack and a [`Query`], [`shortlist`] returns a [`ShortList`]:
+//!
+//! 1. **Hard filters** decide who is *eligible*. Each excluded setting has exactly one
+//!    [`Rule`]: the first that fails, in this order: kind of setting considered, independent
+//!    settings included, age, gender of entry, search radius, same council only. Status never
+//!    excludes (every setting in a dataset is open; "proposed to close" is flagged). Places never
+//!    exclude: there is no legal definition of "full".
+//! 2. A **fit score** in 0–1 ranks the eligible settings: the weighted mean of seven factors
+//!    (primary need, other needs, broad area of need, kind fit, distance, preferences, places)
+//!    over the factors whose data is *known*. Missing data is not zero: an unknown factor is left
+//!    out and its weight shared among the known ones; `coverage` says how much weight was known.
+//! 3. A **total order**: score (high first), then distance, then URN, then site.
+//! 4. **Presumption of mainstream**: when mainstream schools are considered, the list keeps the
+//!    policy's minimum number of them, replacing the lowest-ranked others if need be.
+//! 5. **Near misses**: the best settings with the child's primary-need specialism that one rule
+//!    left out and that would otherwise have made the list, each with that rule.
+//! 6. **Explanations** in plain English, with the numbers behind every factor; [`explain`]
+//!    answers "why is this school (not) on the list?".
+//!
+//! ## Finding the top results fast
+//!
+//! The index keeps one R-tree per recorded need and, for settings without recorded needs, one per
+//! kind ([`Partition`](crate::index::Partition)). Each partition is read lazily in order of
+//! distance. For each partition we know the best non-distance score any of its settings could
+//! reach (a setting in the tree for autism matches the primary need "autism"; one without
+//! recorded needs cannot score on needs at all), and distance only lowers the score as we go
+//! further, so `bound(d)` caps every setting not yet read. We always read next from the
+//! partition with the highest bound and stop a partition once its bound cannot beat the
+//! current *k*-th result (or it passes the radius). The result is exactly the top *k* of the
+//! total order over every setting; a test checks this against scoring every setting.
+//!
+//! The same pass collects the near misses and the best mainstream schools (each with its own
+//! bound and threshold), so nothing is searched twice. [`RankContext::new`] reads the settings
+//! once per dataset into compact rows (what the rules and the score need, in cache-friendly
+//! form) and a profile of each partition (which kinds it holds, taking which ages), so that a
+//! partition holding nothing the child could be listed in is never opened.
+//!
+//! ```no_run
+//! use placement_finder::index::SettingIndex;
+//! use placement_finder::model::{LatLon, Need};
+//! use placement_finder::policy::Policy;
+//! use placement_finder::rank::{shortlist, DataInfo, Query, RankContext};
+//!
+//! # let settings = Vec::new();
+//! let index = SettingIndex::build(&settings);
+//! let policy = Policy::illustrative_default();
+//! let home = LatLon::new(53.80, -1.55).unwrap();
+//! let query = Query::new(home, 7, Need::ASD, "specialist");
+//! let ctx = RankContext::new(&settings, DataInfo::default(), Vec::new());
+//! let list = shortlist(&settings, &index, &policy, &query, &ctx)?;
+//! for r in &list.results {
+//!     println!("{}. {} ({:.2})", r.rank, r.name, r.score);
+//! }
+//! # Ok::<(), placement_finder::Error>(())
+//! ```
+
+mod explain;
+mod output;
+mod query;
+mod score;
+mod search;
+mod tables;
+#[cfg(test)]
+mod tests;
+
+pub use explain::{explain, Explanation, Outcome, SiteExplanation};
+pub use output::{
+    Counts, DataInfo, FactorScore, LaRef, NearMiss, PlacesInfo, PolicyRef, RankContext, RankedSetting, Reason,
+    ReasonCode, ShortList,
+};
+pub use query::{ChildAge, Query, DEFAULT_LIMIT, MAX_AGE, MAX_LIMIT, MIN_AGE};
+pub use score::{Rule, RuleCode};
+
+use crate::error::Result;
+use crate::index::SettingIndex;
+use crate::model::Setting;
+use crate::policy::Policy;
+
+/// Makes the tailored list for `query` under `policy`.
+///
+/// `settings` are the settings `index` and `ctx` were made from (a [`Hit`](crate::index::Hit)'s
+/// id is a position in this slice). Errors for an invalid query
+/// ([`Error::InvalidQuery`](crate::Error)), or a context made from other settings.
+pub fn shortlist(
+    settings: &[Setting],
+    index: &SettingIndex,
+    policy: &Policy,
+    query: &Query,
+    ctx: &RankContext,
+) -> Result<ShortList> {
+    let tables = ctx.tables_for(settings)?;
+    let prepared = query::prepare(policy, query)?;
+    let run = search::run(tables, index, &prepared);
+    Ok(output::build(settings, &prepared, &run, query, ctx))
+}

@@ -1,0 +1,332 @@
+//! Branch and bound over the index's partitions, then the presumption of mainstream.
+
+use super::query::{kind_bit, Prepared};
+use super::score::{bound, canonical_need, decay, rule, score, Bound, RuleCode};
+use super::tables::Tables;
+use crate::index::{Hit, Partition, SettingIndex};
+use crate::model::{Need, ProvisionKind, SettingId, Site, Urn};
+use std::cmp::Ordering;
+
+/// Slack for comparing a bound with a score: they are the same sums added in another order, so
+/// they may differ in the last bits. Reading a little further than needed costs nothing.
+const EPS: f64 = 1e-9;
+
+/// A scored setting, small and `Copy`; explanations are built only for the final list.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Cand {
+    pub id: SettingId,
+    pub urn: Urn,
+    pub site: Site,
+    pub kind: ProvisionKind,
+    pub score: f64,
+    pub distance_m: f64,
+    /// The rule that excluded it (near misses only).
+    pub rule: Option<RuleCode>,
+}
+
+/// The total order of the list: score (high first), distance, URN, site.
+pub(crate) fn order(a: &Cand, b: &Cand) -> Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then(a.distance_m.total_cmp(&b.distance_m))
+        .then(a.urn.cmp(&b.urn))
+        .then(a.site.cmp(&b.site))
+}
+
+/// The best `k` candidates offered so far, best first.
+#[derive(Debug)]
+pub(crate) struct TopK {
+    k: usize,
+    items: Vec<Cand>,
+}
+
+impl TopK {
+    pub fn new(k: usize) -> TopK {
+        TopK { k, items: Vec::with_capacity(k + 1) }
+    }
+
+    /// The k-th best, once there are k.
+    pub fn kth(&self) -> Option<&Cand> {
+        if self.items.len() == self.k {
+            self.items.last()
+        } else {
+            None
+        }
+    }
+
+    pub fn offer(&mut self, c: Cand) {
+        if self.k == 0 {
+            return;
+        }
+        if let Some(last) = self.kth() {
+            if order(&c, last) != Ordering::Less {
+                return;
+            }
+            self.items.pop();
+        }
+        let at = self.items.partition_point(|x| order(x, &c) == Ordering::Less);
+        self.items.insert(at, c);
+    }
+
+    pub fn into_vec(self) -> Vec<Cand> {
+        self.items
+    }
+}
+
+/// What the search found.
+#[derive(Debug)]
+pub(crate) struct Found {
+    /// The top `limit` eligible settings.
+    pub top: Vec<Cand>,
+    /// Near misses: excluded settings with the primary-need specialism that would have made `top`.
+    pub near: Vec<Cand>,
+    /// The best eligible mainstream schools, as many as the presumption of mainstream may need.
+    pub mainstream: Vec<Cand>,
+    /// Settings read and checked against the rules.
+    pub considered: u32,
+    /// Of those, how many passed every rule.
+    pub eligible: u32,
+}
+
+/// A partition's bound for one of the three things the search collects.
+#[derive(Clone, Copy, Debug)]
+struct Goal {
+    bound: Bound,
+    /// `bound` at the lane's current distance.
+    ub: f64,
+}
+
+impl Goal {
+    fn new(bound: Option<Bound>) -> Option<Goal> {
+        bound.map(|bound| Goal { bound, ub: bound.at(1.0) })
+    }
+}
+
+/// One partition being read in order of distance.
+struct Lane<I> {
+    partition: Partition,
+    /// Settings that may be listed.
+    list: Option<Goal>,
+    /// Near misses (any kind; only on the primary-need lane).
+    near: Option<Goal>,
+    /// Eligible mainstream schools (when the presumption of mainstream applies).
+    mainstream: Option<Goal>,
+    iter: Option<I>,
+    next: Option<Hit>,
+    /// Distance of `next` (0 before the lane is opened).
+    d: f64,
+    done: bool,
+}
+
+/// Can a goal still gain a setting at distance `d` or more? `t1`, `t2` are the scores to beat
+/// (`None`: that pool is not full yet, anything will do). Returns the goal's bound if so.
+fn open(goal: Option<Goal>, d: f64, max_d: f64, t1: Option<f64>, t2: Option<f64>) -> Option<f64> {
+    let g = goal?;
+    let beats = |t: Option<f64>| t.is_none_or(|t| g.ub + EPS >= t);
+    (d <= max_d && beats(t1) && beats(t2)).then_some(g.ub)
+}
+
+/// One pass over the index collecting, exactly: the top `limit` eligible settings; the best
+/// near misses that beat the last of those; and, when the presumption of mainstream applies,
+/// the best `mainstreamMinimum` eligible mainstream schools.
+pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
+    let mainstream_bit = kind_bit(ProvisionKind::Mainstream);
+    let near_k = p.policy.near_misses as usize;
+    let mainstream_k =
+        if p.allowed & mainstream_bit != 0 { (p.policy.mainstream_minimum as usize).min(p.limit) } else { 0 };
+    let mut lanes = Vec::with_capacity(Need::ALL.len() + ProvisionKind::ALL.len());
+    let mut add_lane = |partition: Partition| {
+        let near = near_k > 0 && partition == Partition::Need(p.primary);
+        // Kinds this partition holds that take the child's age: a lane with none is not opened
+        // (unless for near misses, which may be of any age).
+        let held = t.profile.kinds_for_age(partition, p.child.match_age);
+        let lane = Lane {
+            partition,
+            list: Goal::new(bound(p, partition, p.allowed & held)),
+            near: Goal::new(if near { bound(p, partition, t.profile.kinds(partition)) } else { None }),
+            mainstream: Goal::new(if mainstream_k > 0 { bound(p, partition, mainstream_bit & held) } else { None }),
+            iter: None,
+            next: None,
+            d: 0.0,
+            done: false,
+        };
+        if lane.list.is_some() || lane.near.is_some() || lane.mainstream.is_some() {
+            lanes.push(lane);
+        }
+    };
+    add_lane(Partition::Need(p.primary));
+    for n in Need::ALL.into_iter().filter(|n| *n != p.primary) {
+        add_lane(Partition::Need(n));
+    }
+    for kind in ProvisionKind::ALL.into_iter().filter(|k| p.allowed & kind_bit(*k) != 0) {
+        add_lane(Partition::NoNeedsRecorded(kind));
+    }
+
+    // Distances are compared with slack too, in case the index's metres and ours differ in
+    // the last bits; the rules themselves use exact distances.
+    let radius = p.radius_m * (1.0 + 1e-12) + 1e-6;
+    let reach = p.reach_m * (1.0 + 1e-12) + 1e-6;
+    let mut top = TopK::new(p.limit);
+    let mut near = TopK::new(near_k);
+    let mut mainstream = TopK::new(mainstream_k);
+    let (mut considered, mut eligible) = (0u32, 0u32);
+
+    // Thresholds: the score to beat in each pool (`None` until it is full).
+    let thresholds = |top: &TopK, near: &TopK, mainstream: &TopK| {
+        [top.kth().map(|c| c.score), near.kth().map(|c| c.score), mainstream.kth().map(|c| c.score)]
+    };
+    // The best score a lane's next setting could add to a pool that still wants it.
+    let key = |lane: &Lane<_>, [kth, near_kth, mainstream_kth]: [Option<f64>; 3]| {
+        let max = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            _ => a.or(b),
+        };
+        let list = open(lane.list, lane.d, radius, kth, None);
+        let near = open(lane.near, lane.d, reach, kth, near_kth);
+        let mainstream = open(lane.mainstream, lane.d, radius, mainstream_kth, None);
+        max(max(list, near), mainstream)
+    };
+
+    loop {
+        // Best-first: pick the lane whose next setting could score highest, noting the
+        // runner-up; retire lanes that can no longer add anything (thresholds only rise and
+        // distances only grow, so a retired lane stays useless).
+        let th = thresholds(&top, &near, &mainstream);
+        let (mut pick, mut first, mut second) = (None, f64::NEG_INFINITY, f64::NEG_INFINITY);
+        let mut kept = 0;
+        lanes.retain(|lane| {
+            let Some(k) = key(lane, th) else { return false };
+            if k > first {
+                second = first;
+                (pick, first) = (Some(kept), k);
+            } else if k > second {
+                second = k;
+            }
+            kept += 1;
+            true
+        });
+        let Some(i) = pick else { break };
+        let lane = &mut lanes[i];
+
+        // Read from that lane for as long as it stays ahead of the runner-up: the other
+        // lanes' keys cannot rise meanwhile.
+        loop {
+            let hit = if lane.iter.is_none() {
+                lane.iter = Some(index.nearest_iter(lane.partition, p.home));
+                None
+            } else {
+                lane.next.take()
+            };
+            if let Some(hit) = hit {
+                if let Some(s) = t.rows.get(hit.id.index()) {
+                    // A setting with several recorded needs is in several trees: read it in one.
+                    let canonical = match lane.partition {
+                        Partition::Need(n) => canonical_need(s.needs, p.primary) == Some(n),
+                        Partition::NoNeedsRecorded(_) => true,
+                    };
+                    if canonical {
+                        considered += 1;
+                        let d = hit.distance_m;
+                        let excluded = rule(p, s, d);
+                        let cand = |rule| Cand {
+                            id: hit.id,
+                            urn: s.urn,
+                            site: s.site,
+                            kind: s.kind,
+                            score: score(p, t, s, d).score,
+                            distance_m: d,
+                            rule,
+                        };
+                        if excluded.is_none() {
+                            eligible += 1;
+                            let c = cand(None);
+                            top.offer(c);
+                            if s.kind == ProvisionKind::Mainstream {
+                                mainstream.offer(c);
+                            }
+                        } else if lane.near.is_some() && d <= p.reach_m {
+                            near.offer(cand(excluded));
+                        }
+                    }
+                }
+            }
+            match lane.iter.as_mut().and_then(Iterator::next) {
+                Some(next) => {
+                    lane.d = next.distance_m;
+                    let x = decay(p, next.distance_m);
+                    for goal in [&mut lane.list, &mut lane.near, &mut lane.mainstream].into_iter().flatten() {
+                        goal.ub = goal.bound.at(x);
+                    }
+                    lane.next = Some(next);
+                }
+                None => {
+                    lane.done = true;
+                    break;
+                }
+            }
+            match key(lane, thresholds(&top, &near, &mainstream)) {
+                Some(k) if k >= second => {}
+                _ => break,
+            }
+        }
+        if lane.done {
+            lanes.swap_remove(i);
+        }
+    }
+
+    // A near miss must beat the last listed setting (if the list is full).
+    let last = top.kth().copied();
+    let near = near.into_vec().into_iter().filter(|c| last.is_none_or(|l| order(c, &l) == Ordering::Less)).collect();
+    Found { top: top.into_vec(), near, mainstream: mainstream.into_vec(), considered, eligible }
+}
+
+/// The list after the presumption of mainstream.
+#[derive(Debug)]
+pub(crate) struct Run {
+    /// The final list, in order.
+    pub listed: Vec<Cand>,
+    /// `listed[presumption_from..]` were added by the presumption of mainstream.
+    pub presumption_from: usize,
+    /// Settings that had made the list but gave way to those mainstream schools.
+    pub displaced: Vec<Cand>,
+    pub near: Vec<Cand>,
+    pub considered: u32,
+    pub eligible: u32,
+}
+
+/// The search, then the presumption of mainstream: when mainstream schools are considered and
+/// fewer than the policy's minimum made a full list, the best eligible ones not listed replace
+/// the lowest-ranked other settings. They rank below every setting kept (that is why they were
+/// not in the top k), so they go at the end.
+pub(crate) fn run(t: &Tables, index: &SettingIndex, p: &Prepared) -> Run {
+    let found = search(t, index, p);
+    let mut listed = found.top;
+    let mut displaced = Vec::new();
+    let is_mainstream = |c: &Cand| c.kind == ProvisionKind::Mainstream;
+    let have = listed.iter().filter(|c| is_mainstream(c)).count();
+    let wanted = found.mainstream.len().min(p.limit);
+    if have < wanted && listed.len() == p.limit {
+        // `found.mainstream` is the best eligible mainstream schools; those listed come first.
+        let adds = &found.mainstream[have..wanted];
+        let mut i = listed.len();
+        while displaced.len() < adds.len() && i > 0 {
+            i -= 1;
+            if !is_mainstream(&listed[i]) {
+                displaced.push(listed.remove(i));
+            }
+        }
+        displaced.reverse();
+    }
+    let presumption_from = listed.len();
+    if !displaced.is_empty() {
+        listed.extend_from_slice(&found.mainstream[have..have + displaced.len()]);
+    }
+    Run {
+        listed,
+        presumption_from,
+        displaced,
+        near: found.near,
+        considered: found.considered,
+        eligible: found.eligible,
+    }
+}
