@@ -30,7 +30,7 @@ describe('dates and ages', () => {
   });
   it('finds the year group from the age on 31 August before the school year', () => {
     assert.deepEqual(schoolYearOn('2019-03-27', '2026-09-01'), { age: 7, yearGroup: 'Year 3' });
-    assert.deepEqual(schoolYearOn('2019-09-01', '2026-09-01'), { age: 7, yearGroup: 'Year 2' });
+    assert.deepEqual(schoolYearOn('2019-09-01', '2026-09-01'), { age: 6, yearGroup: 'Year 2' });
     assert.deepEqual(schoolYearOn('2019-08-31', '2026-09-01'), { age: 7, yearGroup: 'Year 3' });
     assert.deepEqual(schoolYearOn('2022-01-10', '2027-01-05'), { age: 4, yearGroup: 'Reception' });
     assert.deepEqual(schoolYearOn('2010-05-01', '2026-09-01'), { age: 16, yearGroup: 'Year 12' });

@@ -6,8 +6,10 @@
 // one), the area index and one shard per postcode *area* ("LS"); never anything that carries
 // the rest of the postcode, the child's age or needs.
 
-import init, { Finder, lookupPostcode, postcodeArea } from '../pkg/placement_finder.js';
+import * as wasm from '../pkg/placement_finder.js';
 import { schoolYearOn } from './query.js';
+
+const { default: init, Finder, lookupPostcode, postcodeArea } = wasm;
 
 /**
  * @typedef {{ datasetUrl: string, postcodesUrl: string, policyUrl?: string | null }} LoadOptions
@@ -27,7 +29,7 @@ export class EngineError extends Error {
   }
 }
 
-/** @type {Finder | null} */
+/** @type {import('../pkg/placement_finder.js').Finder | null} */
 let finder = null;
 /** @type {string} */
 let postcodesUrl = '';
@@ -51,7 +53,7 @@ async function fetchOk(url, what) {
   return response;
 }
 
-/** @returns {Finder} */
+/** @returns {import('../pkg/placement_finder.js').Finder} */
 function ready() {
   if (!finder) throw new EngineError('notLoaded', 'the engine is not loaded yet');
   return finder;
@@ -176,7 +178,7 @@ export function explain(query, urn) {
  * @returns {import('./types.js').AgeAt}
  */
 export function ageAt(dateOfBirth, startDate) {
-  const engine = /** @type {{ ageAt?: (dob: string, start: string) => import('./types.js').AgeAt }} */ (/** @type {unknown} */ (ready()));
+  const engine = /** @type {{ ageAt?: (dob: string, start: string) => import('./types.js').AgeAt }} */ (/** @type {unknown} */ (wasm));
   // An engine without ageAt: the same rule (age on 31 August before the school year), in JS.
   if (typeof engine.ageAt !== 'function') return schoolYearOn(dateOfBirth, startDate);
   try {

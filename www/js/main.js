@@ -122,8 +122,8 @@ function findPostcode(postcode) {
 function whereText(fix) {
   switch (fix.precision) {
     case 'unit': return `Found ${fix.postcode}.`;
-    case 'sector': return `Using the middle of postcode sector ${fix.postcode}.`;
-    default: return `Using the middle of the ${fix.postcode} postcode district.`;
+    case 'sector': return `${fix.postcode} is not in our list of postcodes, so we are using the middle of postcode sector ${fix.postcode.slice(0, -2)}.`;
+    default: return `${fix.postcode} is not in our list of postcodes, so we are using the middle of the ${fix.postcode.split(' ')[0]} postcode district.`;
   }
 }
 
@@ -185,7 +185,7 @@ async function showYearGroup(state) {
   }
   try {
     const at = await engine.ageAt(dob, start);
-    form.setYearGroupText(`On ${dateText(start)} your child will be ${at.age}, so they would usually join ${at.yearGroup}.`);
+    form.setYearGroupText(`Your child will be ${at.age} on the 31 August before ${dateText(start)}, so they would usually join ${at.yearGroup}.`);
   } catch {
     form.setYearGroupText('');
   }

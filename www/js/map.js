@@ -49,21 +49,42 @@ export function optionsFromElement(el) {
   };
 }
 
+/** Markers closer than this (in screen pixels) are drawn as one, so that none overlap. */
+const CLUSTER_DX = 72;
+const CLUSTER_DY = 38;
+
 /**
- * Groups results that stand at the same place (to about a metre).
+ * Groups results whose markers would overlap on screen (and always those at one address), in
+ * rank order: each group takes the place of its best-ranked member.
  * @param {Result[]} results
+ * @param {(r: Result) => { x: number, y: number }} toScreen
  * @returns {Result[][]}
  */
-export function groupByPlace(results) {
-  /** @type {Map<string, Result[]>} */
-  const groups = new Map();
+export function groupForScreen(results, toScreen) {
+  /** @type {{ at: { x: number, y: number }, members: Result[] }[]} */
+  const groups = [];
   for (const r of results) {
-    const at = `${r.location.lat.toFixed(5)},${r.location.lon.toFixed(5)}`;
-    const group = groups.get(at);
-    if (group) group.push(r);
-    else groups.set(at, [r]);
+    const at = toScreen(r);
+    const near = groups.find((g) => Math.abs(g.at.x - at.x) < CLUSTER_DX && Math.abs(g.at.y - at.y) < CLUSTER_DY);
+    if (near) near.members.push(r);
+    else groups.push({ at, members: [r] });
   }
-  return [...groups.values()];
+  return groups.map((g) => g.members);
+}
+
+/**
+ * A marker's visible label: the ranks it stands for, shortened when there are many.
+ * @param {Result[]} group
+ */
+function markerLabel(group) {
+  const ranks = group.map((r) => r.rank);
+  return ranks.length <= 2 ? ranks.join(', ') : `${ranks[0]}, ${ranks[1]} +${ranks.length - 2}`;
+}
+
+/** @param {Result[]} group */
+function sameAddress(group) {
+  const at = (/** @type {Result} */ r) => `${r.location.lat.toFixed(5)},${r.location.lon.toFixed(5)}`;
+  return group.every((r) => at(r) === at(group[0]));
 }
 
 export class ResultsMap {
@@ -94,7 +115,10 @@ export class ResultsMap {
     this.home = null;
     /** @type {Map<string, import('leaflet').Marker>} */
     this.markers = new Map();
+    /** @type {Result[]} */
+    this.current = [];
     this.map.on('click', (event) => this.offerHome(event.latlng));
+    this.map.on('zoomend', () => this.drawResults());
   }
 
   /**
@@ -160,43 +184,57 @@ export class ResultsMap {
     if (this.home) this.home.remove();
     this.home = null;
     if (!at) return;
-    const icon = this.L.divIcon({
-      className: 'pf-marker pf-marker--home',
-      html: h('span', { class: 'pf-marker__label' }, 'Home'),
-      iconSize: undefined,
-      iconAnchor: [24, 14],
-    });
-    this.home = this.L.marker([at.lat, at.lon], { icon, keyboard: false, interactive: false, title: label, zIndexOffset: 1000 }).addTo(this.map);
+    // A small dot under the result markers, so that it never hides one.
+    const icon = this.L.divIcon({ className: 'pf-home', html: h('span', { class: 'pf-visually-hidden' }, 'Home'), iconSize: [18, 18], iconAnchor: [9, 9] });
+    this.home = this.L.marker([at.lat, at.lon], { icon, keyboard: false, interactive: false, title: label, zIndexOffset: -1000 }).addTo(this.map);
   }
 
   /**
-   * Shows the results, one marker per place, and fits the view to home and them.
+   * Shows the results and fits the view to home and them.
    * @param {Result[]} results
    * @param {LatLon | null} home
    */
   setResults(results, home) {
-    this.results.clearLayers();
-    this.markers.clear();
+    this.current = results;
     /** @type {[number, number][]} */
     const points = home ? [[home.lat, home.lon]] : [];
-    for (const group of groupByPlace(results)) {
+    for (const r of results) points.push([r.location.lat, r.location.lon]);
+    if (points.length > 1) this.map.fitBounds(points, { padding: [28, 28], maxZoom: 14, animate: false });
+    else if (points.length === 1) this.map.setView(points[0], 13, { animate: false });
+    this.drawResults();
+  }
+
+  /**
+   * (Re)draws the result markers for the current zoom: one marker per group of results that
+   * would otherwise overlap (a school and its unit at one address always share one).
+   */
+  drawResults() {
+    this.results.clearLayers();
+    this.markers.clear();
+    const groups = groupForScreen(this.current, (r) => this.map.latLngToLayerPoint([r.location.lat, r.location.lon]));
+    for (const group of groups) {
       const first = group[0];
-      const ranks = group.map((r) => r.rank).join(', ');
-      const label = h('span', { class: 'pf-marker__label' }, ranks);
+      const label = markerLabel(group);
       const names = group.map((r) => `${r.rank}. ${r.name}`).join('; ');
-      const icon = this.L.divIcon({ className: `pf-marker${group.length > 1 ? ' pf-marker--group' : ''}`, html: label, iconSize: undefined, iconAnchor: [16, 16] });
-      const marker = this.L.marker([first.location.lat, first.location.lon], { icon, keyboard: true, title: names, alt: names, riseOnHover: true });
+      const icon = this.L.divIcon({
+        className: `pf-marker${group.length > 1 ? ' pf-marker--group' : ''}`,
+        html: h('span', { class: 'pf-marker__label' }, label),
+        iconSize: undefined,
+        iconAnchor: [16, 16],
+      });
+      const marker = this.L.marker([first.location.lat, first.location.lon], { icon, keyboard: true, title: names, riseOnHover: true });
       marker.bindPopup(() => this.popupFor(group), { autoPanPadding: [24, 24], maxWidth: 280 });
       marker.on('add', () => {
         const el = marker.getElement();
-        if (el) el.setAttribute('aria-label', group.length > 1 ? `${ranks}: ${group.length} settings at one address: ${names}` : names);
+        if (!el) return;
+        el.dataset.count = String(group.length);
+        el.setAttribute('aria-label', group.length > 1
+          ? `${label}: ${group.length} settings${sameAddress(group) ? ' at one address' : ' close together'}: ${names}`
+          : names);
       });
       marker.addTo(this.results);
       for (const r of group) this.markers.set(resultKey(r), marker);
-      points.push([first.location.lat, first.location.lon]);
     }
-    if (points.length > 1) this.map.fitBounds(points, { padding: [28, 28], maxZoom: 14 });
-    else if (points.length === 1) this.map.setView(points[0], 13);
   }
 
   /**
@@ -206,15 +244,16 @@ export class ResultsMap {
   popupFor(group) {
     const list = h('ul', { class: 'pf-popup__list' });
     for (const r of group) {
-      const button = h('button', { type: 'button', class: 'pf-link-button' }, 'Show in list');
+      const button = h('button', { type: 'button', class: 'pf-link-button', 'data-key': resultKey(r) }, 'Show in list', h('span', { class: 'pf-visually-hidden' }, `: ${r.name}`));
       button.addEventListener('click', () => this.emit('pf:map-select', { key: resultKey(r) }));
       list.append(h('li', {},
         h('strong', {}, `${r.rank}. ${r.name}`),
         h('span', { class: 'pf-popup__meta' }, `${r.kindLabel || r.kind}, ${milesText(r.distanceMiles)}`),
         button));
     }
-    return h('div', { class: 'pf-popup' },
-      group.length > 1 ? h('p', { class: 'pf-popup__text' }, `${group.length} settings at this address`) : null, list);
+    const heading = group.length < 2 ? null
+      : sameAddress(group) ? `${group.length} settings at this address` : `${group.length} settings close together`;
+    return h('div', { class: 'pf-popup' }, heading ? h('p', { class: 'pf-popup__text' }, heading) : null, list);
   }
 
   /**
@@ -225,15 +264,36 @@ export class ResultsMap {
     const marker = this.markers.get(key);
     if (!marker) return;
     this.el.scrollIntoView({ block: 'nearest' });
-    this.map.setView(marker.getLatLng(), Math.max(this.map.getZoom(), 13));
-    marker.openPopup();
-    const popup = marker.getPopup()?.getElement();
-    const button = popup?.querySelector('button');
-    if (button) button.focus({ preventScroll: true });
+    const result = this.current.find((r) => resultKey(r) === key);
+    if (!result) return;
+    // Zoom in far enough for the result to have its own marker (or share one only with settings
+    // at its address), without animation so that the markers are redrawn at once.
+    let zoom = Math.max(this.map.getZoom(), 13);
+    this.map.setView([result.location.lat, result.location.lon], zoom, { animate: false });
+    while (zoom < 17 && this.groupOf(key).length > 1 && !sameAddress(this.groupOf(key))) {
+      zoom += 1;
+      this.map.setView([result.location.lat, result.location.lon], zoom, { animate: false });
+    }
+    const shown = this.markers.get(key);
+    if (!shown) return;
+    shown.openPopup();
+    const popup = shown.getPopup()?.getElement();
+    const button = popup?.querySelector(`button[data-key="${key}"]`);
+    if (button instanceof HTMLElement) button.focus({ preventScroll: true });
+  }
+
+  /**
+   * The results that share a marker with `key` at the current zoom.
+   * @param {string} key
+   */
+  groupOf(key) {
+    const marker = this.markers.get(key);
+    return this.current.filter((r) => this.markers.get(resultKey(r)) === marker);
   }
 
   /** Forgets the results and home (for "Start again"). */
   reset() {
+    this.current = [];
     this.results.clearLayers();
     this.markers.clear();
     this.setHome(null, '');

@@ -61,7 +61,7 @@ export function yearGroupAge(yearGroup) {
  * by their age on 31 August before that school year (Reception at 4, Year N at N + 4).
  * @param {string} born ISO date
  * @param {string} start ISO date
- * @returns {import('./types.js').AgeAt} `age` is the age on the start date itself
+ * @returns {import('./types.js').AgeAt} `age` is the age on that 31 August, as the engine's
  */
 export function schoolYearOn(born, start) {
   const [y, m] = start.split('-').map(Number);
@@ -69,7 +69,7 @@ export function schoolYearOn(born, start) {
   const onAugust31 = ageOn(born, `${schoolYear}-08-31`);
   const yearGroup = onAugust31 <= 3 ? 'Nursery' : onAugust31 === 4 ? 'Reception'
     : onAugust31 <= 18 ? `Year ${onAugust31 - 4}` : 'post-19 education';
-  return { age: ageOn(born, start), yearGroup };
+  return { age: onAugust31, yearGroup };
 }
 
 /**

@@ -58,8 +58,9 @@ function resultItem(result, { selected }) {
     item.append(h('h4', { class: 'pf-result__subheading' }, 'Why it is on the list'),
       h('ul', { class: 'pf-list pf-list--reasons' }, ...reasons.map((r) => h('li', {
         'data-code': itemCode(r),
-        // A factor that adds nothing ("No recorded provision for autism") gets no tick.
-        class: typeof r !== 'string' && r.factor && !(r.factor.value && r.factor.value > 0) ? 'pf-list__neutral' : null,
+        // Only a factor that counts for the setting gets a tick: not one that adds nothing ("No
+        // recorded provision for autism") or is not known ("counted as 0.5 of a match").
+        class: typeof r !== 'string' && r.factor && !(r.factor.value != null && r.factor.value > 0.5) ? 'pf-list__neutral' : null,
       }, itemText(r)))));
   }
   if (check.length) {
@@ -238,7 +239,6 @@ export function renderExplanation(body, explanation, result) {
       rows.append(h('tr', {},
         h('th', { scope: 'row' }, FACTOR_NAMES[r.code] ?? r.code),
         h('td', {}, f.value == null ? `${r.text} (not known: not counted)` : r.text),
-        h('td', { class: 'pf-table__numeric' }, String(Math.round(f.weight * 100) / 100)),
         h('td', { class: 'pf-table__numeric' }, String(Math.round(f.contribution * 100)))));
     }
     body.append(h('div', { class: 'pf-table-scroll', role: 'region', 'aria-label': `How the score for ${result.name} is made up`, tabindex: 0 },
@@ -246,7 +246,7 @@ export function renderExplanation(body, explanation, result) {
         h('caption', { class: 'pf-visually-hidden' }, `How the fit score for ${result.name} is made up`),
         h('thead', {}, h('tr', {},
           h('th', { scope: 'col' }, 'Factor'), h('th', { scope: 'col' }, 'What we found'),
-          h('th', { scope: 'col', class: 'pf-table__numeric' }, 'Weight'), h('th', { scope: 'col', class: 'pf-table__numeric' }, 'Points'))),
+          h('th', { scope: 'col', class: 'pf-table__numeric' }, 'Points'))),
         rows)));
   }
   if (explanation.summary) body.append(h('p', { class: 'pf-body-s' }, explanation.summary));
