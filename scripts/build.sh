@@ -11,8 +11,8 @@ if [ ! -f www/data/dataset.bin ] || [ -n "$(find data/sources -newer www/data/da
 fi
 
 # 2. The wasm engine.
-cargo build --release --target wasm32-unknown-unknown --lib
-wasm-bindgen --target web --out-dir pkg target/wasm32-unknown-unknown/release/placement_finder.wasm
+cargo build --profile wasm-release --target wasm32-unknown-unknown --lib
+wasm-bindgen --target web --out-dir pkg target/wasm32-unknown-unknown/wasm-release/placement_finder.wasm
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types \
   --enable-multivalue --enable-mutable-globals pkg/placement_finder_bg.wasm -o pkg/placement_finder_bg.wasm
 rm -rf www/pkg && mkdir -p www/pkg && cp pkg/placement_finder.js pkg/placement_finder_bg.wasm pkg/*.d.ts www/pkg/

@@ -1,16 +1,33 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, lints, native unit/doc/integration tests, wasm tests, the page's
-# type check and the browser end-to-end tests. Installs what it needs first.
+# Runs every test: formatting, lints (native and wasm), the boundary check, native unit/doc/
+# integration tests, wasm tests (node and headless Chromium), the page's type check and JS unit
+# tests, and the browser end-to-end tests on the real page. Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/node_modules/.bin:$PATH"
+export WASM_BINDGEN_TEST_TIMEOUT=120
 
 step() { printf '\n== %s\n' "$*"; }
 step "format";  cargo fmt --check
-step "lints";   cargo clippy --all-targets -- -D warnings
+step "lints (native)";  cargo clippy --all-targets -- -D warnings
+step "lints (wasm32)";  cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+step "docs";  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet
 step "boundary: wasm crates are named only in src/wasm.rs"
 if grep -rlE 'wasm_bindgen|js_sys|web_sys|serde_wasm_bindgen' src --include='*.rs' | grep -v '^src/wasm.rs$'; then
   echo "the files above name wasm crates outside src/wasm.rs"; exit 1
 fi
-step "native tests"; cargo test
+echo "ok"
+step "boundary: rstar is named only in src/index.rs"
+if grep -rlE '\brstar\b' src --include='*.rs' | grep -v '^src/index.rs$'; then
+  echo "the files above name rstar outside src/index.rs"; exit 1
+fi
+echo "ok"
+step "native tests (unit, doc, integration on real fixtures)";  cargo test
+step "wasm tests (node)";  cargo test --target wasm32-unknown-unknown --test wasm
+step "wasm tests (headless Chromium)"
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" cargo test --target wasm32-unknown-unknown --test wasm
+step "build the page (data, wasm, vendor files)";  bash scripts/build.sh
+step "page type check";  tsc -p tsconfig.json
+step "page JS unit tests and browser end-to-end tests"
+node --test tests/js/ tests/e2e/

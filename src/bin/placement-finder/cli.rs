@@ -1,4 +1,4 @@
-//! `placement-finder`: the data officer's and SENCo's command-line tool.
+//! The command line itself (native only).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use placement_finder::dataset::Dataset;
@@ -372,7 +372,7 @@ fn print_csv(list: &Value) -> placement_finder::Result<()> {
     w.flush().map_err(|e| Error::Io { path: "stdout".into(), source: e })
 }
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,129 @@
+//! The JS-visible contract of the wasm edge, run under wasm-bindgen-test (node, and headless
+//! Chromium with `WASM_BINDGEN_USE_BROWSER=1`): plain objects in camelCase, `null` never
+//! `undefined`, errors as real JS `Error`s carrying the Rust message.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Reflect};
+use placement_finder::dataset::{Dataset, DatasetMeta, SCHEMA_VERSION};
+use placement_finder::model::{AgeBasis, KindBasis, LocalAuthority, Provenance};
+use placement_finder::wasm::{age_at, postcode_area, Finder};
+use placement_finder::{AgeRange, Date, LaCode, LatLon, Need, NeedSet, ProvisionKind, Setting, Site, Status, Urn};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+fn setting(urn: u32, name: &str, kind: ProvisionKind, lat: f64, lon: f64, needs: Option<NeedSet>) -> Setting {
+    Setting {
+        urn: Urn(urn),
+        site: Site::Main,
+        name: name.into(),
+        kind,
+        kind_basis: KindBasis::EstablishmentType,
+        establishment_type: None,
+        status: Status::Open,
+        location: LatLon { lat, lon },
+        postcode: None,
+        la: Some(LaCode(383)),
+        phase: None,
+        ages: Some(AgeRange { low: 4, high: 19, basis: AgeBasis::Statutory }),
+        gender: None,
+        boarding: None,
+        religious_character: None,
+        religious_character_known: false,
+        section41: None,
+        needs,
+        needs_possibly_truncated: false,
+        places: None,
+        website: None,
+        notes: None,
+        provenance: Provenance::default(),
+    }
+}
+
+fn dataset_bytes() -> Vec<u8> {
+    let settings = vec![
+        setting(1, "Oak Special School", ProvisionKind::Special, 53.80, -1.55, Some(NeedSet::EMPTY.with(Need::ASD))),
+        setting(2, "Elm Primary", ProvisionKind::Mainstream, 53.81, -1.56, None),
+        setting(3, "<img src=x onerror=alert(1)>", ProvisionKind::Special, 53.82, -1.57, Some(NeedSet::EMPTY.with(Need::HI))),
+    ];
+    let mut d = Dataset {
+        meta: DatasetMeta {
+            schema_version: SCHEMA_VERSION,
+            build_date: Date::new(2026, 11, 22).unwrap(),
+            data_version: "wasm-test".into(),
+            coverage: "three settings made up for this test".into(),
+            sources: vec![],
+            setting_count: 3,
+            establishment_count: 3,
+        },
+        settings,
+        authorities: vec![LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into() }],
+    };
+    d.sort_settings();
+    d.encode()
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).unwrap()
+}
+
+fn query(level: &str) -> JsValue {
+    js_sys::JSON::parse(&format!(
+        r#"{{"home":{{"lat":53.8,"lon":-1.55}},"homeLa":383,"age":7,"primaryNeed":"ASD","level":"{level}"}}"#
+    ))
+    .unwrap()
+}
+
+fn message(e: wasm_bindgen::JsError) -> String {
+    let v: JsValue = e.into();
+    let err: &js_sys::Error = v.dyn_ref().expect("a real JS Error");
+    String::from(err.message())
+}
+
+#[wasm_bindgen_test]
+fn meta_is_a_plain_camel_case_object() {
+    let f = Finder::new(&dataset_bytes(), None).unwrap();
+    let meta = f.meta().unwrap();
+    assert_eq!(get(&meta, "dataVersion").as_string().unwrap(), "wasm-test");
+    assert_eq!(get(&meta, "settingCount").as_f64().unwrap(), 3.0);
+    assert!(Array::is_array(&get(&meta, "sources")));
+}
+
+#[wasm_bindgen_test]
+fn shortlist_results_carry_reasons_and_metres_and_null_not_undefined() {
+    let f = Finder::new(&dataset_bytes(), None).unwrap();
+    let list = f.shortlist(query("specialist")).unwrap();
+    let results: Array = get(&list, "results").dyn_into().unwrap();
+    assert!(results.length() >= 1);
+    let first = results.get(0);
+    assert_eq!(get(&first, "name").as_string().unwrap(), "Oak Special School");
+    assert!(get(&first, "distanceM").as_f64().is_some());
+    let reasons: Array = get(&first, "reasons").dyn_into().unwrap();
+    assert!(get(&reasons.get(0), "code").is_string() && get(&reasons.get(0), "text").is_string());
+    // Absent data is null, never undefined.
+    assert!(get(&first, "website").is_null());
+    // Data is text: the hostile name arrives as the same string, for textContent.
+    let all: Vec<String> = results.iter().map(|r| get(&r, "name").as_string().unwrap()).collect();
+    assert!(all.iter().any(|n| n == "<img src=x onerror=alert(1)>"), "{all:?}");
+}
+
+#[wasm_bindgen_test]
+fn errors_are_js_errors_with_the_rust_message() {
+    assert!(message(Finder::new(b"<!DOCTYPE html><html>", None).unwrap_err()).contains("HTML page"));
+    assert!(message(Finder::new(&dataset_bytes(), Some("{}".into())).unwrap_err()).contains("policy pack"));
+    let f = Finder::new(&dataset_bytes(), None).unwrap();
+    assert!(message(f.shortlist(query("band9")).unwrap_err()).contains("unknown level"));
+    assert!(message(postcode_area("LS").unwrap_err()).contains("not a UK postcode"));
+}
+
+#[wasm_bindgen_test]
+fn postcode_area_reveals_only_the_letters() {
+    assert_eq!(postcode_area("ls6 2aa").unwrap(), "LS");
+    assert_eq!(postcode_area("SW1A1AA").unwrap(), "SW");
+}
+
+#[wasm_bindgen_test]
+fn age_and_year_group_from_dates() {
+    let v = age_at("2019-03-10", "2026-09-01").unwrap();
+    assert_eq!(get(&v, "age").as_f64().unwrap(), 7.0);
+    assert_eq!(get(&v, "yearGroup").as_string().unwrap(), "Year 3");
+}
