@@ -17,7 +17,9 @@ wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sig
   --enable-multivalue --enable-mutable-globals pkg/placement_finder_bg.wasm -o pkg/placement_finder_bg.wasm
 rm -rf www/pkg && mkdir -p www/pkg && cp pkg/placement_finder.js pkg/placement_finder_bg.wasm pkg/*.d.ts www/pkg/
 
-# 3. Vendor files the page imports (Leaflet is the only one).
+# 3. Vendor files the page imports (Leaflet is the only one), and the council boundaries the map
+#    draws when no tiles are configured (ONS, OGL; about 70 KB compressed).
+gunzip -c data/sources/england_ctyua_may2023_buc.geojson.gz > www/data/boundaries.geojson
 mkdir -p www/vendor/leaflet
 cp node_modules/leaflet/dist/leaflet-src.esm.js node_modules/leaflet/dist/leaflet.css www/vendor/leaflet/
 cp -r node_modules/leaflet/dist/images www/vendor/leaflet/

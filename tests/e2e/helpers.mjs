@@ -1,0 +1,178 @@
+// Shared set-up for the browser tests: the page's own static server started in-process, Debian's
+// Chromium through playwright-core, request/console/CSP recording, axe-core, screenshots.
+
+import { mkdir, mkdtemp, readFile, readdir, symlink } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve.mjs';
+
+const require = createRequire(import.meta.url);
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const WWW = join(ROOT, 'www');
+export const SCREENSHOTS = join(ROOT, 'target/screenshots');
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** The axe-core tags the page must pass (WCAG 2.2 AA). */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** True when the real engine and data have been built into www/ (scripts/build.sh). */
+export function builtPageExists() {
+  return existsSync(join(WWW, 'pkg/placement_finder_bg.wasm')) && existsSync(join(WWW, 'data/dataset.bin')) &&
+    existsSync(join(WWW, 'vendor/leaflet/leaflet-src.esm.js'));
+}
+
+/**
+ * A served root that is www/ with the fake engine and fake data in place of pkg/ and data/
+ * (symlinks in a temporary folder).
+ */
+export async function fakeRoot() {
+  const dir = await mkdtemp(join(tmpdir(), 'pf-fake-www-'));
+  for (const name of await readdir(WWW)) {
+    if (name === 'pkg' || name === 'data') continue;
+    await symlink(join(WWW, name), join(dir, name));
+  }
+  await symlink(join(ROOT, 'tests/fixtures/fake-pkg'), join(dir, 'pkg'));
+  await symlink(join(ROOT, 'tests/fixtures/fake-data'), join(dir, 'data'));
+  return dir;
+}
+
+/**
+ * Starts the static server on a free port; every request path is recorded.
+ * @param {string} [root]
+ */
+export async function startServer(root = WWW) {
+  /** @type {string[]} */
+  const served = [];
+  const server = await serve(root, { port: 0, log: (line) => served.push(line) });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    served,
+    close: () => new Promise((done) => server.close(() => done(undefined))),
+  };
+}
+
+export async function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A new page that records console errors, page errors, CSP violations and every request.
+ * @param {import('playwright-core').Browser} browser
+ * @param {import('playwright-core').BrowserContextOptions} [options]
+ */
+export async function openPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const errors = [];
+  /** @type {import('playwright-core').Request[]} */
+  const requests = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console: ${msg.text()}`); });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  context.on('request', (req) => requests.push(req));
+  await page.addInitScript(() => {
+    /** @type {any} */ (window).__csp = [];
+    /** @type {any} */ (window).__longTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) /** @type {any} */ (window).__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    } catch { /* no long task timing */ }
+    document.addEventListener('securitypolicyviolation', (e) => {
+      /** @type {any} */ (window).__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  return { context, page, errors, requests };
+}
+
+/**
+ * CSP violations the page saw.
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<string[]>}
+ */
+export function cspViolations(page) {
+  return page.evaluate(() => /** @type {any} */ (window).__csp ?? []);
+}
+
+/**
+ * Main-thread tasks over 50 ms since `since` (performance.now() time).
+ * @param {import('playwright-core').Page} page
+ * @param {number} since
+ * @returns {Promise<{start: number, duration: number}[]>}
+ */
+export function longTasks(page, since) {
+  return page.evaluate((t) => /** @type {any} */ (window).__longTasks.filter((/** @type {{start: number}} */ e) => e.start >= t), since);
+}
+
+/** Waits until the engine has loaded (or failed). */
+export async function waitReady(/** @type {import('playwright-core').Page} */ page) {
+  await page.waitForSelector('main[data-ready]', { state: 'attached', timeout: 30_000 });
+  const ready = await page.getAttribute('main', 'data-ready');
+  if (ready !== 'true') throw new Error(`engine did not load: ${await page.textContent('#pf-load-error')}`);
+}
+
+/**
+ * Runs axe-core (injected with evaluate, which the page's CSP does not block).
+ * @param {import('playwright-core').Page} page
+ */
+export async function axe(page) {
+  const source = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  return page.evaluate((tags) => /** @type {any} */ (window).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), AXE_TAGS);
+}
+
+/**
+ * Describes axe violations for an assertion message.
+ * @param {{ violations: { id: string, impact: string, help: string, nodes: { target: string[] }[] }[] }} result
+ */
+export function describeViolations(result) {
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`).join('\n');
+}
+
+/**
+ * Saves a screenshot to target/screenshots/<name>.png.
+ * @param {import('playwright-core').Page} page
+ * @param {string} name
+ * @param {boolean} [fullPage]
+ */
+export async function screenshot(page, name, fullPage = true) {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage });
+  return path;
+}
+
+/**
+ * Runs `body`; on failure saves a screenshot named after the test, then rethrows.
+ * @param {import('playwright-core').Page} page
+ * @param {string} name
+ * @param {() => Promise<void>} body
+ */
+export async function withScreenshotOnFailure(page, name, body) {
+  try {
+    await body();
+  } catch (error) {
+    try { await screenshot(page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-')}`); } catch { /* page gone */ }
+    throw error;
+  }
+}
+
+/**
+ * Fills the main questions for a search.
+ * @param {import('playwright-core').Page} page
+ * @param {{ postcode: string, age: string, need: string, level: string }} answers level: its label
+ */
+export async function fillSearch(page, { postcode, age, need, level }) {
+  await page.fill('#postcode', postcode);
+  await page.fill('#age', age);
+  await page.check(`#need-${need}`);
+  await page.getByLabel(level, { exact: true }).check();
+}

@@ -1,0 +1,515 @@
+// The page end to end in Debian's Chromium: real searches, errors, share links, comparison, CSV,
+// print, privacy, accessibility (axe-core), keyboard-only use, 320 px reflow, and no console
+// errors or CSP violations anywhere.
+//
+// Runs against www/ as built by scripts/build.sh (the real wasm engine and dataset). With
+// PF_E2E_ENGINE=fake it runs against the fake engine instead (page development only).
+
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  SCREENSHOTS, axe, builtPageExists, longTasks, cspViolations, describeViolations, fakeRoot, fillSearch, launch, openPage,
+  screenshot, startServer, waitReady, withScreenshotOnFailure,
+} from './helpers.mjs';
+
+const FAKE = process.env.PF_E2E_ENGINE === 'fake';
+const SPECIALIST = 'Specialist school or unit';
+
+/** @type {import('playwright-core').Browser} */
+let browser;
+/** @type {Awaited<ReturnType<typeof startServer>>} */
+let server;
+/** @type {Awaited<ReturnType<typeof openPage>>} */
+let session;
+
+before(async () => {
+  if (!FAKE && !builtPageExists()) {
+    throw new Error('www/ is not built: run `bash scripts/build.sh` first (wasm engine, dataset, postcode shards, Leaflet)');
+  }
+  server = await startServer(FAKE ? await fakeRoot() : undefined);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+beforeEach(async () => {
+  session = await openPage(browser);
+});
+afterEach(async () => {
+  // Every test: no console errors, no uncaught errors, no CSP violations.
+  const csp = await cspViolations(session.page).catch(() => []);
+  await session.context.close();
+  assert.deepEqual(session.errors, [], 'console or page errors');
+  assert.deepEqual(csp, [], 'CSP violations');
+});
+
+/**
+ * Opens the page (optionally at a fragment) and waits for the engine.
+ * @param {string} [fragment]
+ */
+async function open(fragment = '') {
+  await session.page.goto(server.url + fragment);
+  await waitReady(session.page);
+}
+
+/** Waits until no search is waiting or running. */
+async function settled() {
+  await session.page.waitForFunction(() => !document.querySelector('main')?.hasAttribute('data-busy'), null, { timeout: 30_000 });
+}
+
+/**
+ * Fills the form, submits, waits for the results.
+ * @param {{ postcode?: string, age?: string, need?: string, level?: string }} [answers]
+ */
+async function searchFor(answers = {}) {
+  const page = session.page;
+  await fillSearch(page, { postcode: 'LS6 2AA', age: '7', need: 'ASD', level: SPECIALIST, ...answers });
+  await page.click('#pf-submit');
+  await settled();
+  await page.waitForSelector('#pf-list > li');
+}
+
+/** The results as the list shows them: name, kind, reasons. */
+function listedResults() {
+  return session.page.$$eval('#pf-list > li', (items) => items.map((li) => ({
+    key: li.getAttribute('data-key'),
+    name: li.querySelector('.pf-result__name')?.textContent,
+    kind: li.querySelector('.pf-result__kind')?.textContent,
+    reasons: [...li.querySelectorAll('.pf-list--reasons li')].map((r) => r.textContent),
+    flags: [...li.querySelectorAll('.pf-list--flags li')].map((r) => r.textContent),
+    facts: li.querySelector('.pf-facts')?.textContent,
+  })));
+}
+
+/** Every form control's value or checked state, by id. */
+function formSnapshot() {
+  return session.page.$$eval('#pf-form input, #pf-form select', (els) => els.map((el) => {
+    const input = /** @type {HTMLInputElement} */ (el);
+    return `${input.id}=${input.type === 'radio' || input.type === 'checkbox' ? input.checked : input.value}`;
+  }));
+}
+
+describe('searching', () => {
+  it('lists settings for LS6 2AA, age 7, autism, a specialist level, with reasons and a map', async () => {
+    const page = session.page;
+    await withScreenshotOnFailure(page, 'leeds', async () => {
+      await open();
+      await screenshot(page, 'page-1280-empty');
+      const since = await page.evaluate(() => performance.now());
+      await searchFor();
+      const long = await longTasks(page, since);
+      console.log(`# main thread during the search (engine in a Web Worker): ${long.length} tasks over 50 ms${long.length ? `, longest ${Math.round(Math.max(...long.map((t) => t.duration)))} ms` : ''}`);
+      const results = await listedResults();
+      assert.ok(results.length >= 3, `expected several results, found ${results.length}`);
+      assert.ok(results.every((r) => r.reasons.length + r.flags.length > 0), 'every result explains itself');
+      assert.ok(results.some((r) => r.reasons.some((text) => /autis/i.test(text ?? ''))), 'some result matches autism');
+      assert.ok(results.every((r) => /miles? in a straight line/.test(r.facts ?? '')), 'distances are labelled straight line');
+      const status = await page.textContent('#pf-status');
+      assert.match(status ?? '', new RegExp(`^${results.length} settings? within 10 miles of LS6 2AA`));
+      assert.equal(await page.getAttribute('#pf-status', 'role'), 'status');
+      const markers = await page.$$('#pf-map .pf-marker');
+      assert.ok(markers.length >= 1 && markers.length <= results.length, 'one marker per place');
+      assert.equal(await page.$$eval('#pf-map .pf-home', (m) => m.length), 1);
+      assert.match(await page.textContent('#pf-advisory') ?? '', /You can ask for any suitable school or setting, including ones not on this list/);
+      assert.match(await page.textContent('#pf-data-statement') ?? '', /Data version/);
+      assert.match(await page.textContent('#pf-policy-notice') ?? '', /Illustrative/i);
+      if (!FAKE) {
+        assert.ok(results.some((r) => /Leeds/i.test(r.facts ?? '') || /SILC|Leeds/i.test(r.name ?? '')), 'real Leeds settings');
+      }
+      await screenshot(page, 'page-1280-results');
+      await page.setViewportSize({ width: 375, height: 800 });
+      await page.waitForTimeout(200);
+      await screenshot(page, 'page-375-results');
+    });
+  });
+
+  it('lists settings for SW1A 1AA in London', async () => {
+    await withScreenshotOnFailure(session.page, 'london', async () => {
+      await open();
+      await searchFor({ postcode: 'sw1a 1aa', age: '12', level: SPECIALIST });
+      const results = await listedResults();
+      assert.ok(results.length >= 1, 'some London settings');
+      assert.match(await session.page.textContent('#pf-status') ?? '', /of SW1A 1AA/);
+    });
+  });
+
+  it('updates the results as the form changes, without a reload', async () => {
+    const page = session.page;
+    await withScreenshotOnFailure(page, 'live-update', async () => {
+      await open();
+      await searchFor();
+      const before = await page.textContent('#pf-status');
+      await page.evaluate(() => { /** @type {any} */ (window).__sameDocument = true; });
+      await page.selectOption('#radius', '3');
+      await settled();
+      const afterChange = await page.textContent('#pf-status');
+      assert.notEqual(afterChange, before);
+      assert.match(afterChange ?? '', /within 3 miles/);
+      assert.equal(await page.evaluate(() => /** @type {any} */ (window).__sameDocument), true, 'no reload');
+    });
+  });
+
+  it('shows the year group that follows from a date of birth and start date', async () => {
+    const page = session.page;
+    await open();
+    await page.check('#age-mode-dob');
+    assert.equal(await page.inputValue('#start-month'), '9', 'start date defaults to September');
+    await page.fill('#dob-day', '27');
+    await page.fill('#dob-month', '3');
+    await page.fill('#dob-year', '2019');
+    await page.fill('#start-day', '1');
+    await page.fill('#start-month', '9');
+    await page.fill('#start-year', '2026');
+    await page.waitForFunction(() => /Year 3/.test(document.getElementById('year-group-text')?.textContent ?? ''));
+    assert.match(await page.textContent('#year-group-text') ?? '', /will be 7 on the 31 August before 1 September 2026, so they would usually join Year 3/);
+  });
+
+  it('uses the device location when allowed', async () => {
+    const { context, page } = session;
+    await context.grantPermissions(['geolocation']);
+    await context.setGeolocation({ latitude: 53.8198, longitude: -1.5763 });
+    await open();
+    await page.click('#use-location');
+    await page.waitForFunction(() => /Using your location/.test(document.getElementById('where-status')?.textContent ?? ''));
+    await page.fill('#age', '7');
+    await page.check('#need-ASD');
+    await page.getByLabel(SPECIALIST, { exact: true }).check();
+    await page.click('#pf-submit');
+    await settled();
+    assert.ok((await listedResults()).length >= 1);
+    assert.match(await page.textContent('#pf-status') ?? '', /of the place you chose/);
+  });
+
+  it('sets home from a place selected on the map', async () => {
+    const page = session.page;
+    await withScreenshotOnFailure(page, 'map-home', async () => {
+      await open();
+      await searchFor();
+      await page.locator('#pf-map').scrollIntoViewIfNeeded();
+      const box = await page.locator('#pf-map').boundingBox();
+      assert.ok(box);
+      await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.7);
+      await page.getByRole('button', { name: 'Search from here' }).click();
+      await settled();
+      assert.equal(await page.inputValue('#postcode'), '');
+      assert.match(await page.textContent('#where-status') ?? '', /place you chose on the map/);
+      assert.match(await page.textContent('#pf-status') ?? '', /of the place you chose/);
+    });
+  });
+
+  it('links the map and the list both ways, one marker per address', async () => {
+    const page = session.page;
+    await open();
+    await searchFor();
+    const first = await page.$eval('#pf-list > li', (li) => li.getAttribute('data-key'));
+    await page.click(`#result-${first} [data-action="map"]`);
+    const popupButton = page.locator(`.leaflet-popup button[data-key="${first}"]`);
+    await popupButton.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-key')), first);
+    await popupButton.click();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-key')), first);
+    // Every result is on exactly one marker (markers that would overlap are drawn as one).
+    const places = await page.$$eval('#pf-list > li', (items) => items.length);
+    const counts = await page.$$eval('#pf-map .pf-marker', (m) => m.map((el) => Number(/** @type {HTMLElement} */ (el).dataset.count)));
+    assert.equal(counts.reduce((a, b) => a + b, 0), places, 'every result is on one marker');
+  });
+});
+
+describe('errors', () => {
+  it('an invalid postcode and an impossible age show the error summary, which takes focus', async () => {
+    const page = session.page;
+    await withScreenshotOnFailure(page, 'errors', async () => {
+      await open();
+      await page.fill('#postcode', 'NOT A POSTCODE');
+      await page.fill('#age', '99');
+      await page.check('#need-ASD');
+      await page.getByLabel(SPECIALIST, { exact: true }).check();
+      await page.click('#pf-submit');
+      await page.waitForSelector('#pf-error-summary:not([hidden])');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'pf-error-summary');
+      assert.match(await page.title(), /^Error: /);
+      const links = await page.$$eval('#pf-error-summary-list a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+      assert.deepEqual(links, [['Enter a real postcode, like LS6 2AA', '#postcode'], ['Age must be between 2 and 25', '#age']]);
+      assert.match(await page.textContent('#postcode-error') ?? '', /Error: Enter a real postcode/);
+      assert.match(await page.getAttribute('#postcode', 'aria-describedby') ?? '', /postcode-error/);
+      assert.equal(await page.$$eval('#pf-list > li', (l) => l.length), 0);
+      await page.click('#pf-error-summary-list a[href="#age"]');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'age');
+      await screenshot(page, 'page-1280-errors');
+      const result = await axe(page);
+      console.log(`# axe (errors page): ${result.violations.length} violations`);
+      assert.equal(result.violations.length, 0, describeViolations(result));
+    });
+  });
+
+  it('a well-formed postcode that does not exist is named in the error', async () => {
+    const page = session.page;
+    await open();
+    await searchFor().catch(() => {});
+    await page.fill('#postcode', 'LS6 9ZZ');
+    await page.click('#pf-submit');
+    await settled();
+    if (FAKE) {
+      await page.waitForSelector('#pf-error-summary:not([hidden])');
+      assert.match(await page.textContent('#pf-error-summary') ?? '', /could not find LS6 9ZZ/);
+    } else {
+      // The real lookup falls back to the sector's centre for an unknown unit.
+      const summaryHidden = await page.$eval('#pf-error-summary', (el) => el.hidden);
+      if (summaryHidden) assert.match(await page.textContent('#where-status') ?? '', /middle of postcode sector LS6 9|Found/);
+      else assert.match(await page.textContent('#pf-error-summary') ?? '', /LS6 9ZZ/);
+    }
+  });
+
+  it('an empty form asks each question', async () => {
+    const page = session.page;
+    await open();
+    await page.click('#pf-submit');
+    await page.waitForSelector('#pf-error-summary:not([hidden])');
+    const hrefs = await page.$$eval('#pf-error-summary-list a', (as) => as.map((a) => a.getAttribute('href') ?? ''));
+    assert.equal(hrefs.length, 4);
+    assert.deepEqual(hrefs.slice(0, 2), ['#postcode', '#age']);
+    assert.match(hrefs[2], /^#need-/);
+    assert.equal(hrefs[3], '#level-0');
+  });
+});
+
+describe('shortlist tools', () => {
+  it('a share link restores the page exactly, results and comparison included', async () => {
+    const page = session.page;
+    await withScreenshotOnFailure(page, 'share', async () => {
+      await open();
+      await page.click('#other-needs-details summary');
+      await page.check('#other-SLCN');
+      await searchFor();
+      await page.click('#preferences summary');
+      await page.check('#boarding-day');
+      await page.selectOption('#radius', '15');
+      await settled();
+      const keys = await page.$$eval('#pf-list > li', (items) => items.slice(0, 2).map((li) => li.getAttribute('data-key')));
+      for (const key of keys) await page.check(`#compare-${key}`);
+      await page.click('#pf-share-button');
+      const link = await page.inputValue('#pf-share-link');
+      assert.ok(link.startsWith(server.url + '#v=1&'), link);
+      assert.ok(!link.split('#')[0].includes('LS6'), 'nothing before the # carries the answers');
+      const form = await formSnapshot();
+      const results = await listedResults();
+      const table = await page.textContent('#pf-compare table');
+
+      const other = await session.context.newPage();
+      await other.goto(link);
+      await waitReady(other);
+      await other.waitForFunction(() => !document.querySelector('main')?.hasAttribute('data-busy'));
+      await other.waitForSelector('#pf-list > li');
+      const page2 = session.page;
+      session.page = other;
+      try {
+        assert.deepEqual(await formSnapshot(), form);
+        assert.deepEqual(await listedResults(), results);
+        assert.equal(await other.textContent('#pf-compare table'), table);
+        assert.equal(await other.isVisible('#pf-compare'), true);
+      } finally {
+        session.page = page2;
+      }
+      await other.close();
+    });
+  });
+
+  it('builds a comparison table with a column per setting', async () => {
+    const page = session.page;
+    await open();
+    await searchFor();
+    const names = await page.$$eval('#pf-list > li .pf-result__name', (h) => h.slice(0, 3).map((x) => x.textContent));
+    const keys = await page.$$eval('#pf-list > li', (items) => items.slice(0, 3).map((li) => li.getAttribute('data-key')));
+    for (const key of keys) await page.check(`#compare-${key}`);
+    await page.click('#pf-compare-button');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'pf-compare');
+    assert.deepEqual(await page.$$eval('#pf-compare thead th[scope="col"]', (ths) => ths.map((th) => th.textContent)), names);
+    const rows = await page.$$eval('#pf-compare tbody th[scope="row"]', (ths) => ths.map((th) => th.textContent));
+    assert.ok(rows.includes('Distance (straight line)') && rows.includes('Why it is on the list') && rows.includes('Places'));
+    assert.equal(await page.textContent('#pf-compare-button'), 'Compare selected (3)');
+    await page.click(`#pf-compare button[data-key="${keys[0]}"]`);
+    assert.equal(await page.$$eval('#pf-compare thead th[scope="col"]', (ths) => ths.length), 2);
+    assert.equal(await page.isChecked(`#compare-${keys[0]}`), false);
+    await screenshot(page, 'page-1280-compare');
+  });
+
+  it('downloads the list as CSV, one row per result', async () => {
+    const page = session.page;
+    await open();
+    await searchFor();
+    const results = await listedResults();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#pf-csv')]);
+    assert.match(download.suggestedFilename(), /^shortlist-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = await readFile(/** @type {string} */ (await download.path()), 'utf8');
+    assert.ok(text.startsWith('\uFEFFRank,Name,URN,'), 'BOM and header');
+    const lines = text.slice(1).trimEnd().split('\r\n');
+    assert.equal(lines.length, results.length + 1);
+    assert.ok(lines[1].startsWith('1,'));
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await writeFile(join(SCREENSHOTS, 'shortlist.csv'), text);
+  });
+
+  it('prints an A4 list: the search, results, reasons, data version, date, advisory; no form or map', async () => {
+    const page = session.page;
+    await open();
+    await searchFor();
+    await page.emulateMedia({ media: 'print' });
+    for (const hiddenInPrint of ['#pf-form', '.pf-map-panel', '#pf-toolbar']) {
+      assert.equal(await page.isVisible(hiddenInPrint), false, `${hiddenInPrint} is hidden in print`);
+    }
+    for (const shown of ['#pf-print-summary', '#pf-list', '#pf-advisory', '#pf-data-statement']) {
+      assert.equal(await page.isVisible(shown), true, `${shown} is printed`);
+    }
+    const summary = await page.textContent('#pf-print-summary');
+    assert.match(summary ?? '', /Near\s*LS6 2AA/);
+    assert.match(summary ?? '', /Printed on \d+ \w+ \d{4}\. Data version/);
+    await screenshot(page, 'print-preview');
+    await mkdir(SCREENSHOTS, { recursive: true });
+    const pdf = join(SCREENSHOTS, 'print.pdf');
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    assert.ok((await stat(pdf)).size > 10_000, 'a PDF was produced');
+  });
+
+  it('"Start again" clears everything', async () => {
+    const page = session.page;
+    await open();
+    await searchFor();
+    await page.click('#pf-reset');
+    assert.equal(await page.inputValue('#postcode'), '');
+    assert.equal(await page.$$eval('#pf-list > li', (l) => l.length), 0);
+    assert.equal(await page.isChecked('#need-ASD'), false);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'postcode');
+  });
+});
+
+describe('privacy', () => {
+  it('a full search requests only the page’s own static files, and nothing carries the child’s details', async () => {
+    const { page, context, requests } = session;
+    await open();
+    await searchFor();
+    await page.click('#pf-list > li .pf-result__explain summary');
+    await page.click('#pf-share-button');
+    await settled();
+    const origin = new URL(server.url).origin;
+    const allowed = /^\/(|index\.html|css\/app\.css|js\/[a-z-]+\.js|vendor\/leaflet\/[a-z.-]+|pkg\/placement_finder(_bg\.wasm|\.js)|data\/dataset\.bin|data\/boundaries\.geojson|data\/postcodes\/(index\.json|LS\.bin))$/;
+    const secrets = ['LS6', '2AA', 'ASD', 'autis', 'age=', '"age"', 'specialist'];
+    console.log(`# privacy: ${requests.length} requests: ${[...new Set(requests.map((r) => new URL(r.url()).pathname))].join(' ')}`);
+    for (const request of requests) {
+      const url = new URL(request.url());
+      assert.equal(url.origin, origin, `same origin only: ${request.url()}`);
+      assert.match(url.pathname, allowed, `only the page's own static files: ${url.pathname}`);
+      assert.equal(url.search, '', `no query string: ${request.url()}`);
+      assert.equal(request.method(), 'GET');
+      assert.equal(request.postData(), null);
+      const headers = JSON.stringify(await request.allHeaders());
+      for (const secret of [...secrets, '7']) {
+        if (secret === '7') continue; // digits appear in user-agent versions; the age is checked in the URLs below
+        assert.ok(!url.href.includes(secret) && !headers.includes(secret), `${secret} leaked in ${url.href} ${headers}`);
+      }
+      assert.ok(!/[?&=]7\b|\/7\b/.test(url.href), `the age leaked in ${url.href}`);
+    }
+    // The server saw the same: no request path carries more of the postcode than its area.
+    for (const line of server.served) assert.ok(!/LS6|2AA|ASD/.test(line), line);
+    assert.deepEqual(await context.cookies(), []);
+    assert.deepEqual(await page.evaluate(() => [document.cookie, localStorage.length, sessionStorage.length]), ['', 0, 0]);
+    assert.deepEqual(await page.evaluate(async () => (await indexedDB.databases()).length), 0);
+  });
+});
+
+describe('accessibility', () => {
+  it('axe-core finds no WCAG 2.2 AA violations on the empty page and a results page', async () => {
+    const page = session.page;
+    await open();
+    const empty = await axe(page);
+    console.log(`# axe (empty page): ${empty.violations.length} violations`);
+    assert.equal(empty.violations.length, 0, describeViolations(empty));
+    await searchFor();
+    await page.check('#pf-list > li:first-child [data-action="compare"]');
+    await page.check('#pf-list > li:nth-child(2) [data-action="compare"]');
+    await page.click('#pf-list > li .pf-result__explain summary');
+    const results = await axe(page);
+    console.log(`# axe (results page): ${results.violations.length} violations`);
+    assert.equal(results.violations.length, 0, describeViolations(results));
+  });
+
+  it('works with the keyboard alone: a search, a result opened, a comparison built', async () => {
+    const page = session.page;
+    await withScreenshotOnFailure(page, 'keyboard', async () => {
+      await open();
+      const kb = page.keyboard;
+      /**
+       * Presses Tab until the focused element matches `selector`.
+       * @param {string} selector
+       */
+      const tabTo = async (selector, limit = 400) => {
+        for (let i = 0; i < limit; i++) {
+          if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+          await kb.press('Tab');
+        }
+        throw new Error(`Tab never reached ${selector}`);
+      };
+      /**
+       * Presses ArrowDown until the focused radio is `selector`.
+       * @param {string} selector
+       */
+      const arrowTo = async (selector) => {
+        for (let i = 0; i < 30; i++) {
+          if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+          await kb.press('ArrowDown');
+        }
+        throw new Error(`arrows never reached ${selector}`);
+      };
+      await tabTo('#postcode');
+      await kb.type('LS6 2AA');
+      await tabTo('#age');
+      await kb.type('7');
+      await tabTo('input[name="primaryNeed"]');
+      await arrowTo('#need-ASD');
+      await tabTo('input[name="level"]');
+      await arrowTo(`input[name="level"][value="specialist"]`);
+      await tabTo('#pf-submit');
+      await kb.press('Enter');
+      await settled();
+      await page.waitForSelector('#pf-list > li');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'pf-results-heading');
+
+      // Open the first result's explanation.
+      await tabTo('#pf-list > li:first-child .pf-result__explain summary');
+      await kb.press('Enter');
+      assert.equal(await page.$eval('#pf-list > li:first-child .pf-result__explain', (d) => /** @type {HTMLDetailsElement} */ (d).open), true);
+      // Show it on the map and come back to the list.
+      await tabTo('#pf-list > li:first-child [data-action="map"]');
+      await kb.press('Enter');
+      await page.waitForFunction(() => document.activeElement?.closest('.leaflet-popup') != null);
+      await kb.press('Enter');
+      assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('pf-result')), true);
+
+      // Compare the first two.
+      await tabTo('#pf-list > li:nth-child(1) [data-action="compare"]');
+      await kb.press('Space');
+      await tabTo('#pf-list > li:nth-child(2) [data-action="compare"]');
+      await kb.press('Space');
+      await page.focus('#pf-results-heading');
+      await tabTo('#pf-compare-button');
+      await kb.press('Enter');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'pf-compare');
+      assert.equal(await page.$$eval('#pf-compare thead th[scope="col"]', (ths) => ths.length), 2);
+    });
+  });
+
+  it('reflows at 320 px wide with no horizontal scrolling', async () => {
+    const page = session.page;
+    await page.setViewportSize({ width: 320, height: 720 });
+    await open();
+    await searchFor();
+    await page.check('#pf-list > li:nth-child(1) [data-action="compare"]');
+    await page.check('#pf-list > li:nth-child(2) [data-action="compare"]');
+    await page.click('#pf-share-button');
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert.ok(widths[0] <= widths[1], `page is ${widths[0]} px wide in a ${widths[1]} px viewport`);
+    await screenshot(page, 'page-320-results');
+  });
+});

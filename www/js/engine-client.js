@@ -1,0 +1,108 @@
+// The page's side of the engine: a promise-based API over the Web Worker that runs it
+// (engine-worker.js → engine.js → the wasm package).
+
+/**
+ * @typedef {import('./engine.js').LoadOptions} LoadOptions
+ * @typedef {import('./types.js').Meta} Meta
+ * @typedef {import('./types.js').Policy} Policy
+ * @typedef {import('./types.js').Vocabulary} Vocabulary
+ * @typedef {{ meta: Meta, policy: Policy, vocabulary: Vocabulary,
+ *   timing: { fetchMs: number, indexMs: number, bytes: number } }} Loaded
+ */
+
+/** An error from the engine, with its code ('load', 'malformed', 'notCovered', 'notFound', 'query', ...). */
+export class EngineCallError extends Error {
+  /**
+   * @param {string} code
+   * @param {string} message
+   */
+  constructor(code, message) {
+    super(message);
+    this.name = 'EngineCallError';
+    this.code = code;
+  }
+}
+
+export class EngineClient {
+  /** @param {URL | string} [workerUrl] */
+  constructor(workerUrl = new URL('./engine-worker.js', import.meta.url)) {
+    this.worker = new Worker(workerUrl, { type: 'module', name: 'placement-finder-engine' });
+    this.nextId = 1;
+    /** @type {Map<number, { resolve: (value: any) => void, reject: (error: Error) => void }>} */
+    this.pending = new Map();
+    this.worker.addEventListener('message', (event) => {
+      const { id, ok, value, error } = event.data;
+      const call = this.pending.get(id);
+      if (!call) return;
+      this.pending.delete(id);
+      if (ok) call.resolve(value);
+      else call.reject(new EngineCallError(error.code, error.message));
+    });
+    this.worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      this.failAll(new EngineCallError('load', `the engine could not start${event.message ? `: ${event.message}` : ''}`));
+    });
+    this.worker.addEventListener('messageerror', () => this.failAll(new EngineCallError('query', 'a message from the engine could not be read')));
+  }
+
+  /** @param {Error} error */
+  failAll(error) {
+    for (const call of this.pending.values()) call.reject(error);
+    this.pending.clear();
+  }
+
+  /**
+   * @param {string} method
+   * @param {...unknown} args
+   * @returns {Promise<any>}
+   */
+  call(method, ...args) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, method, args });
+    });
+  }
+
+  /**
+   * @param {LoadOptions} options absolute URLs
+   * @returns {Promise<Loaded>}
+   */
+  load(options) {
+    return this.call('load', options);
+  }
+
+  /**
+   * @param {string} postcode
+   * @returns {Promise<import('./types.js').PostcodeFix>}
+   */
+  findPostcode(postcode) {
+    return this.call('findPostcode', postcode);
+  }
+
+  /**
+   * @param {import('./types.js').Query} query
+   * @returns {Promise<import('./types.js').ShortList>}
+   */
+  shortlist(query) {
+    return this.call('shortlist', query);
+  }
+
+  /**
+   * @param {import('./types.js').Query} query
+   * @param {number} urn
+   * @returns {Promise<import('./types.js').Explanation>}
+   */
+  explain(query, urn) {
+    return this.call('explain', query, urn);
+  }
+
+  /**
+   * @param {string} dateOfBirth
+   * @param {string} startDate
+   * @returns {Promise<import('./types.js').AgeAt>}
+   */
+  ageAt(dateOfBirth, startDate) {
+    return this.call('ageAt', dateOfBirth, startDate);
+  }
+}

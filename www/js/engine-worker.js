@@ -1,0 +1,26 @@
+// The Web Worker the engine runs in, so that loading the dataset and ranking never block the
+// page. Messages: {id, method, args} in; {id, ok: true, value} or {id, ok: false, error} out.
+
+import * as engine from './engine.js';
+
+/** @type {Record<string, (...args: any[]) => unknown>} */
+const methods = {
+  load: engine.load,
+  findPostcode: engine.findPostcode,
+  shortlist: engine.shortlist,
+  explain: engine.explain,
+  ageAt: engine.ageAt,
+};
+
+self.addEventListener('message', async (event) => {
+  const { id, method, args } = /** @type {MessageEvent<{id: number, method: string, args: unknown[]}>} */ (event).data;
+  try {
+    const fn = methods[method];
+    if (!fn) throw new engine.EngineError('query', `unknown method ${method}`);
+    const value = await fn(...args);
+    self.postMessage({ id, ok: true, value });
+  } catch (error) {
+    const e = /** @type {{ message?: unknown, code?: unknown }} */ (error ?? {});
+    self.postMessage({ id, ok: false, error: { message: String(e.message ?? error), code: String(e.code ?? 'query') } });
+  }
+});

@@ -1,0 +1,190 @@
+// The engine adapter: the only module that imports the wasm package. It runs inside the Web
+// Worker (engine-worker.js), owns the one long-lived Finder, fetches the dataset and the postcode
+// shards, and turns engine failures into errors with a stable `code` the page can act on.
+//
+// Privacy: the only requests made here are for the dataset, the policy pack (if a council sets
+// one), the area index and one shard per postcode *area* ("LS"); never anything that carries
+// the rest of the postcode, the child's age or needs.
+
+import * as wasm from '../pkg/placement_finder.js';
+import { schoolYearOn } from './query.js';
+
+const { default: init, Finder, lookupPostcode, postcodeArea } = wasm;
+
+/**
+ * @typedef {{ datasetUrl: string, postcodesUrl: string, policyUrl?: string | null }} LoadOptions
+ * @typedef {'load' | 'malformed' | 'outsideEngland' | 'notCovered' | 'notFound' | 'query' | 'notLoaded'} ErrorCode
+ */
+
+/** An engine failure with a code the page can act on. */
+export class EngineError extends Error {
+  /**
+   * @param {ErrorCode} code
+   * @param {string} message
+   */
+  constructor(code, message) {
+    super(message);
+    this.name = 'EngineError';
+    this.code = code;
+  }
+}
+
+/** @type {import('../pkg/placement_finder.js').Finder | null} */
+let finder = null;
+/** @type {string} */
+let postcodesUrl = '';
+/** @type {Promise<{ areas: Set<string>, outside: Map<string, string> }> | null} */
+let areas = null;
+/** @type {Map<string, Promise<Uint8Array>>} */
+const shards = new Map();
+
+/** @param {unknown} error */
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * @param {string} url
+ * @param {string} what
+ */
+async function fetchOk(url, what) {
+  const response = await fetch(url, { credentials: 'omit', cache: 'default' });
+  if (!response.ok) throw new EngineError('load', `could not load ${what} (${url}): HTTP ${response.status}`);
+  return response;
+}
+
+/** @returns {import('../pkg/placement_finder.js').Finder} */
+function ready() {
+  if (!finder) throw new EngineError('notLoaded', 'the engine is not loaded yet');
+  return finder;
+}
+
+/**
+ * Starts the engine: fetches the dataset (and a council's policy pack, if any) and builds the
+ * index. Returns what the page needs to build its form and statements.
+ * @param {LoadOptions} options
+ */
+export async function load(options) {
+  postcodesUrl = options.postcodesUrl.endsWith('/') ? options.postcodesUrl : `${options.postcodesUrl}/`;
+  const started = performance.now();
+  const [, dataset, policy] = await Promise.all([
+    init(),
+    fetchOk(options.datasetUrl, 'the list of settings').then((r) => r.arrayBuffer()),
+    options.policyUrl ? fetchOk(options.policyUrl, 'the council policy pack').then((r) => r.text()) : null,
+  ]);
+  const fetched = performance.now();
+  try {
+    finder = new Finder(new Uint8Array(dataset), policy);
+  } catch (error) {
+    throw new EngineError('load', messageOf(error));
+  }
+  return {
+    meta: finder.meta(),
+    policy: finder.policy(),
+    vocabulary: finder.vocabulary(),
+    timing: { fetchMs: fetched - started, indexMs: performance.now() - fetched, bytes: dataset.byteLength },
+  };
+}
+
+const JURISDICTIONS = /** @type {Record<string, string>} */ ({
+  wales: 'Wales', scotland: 'Scotland', northernIreland: 'Northern Ireland',
+  isleOfMan: 'the Isle of Man', jersey: 'Jersey', guernsey: 'Guernsey',
+});
+
+/**
+ * The area index (`index.json`, the same file for everyone): which areas have a shard, and which
+ * are outside England, so that such a postcode gets an answer without a revealing request.
+ * @returns {Promise<{ areas: Set<string>, outside: Map<string, string> }>}
+ */
+function areaIndex() {
+  areas ??= fetchOk(`${postcodesUrl}index.json`, 'the postcode index')
+    .then((r) => r.json())
+    .then((index) => {
+      if (!index || !Array.isArray(index.areas)) throw new EngineError('load', 'the postcode index has no list of areas');
+      /** @type {Map<string, string>} */
+      const outside = new Map();
+      for (const o of Array.isArray(index.outsideEngland) ? index.outsideEngland : []) {
+        outside.set(String(o.area), JURISDICTIONS[o.jurisdiction] ?? 'outside England');
+      }
+      return { areas: new Set(index.areas.map((/** @type {{area: string}} */ a) => String(a.area))), outside };
+    })
+    .catch((error) => {
+      areas = null; // try again next time
+      throw error;
+    });
+  return areas;
+}
+
+/**
+ * Looks a postcode up offline. Only its area letters name the file fetched.
+ * @param {string} postcode
+ * @returns {Promise<import('./types.js').PostcodeFix>}
+ */
+export async function findPostcode(postcode) {
+  /** @type {string} */
+  let area;
+  try {
+    area = postcodeArea(postcode);
+  } catch (error) {
+    throw new EngineError('malformed', messageOf(error));
+  }
+  if (!/^[A-Z]{1,2}$/.test(area)) throw new EngineError('malformed', `not a postcode area: ${area}`);
+  const index = await areaIndex();
+  const elsewhere = index.outside.get(area);
+  if (elsewhere) throw new EngineError('outsideEngland', `${postcode} is in ${elsewhere}: this list covers England only`);
+  if (!index.areas.has(area)) throw new EngineError('notCovered', `postcodes in the ${area} area are not in this list`);
+  let shard = shards.get(area);
+  if (!shard) {
+    shard = fetchOk(`${postcodesUrl}${area}.bin`, `postcodes for ${area}`)
+      .then((r) => r.arrayBuffer())
+      .then((b) => new Uint8Array(b));
+    shards.set(area, shard);
+    shard.catch(() => shards.delete(area));
+  }
+  const bytes = await shard;
+  try {
+    return lookupPostcode(bytes, postcode);
+  } catch (error) {
+    throw new EngineError('notFound', messageOf(error));
+  }
+}
+
+/** @param {import('./types.js').Query} query */
+export function shortlist(query) {
+  try {
+    return /** @type {import('./types.js').ShortList} */ (ready().shortlist(query));
+  } catch (error) {
+    if (error instanceof EngineError) throw error;
+    throw new EngineError('query', messageOf(error));
+  }
+}
+
+/**
+ * @param {import('./types.js').Query} query
+ * @param {number} urn
+ */
+export function explain(query, urn) {
+  try {
+    return /** @type {import('./types.js').Explanation} */ (ready().explain(query, urn));
+  } catch (error) {
+    if (error instanceof EngineError) throw error;
+    throw new EngineError('query', messageOf(error));
+  }
+}
+
+/**
+ * @param {string} dateOfBirth
+ * @param {string} startDate
+ * @returns {import('./types.js').AgeAt}
+ */
+export function ageAt(dateOfBirth, startDate) {
+  const engine = /** @type {{ ageAt?: (dob: string, start: string) => import('./types.js').AgeAt }} */ (/** @type {unknown} */ (wasm));
+  // An engine without ageAt: the same rule (age on 31 August before the school year), in JS.
+  if (typeof engine.ageAt !== 'function') return schoolYearOn(dateOfBirth, startDate);
+  try {
+    return engine.ageAt(dateOfBirth, startDate);
+  } catch (error) {
+    if (error instanceof EngineError) throw error;
+    throw new EngineError('query', messageOf(error));
+  }
+}

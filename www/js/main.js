@@ -1,0 +1,532 @@
+// Wires the page together: the form, the engine (in a Web Worker), the results, the map, the
+// comparison and the tools (print, CSV, share link, start again). Components talk through DOM
+// events; this module listens and calls the others.
+
+import { renderCompare } from './compare.js';
+import { shortlistRows, toCsv } from './csv.js';
+import { byId, clear, h } from './dom.js';
+import { EngineClient } from './engine-client.js';
+import { dateText } from './format.js';
+import { PlacementForm } from './form.js';
+import { ResultsMap } from './map.js';
+import { normalisePostcode } from './postcode.js';
+import { buildQuery, isoDate, postcodeProblem, validate, yearGroupAge } from './query.js';
+import { ResultsView, countText, renderAbout, renderExplanation } from './results.js';
+import { decodeState, emptyState, encodeState, resultKey } from './state.js';
+import { describeSearch } from './summary.js';
+
+/**
+ * @typedef {import('./engine-client.js').Loaded} Loaded
+ * @typedef {import('./types.js').ShortList} ShortList
+ * @typedef {import('./types.js').Query} Query
+ * @typedef {import('./types.js').PostcodeFix} PostcodeFix
+ * @typedef {import('./state.js').PageState} PageState
+ */
+
+/** Most results to list. */
+const LIMIT = 25;
+/** Wait after typing / after a click before searching again (ms). */
+const TYPING_DELAY = 450;
+const CHANGE_DELAY = 120;
+
+const app = byId('main');
+const form = new PlacementForm(/** @type {HTMLFormElement} */ (byId('pf-form')));
+const results = new ResultsView(/** @type {HTMLOListElement} */ (byId('pf-list')));
+const status = byId('pf-status');
+const engine = new EngineClient();
+
+/** @type {Loaded | null} */
+let loaded = null;
+/** @type {ResultsMap | null} */
+let map = null;
+/** Keys ticked for comparison, in the order ticked. */
+let compare = /** @type {string[]} */ ([]);
+/** @type {{ shortlist: ShortList, query: Query, state: PageState, where: string } | null} */
+let last = null;
+let searchSeq = 0;
+/** Searches running now. */
+let running = 0;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let timer;
+/** A search asked for before the engine was ready: run it once it is. */
+let pending = /** @type {null | { explicit: boolean }} */ (null);
+/** @type {Map<string, Promise<PostcodeFix>>} */
+const postcodes = new Map();
+/** True while the page shows a state restored from a share link. */
+let fromLink = false;
+
+/** @param {string} text */
+function setStatus(text) {
+  status.textContent = text;
+}
+
+/** @param {string} path */
+function absolute(path) {
+  return new URL(path, document.baseURI).href;
+}
+
+// ---- engine start --------------------------------------------------------------------------
+
+engine.load({
+  datasetUrl: absolute(app.dataset.dataset || 'data/dataset.bin'),
+  postcodesUrl: absolute(app.dataset.postcodes || 'data/postcodes/'),
+  policyUrl: app.dataset.policy ? absolute(app.dataset.policy) : null,
+}).then((value) => {
+  loaded = value;
+  form.build(value.vocabulary, value.policy);
+  renderAbout(value.meta, value.policy);
+  app.dataset.ready = 'true';
+  setStatus('Answer the questions to see the list.');
+  if (isStateFragment(location.hash)) restore(location.hash);
+  else if (pending) search(pending.explicit);
+  pending = null;
+}, (error) => {
+  const box = byId('pf-load-error');
+  box.textContent = `The list of settings could not be loaded, so this page cannot search. Please try again later. (${error.message})`;
+  box.hidden = false;
+  setStatus('');
+  app.dataset.ready = 'error';
+});
+
+ResultsMap.create(byId('pf-map')).then((m) => {
+  map = m;
+  if (last) {
+    map.setResults(last.shortlist.results, last.shortlist.results.length ? homeOf(last.query) : null);
+    map.setHome(homeOf(last.query), last.where);
+  }
+}, (error) => {
+  byId('pf-map').replaceChildren(h('p', { class: 'pf-body-s' }, `The map could not be shown (${error.message}). The list has everything the map would show.`));
+});
+
+/** @param {Query} query */
+function homeOf(query) {
+  return query.home;
+}
+
+// ---- where ---------------------------------------------------------------------------------
+
+/**
+ * @param {string} postcode normalised
+ * @returns {Promise<PostcodeFix>}
+ */
+function findPostcode(postcode) {
+  let fix = postcodes.get(postcode);
+  if (!fix) {
+    fix = engine.findPostcode(postcode);
+    postcodes.set(postcode, fix);
+  }
+  return fix;
+}
+
+/** @param {PostcodeFix} fix */
+function whereText(fix) {
+  switch (fix.precision) {
+    case 'unit': return `Found ${fix.postcode}.`;
+    case 'sector': return `${fix.postcode} is not in our list of postcodes, so we are using the middle of postcode sector ${fix.postcode.slice(0, -2)}.`;
+    default: return `${fix.postcode} is not in our list of postcodes, so we are using the middle of the ${fix.postcode.split(' ')[0]} postcode district.`;
+  }
+}
+
+/**
+ * Resolves where home is. `problem` says why a well-formed postcode could not be placed.
+ * @param {PageState} state
+ * @returns {Promise<{ where: { home: import('./types.js').LatLon, homeLa: number | null } | null, label: string, problem?: string }>}
+ */
+async function resolveWhere(state) {
+  if (state.postcode) {
+    const postcode = normalisePostcode(state.postcode);
+    if (!postcode) {
+      form.setWhereStatus('');
+      return { where: null, label: '' };
+    }
+    try {
+      const fix = await findPostcode(postcode);
+      form.setWhereStatus(whereText(fix));
+      return { where: { home: fix.location, homeLa: fix.la }, label: fix.postcode };
+    } catch (error) {
+      form.setWhereStatus('');
+      const { code = '', message = '' } = /** @type {{code?: string, message?: string}} */ (error);
+      if (code === 'load') throw error;
+      return { where: null, label: '', problem: postcodeProblem(postcode, code, message) };
+    }
+  }
+  if (state.point) return { where: { home: state.point, homeLa: null }, label: 'the place you chose' };
+  return { where: null, label: '' };
+}
+
+// ---- the child's age -----------------------------------------------------------------------
+
+/** @param {number} age */
+function yearGroupFor(age) {
+  if (age <= 3) return 'Nursery';
+  if (age === 4) return 'Reception';
+  if (age <= 17) return `Year ${age - 4}`;
+  return 'post-16 education (college, sixth form or a specialist post-16 setting)';
+}
+
+/** @param {PageState} state */
+async function showYearGroup(state) {
+  if (state.outOfYear && yearGroupAge(state.yearGroup) != null) {
+    form.setYearGroupText(`We will look for settings that take children of age ${yearGroupAge(state.yearGroup)}, the usual age for that year group.`);
+    return;
+  }
+  if (state.ageMode === 'age') {
+    const age = Number(state.age);
+    form.setYearGroupText(/^\d{1,2}$/.test(state.age) && age >= 2 && age <= 25
+      ? `A child who is ${age} on 31 August usually joins ${yearGroupFor(age)}.`
+      : '');
+    return;
+  }
+  const dob = isoDate(state.dob);
+  const start = isoDate(state.start);
+  if (!loaded || !dob || !start) {
+    form.setYearGroupText('');
+    return;
+  }
+  try {
+    const at = await engine.ageAt(dob, start);
+    form.setYearGroupText(`Your child will be ${at.age} on the 31 August before ${dateText(start)}, so they would usually join ${at.yearGroup}.`);
+  } catch {
+    form.setYearGroupText('');
+  }
+}
+
+// ---- search ----------------------------------------------------------------------------------
+
+/**
+ * Runs a search from the form. `explicit` for the submit button: errors show in the summary,
+ * which takes focus; results take focus when they arrive.
+ * @param {boolean} explicit
+ */
+async function search(explicit) {
+  clearTimeout(timer);
+  running++;
+  markBusy();
+  try {
+    await searchNow(explicit);
+  } finally {
+    running--;
+    markBusy();
+  }
+}
+
+/** Marks the page busy while a search is waiting or running (`data-busy`, used by the tests). */
+function markBusy() {
+  if (running > 0 || timer !== undefined) app.dataset.busy = 'true';
+  else delete app.dataset.busy;
+}
+
+/** @param {boolean} explicit */
+async function searchNow(explicit) {
+  timer = undefined;
+  if (!loaded) {
+    pending = { explicit: explicit || Boolean(pending?.explicit) };
+    if (explicit) setStatus('Still loading the list of settings: your results will show in a moment.');
+    return;
+  }
+  const seq = ++searchSeq;
+  const state = form.read();
+  showYearGroup(state);
+  /** @type {Awaited<ReturnType<typeof resolveWhere>>} */
+  let where;
+  try {
+    where = await resolveWhere(state);
+  } catch (error) {
+    if (seq === searchSeq) setStatus(`Postcodes could not be loaded (${/** @type {Error} */ (error).message}). Choose a place on the map instead.`);
+    return;
+  }
+  if (seq !== searchSeq) return;
+  if (map) map.setHome(where.where?.home ?? null, where.label);
+
+  const errors = validate(state, {
+    needs: loaded.vocabulary.needs.map((n) => n.code),
+    levels: loaded.policy.levels.map((l) => l.id),
+    today: form.today,
+    homeError: where.problem,
+  });
+  if (errors.length || !where.where) {
+    if (explicit || form.errors.length) form.showErrors(errors, { focus: explicit });
+    if (explicit || last) clearResults(errors.length === 1 ? 'Answer the question marked above to see the list.' : 'Answer the questions marked above to see the list.');
+    if (!explicit && !form.errors.length) setStatus('Answer the questions to see the list.');
+    return;
+  }
+  form.clearErrors();
+  const level = /** @type {import('./types.js').PolicyLevel} */ (loaded.policy.levels.find((l) => l.id === state.level));
+  const query = buildQuery(state, where.where, level, LIMIT);
+  /** @type {ShortList} */
+  let shortlist;
+  try {
+    shortlist = await engine.shortlist(query);
+  } catch (error) {
+    if (seq === searchSeq) {
+      clearResults(`The list could not be worked out: ${/** @type {Error} */ (error).message}`);
+    }
+    return;
+  }
+  if (seq !== searchSeq) return;
+  last = { shortlist, query, state, where: where.label };
+  showResults(query.radiusMiles ?? level.radiusMiles);
+  if (explicit) {
+    const heading = byId('pf-results-heading');
+    heading.focus({ preventScroll: true });
+    heading.scrollIntoView({ block: 'start' });
+  }
+}
+
+/**
+ * Debounced search after a change.
+ * @param {boolean} typing
+ */
+function searchSoon(typing) {
+  clearTimeout(timer);
+  timer = setTimeout(() => search(false), typing ? TYPING_DELAY : CHANGE_DELAY);
+  markBusy();
+}
+
+/** @param {number} radiusMiles */
+function showResults(radiusMiles) {
+  if (!last || !loaded) return;
+  const { shortlist } = last;
+  const keys = new Set(shortlist.results.map(resultKey));
+  results.render(shortlist, new Set(compare));
+  setStatus(countText(shortlist, last.where, radiusMiles));
+  byId('pf-toolbar').hidden = shortlist.results.length === 0;
+  if (map) {
+    map.setHome(last.query.home, last.where);
+    map.setResults(shortlist.results, last.query.home);
+  }
+  updateCompare(keys);
+  renderPrintSummary();
+  app.dataset.results = String(shortlist.results.length);
+}
+
+/** @param {string} message */
+function clearResults(message) {
+  last = null;
+  results.reset();
+  setStatus(message);
+  byId('pf-toolbar').hidden = true;
+  byId('pf-share').hidden = true;
+  byId('pf-share-button').setAttribute('aria-expanded', 'false');
+  byId('pf-compare').hidden = true;
+  map?.setResults([], null);
+  delete app.dataset.results;
+}
+
+function renderPrintSummary() {
+  const box = byId('pf-print-summary');
+  clear(box);
+  if (!last || !loaded) return;
+  const list = h('dl', { class: 'pf-summary-list' });
+  for (const [question, answer] of describeSearch(last.state, { where: last.where, vocabulary: loaded.vocabulary, policy: loaded.policy })) {
+    list.append(h('div', { class: 'pf-summary-list__row' }, h('dt', {}, question), h('dd', {}, answer)));
+  }
+  const today = new Date().toISOString().slice(0, 10);
+  box.append(
+    h('h3', { class: 'pf-heading-s' }, 'Your search'), list,
+    h('p', { class: 'pf-body-s' }, `Printed on ${dateText(today)}. Data version ${loaded.meta.dataVersion}; ${loaded.policy.title}, version ${loaded.policy.version}.`));
+}
+
+// ---- comparison ----------------------------------------------------------------------------
+
+/** @param {Set<string>} [current] keys in the current results */
+function updateCompare(current) {
+  const keys = current ?? new Set(last?.shortlist.results.map(resultKey) ?? []);
+  const selected = (last?.shortlist.results ?? []).filter((r) => compare.includes(resultKey(r)));
+  const missing = compare.filter((k) => !keys.has(k));
+  byId('pf-compare-button').textContent = `Compare selected (${selected.length})`;
+  const section = byId('pf-compare');
+  section.hidden = compare.length === 0;
+  renderCompare(byId('pf-compare-body'), selected, missing);
+}
+
+/**
+ * @param {string} key
+ * @param {boolean} checked
+ */
+function setCompared(key, checked) {
+  compare = checked ? [...new Set([...compare, key])] : compare.filter((k) => k !== key);
+  results.setCompared(key, checked);
+  updateCompare();
+}
+
+// ---- share, restore, reset ---------------------------------------------------------------
+
+function shareLink() {
+  const state = { ...form.read(), compare };
+  return `${location.origin}${location.pathname}#${encodeState(state)}`;
+}
+
+/**
+ * A share link's fragment, rather than an in-page link like #main.
+ * @param {string} fragment
+ */
+function isStateFragment(fragment) {
+  return /^#?v=/.test(fragment);
+}
+
+/** @param {string} fragment */
+function restore(fragment) {
+  const { state, problems } = decodeState(fragment);
+  if (problems.length) console.info(`share link: ${problems.join(', ')}`);
+  form.write(state);
+  compare = state.compare;
+  fromLink = true;
+  search(false).then(() => {
+    if (!last) {
+      // An incomplete link: show what is missing, as a submit would.
+      search(true);
+    }
+  });
+}
+
+function reset() {
+  searchSeq++;
+  clearTimeout(timer);
+  timer = undefined;
+  markBusy();
+  form.write(emptyState());
+  form.setPoint(null);
+  form.clearErrors();
+  form.setWhereStatus('');
+  form.setYearGroupText('');
+  compare = [];
+  clearResults('Answer the questions to see the list.');
+  map?.reset();
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  fromLink = false;
+  byId('postcode').focus();
+}
+
+/** Once the person changes a restored page, the link in the address bar no longer describes it. */
+function forgetLink() {
+  if (fromLink && location.hash) history.replaceState(null, '', location.pathname + location.search);
+  fromLink = false;
+}
+
+// ---- events ------------------------------------------------------------------------------
+
+const formEl = byId('pf-form');
+formEl.addEventListener('pf:submit', () => search(true));
+formEl.addEventListener('pf:change', (event) => {
+  const { typing } = /** @type {CustomEvent<{name: string, typing: boolean}>} */ (event).detail;
+  forgetLink();
+  showYearGroup(form.read());
+  searchSoon(typing);
+});
+formEl.addEventListener('pf:reset', reset);
+formEl.addEventListener('pf:use-location', () => {
+  if (!('geolocation' in navigator)) {
+    form.setWhereStatus('This browser cannot share your location. Enter your postcode instead.');
+    return;
+  }
+  form.setWhereStatus('Finding your location…');
+  navigator.geolocation.getCurrentPosition((position) => {
+    form.setPoint({ lat: position.coords.latitude, lon: position.coords.longitude });
+    form.setWhereStatus(`Using your location (to about ${Math.round(position.coords.accuracy)} metres). It stays on this device.`);
+    forgetLink();
+    search(false);
+  }, (error) => {
+    form.setWhereStatus(error.code === error.PERMISSION_DENIED
+      ? 'You did not allow the page to use your location. Enter your postcode instead.'
+      : 'Your location could not be found. Enter your postcode instead.');
+  }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 60000 });
+});
+
+const list = byId('pf-list');
+list.addEventListener('pf:show-on-map', (event) => {
+  const { key } = /** @type {CustomEvent<{key: string}>} */ (event).detail;
+  map?.showResult(key);
+});
+list.addEventListener('pf:compare', (event) => {
+  const { key, checked } = /** @type {CustomEvent<{key: string, checked: boolean}>} */ (event).detail;
+  setCompared(key, checked);
+});
+list.addEventListener('pf:explain', async (event) => {
+  const { result, body } = /** @type {CustomEvent<{result: import('./types.js').Result, body: HTMLElement}>} */ (event).detail;
+  if (!last) return;
+  try {
+    renderExplanation(body, await engine.explain(last.query, result.urn), result);
+  } catch (error) {
+    body.append(h('p', { class: 'pf-body-s' }, `More detail could not be worked out (${/** @type {Error} */ (error).message}).`));
+  }
+});
+
+byId('pf-compare').addEventListener('pf:compare', (event) => {
+  const { key } = /** @type {CustomEvent<{key: string}>} */ (event).detail;
+  setCompared(key, false);
+  const section = byId('pf-compare');
+  if (!section.hidden) section.focus();
+  else byId('pf-results-heading').focus();
+});
+byId('pf-compare-button').addEventListener('click', () => {
+  const section = byId('pf-compare');
+  section.hidden = false;
+  updateCompare();
+  section.focus({ preventScroll: true });
+  section.scrollIntoView({ block: 'start' });
+});
+
+const mapEl = byId('pf-map');
+mapEl.addEventListener('pf:map-select', (event) => {
+  results.focus(/** @type {CustomEvent<{key: string}>} */ (event).detail.key);
+});
+mapEl.addEventListener('pf:map-home', (event) => {
+  const { lat, lon } = /** @type {CustomEvent<{lat: number, lon: number}>} */ (event).detail;
+  form.setPoint({ lat, lon });
+  form.setWhereStatus('Using the place you chose on the map.');
+  forgetLink();
+  search(false);
+});
+
+byId('pf-print').addEventListener('click', () => {
+  renderPrintSummary();
+  window.print();
+});
+
+byId('pf-csv').addEventListener('click', () => {
+  if (!last || !loaded) return;
+  const today = new Date().toISOString().slice(0, 10);
+  const rows = shortlistRows(last.shortlist, {
+    dataVersion: loaded.meta.dataVersion,
+    policy: `${loaded.policy.title} ${loaded.policy.version}`,
+    created: today,
+  });
+  // A byte-order mark so that spreadsheet programs read the file as UTF-8.
+  const blob = new Blob(['\uFEFF', toCsv(rows)], { type: 'text/csv;charset=utf-8' });
+  const url = URL.createObjectURL(blob);
+  const link = h('a', { href: url, download: `shortlist-${today}.csv`, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+});
+
+const shareButton = byId('pf-share-button');
+shareButton.addEventListener('click', () => {
+  const panel = byId('pf-share');
+  const input = /** @type {HTMLInputElement} */ (byId('pf-share-link'));
+  input.value = shareLink();
+  panel.hidden = false;
+  shareButton.setAttribute('aria-expanded', 'true');
+  byId('pf-share-status').textContent = '';
+  input.focus();
+  input.select();
+});
+byId('pf-share-copy').addEventListener('click', async () => {
+  const input = /** @type {HTMLInputElement} */ (byId('pf-share-link'));
+  const note = byId('pf-share-status');
+  try {
+    await navigator.clipboard.writeText(input.value);
+    note.textContent = 'Link copied.';
+  } catch {
+    input.focus();
+    input.select();
+    note.textContent = 'Select the link and copy it.';
+  }
+});
+
+window.addEventListener('hashchange', () => {
+  if (loaded && isStateFragment(location.hash)) restore(location.hash);
+});
+window.addEventListener('beforeprint', renderPrintSummary);
