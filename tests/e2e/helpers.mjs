@@ -3,6 +3,7 @@
 
 import { mkdir, mkdtemp, readFile, readdir, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -28,17 +29,23 @@ export function builtPageExists() {
 }
 
 /**
- * A served root that is www/ with the fake engine and fake data in place of pkg/ and data/
- * (symlinks in a temporary folder).
+ * A served root that is the built www/ (real page, real wasm engine, real postcode shards) with
+ * a hostile dataset in place of the real one: made-up settings whose names and websites are
+ * HTML, `javascript:` links and spreadsheet formulas, written by the real Rust encoder
+ * (`cargo run --example hostile_dataset`). Symlinks in a temporary folder.
  */
-export async function fakeRoot() {
-  const dir = await mkdtemp(join(tmpdir(), 'pf-fake-www-'));
+export async function hostileRoot() {
+  const dir = await mkdtemp(join(tmpdir(), 'pf-hostile-www-'));
   for (const name of await readdir(WWW)) {
-    if (name === 'pkg' || name === 'data') continue;
+    if (name === 'data') continue;
     await symlink(join(WWW, name), join(dir, name));
   }
-  await symlink(join(ROOT, 'tests/fixtures/fake-pkg'), join(dir, 'pkg'));
-  await symlink(join(ROOT, 'tests/fixtures/fake-data'), join(dir, 'data'));
+  const data = join(dir, 'data');
+  await mkdir(data);
+  for (const name of await readdir(join(WWW, 'data'))) {
+    if (name !== 'dataset.bin') await symlink(join(WWW, 'data', name), join(data, name));
+  }
+  execFileSync('cargo', ['run', '--quiet', '--example', 'hostile_dataset', '--', data], { cwd: ROOT, stdio: 'inherit' });
   return dir;
 }
 

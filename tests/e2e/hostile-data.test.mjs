@@ -1,12 +1,12 @@
 // The page with data the real dataset does not contain: a setting named like an HTML injection,
 // a javascript: website, a name that is a spreadsheet formula, a school and its unit at one
-// address, a postcode outside England. Uses the fake engine (tests/fixtures/fake-pkg), which has
-// the same JS contract as the wasm package.
+// address, a postcode outside England. The real page and wasm engine, with a hostile dataset
+// written by the real Rust encoder (examples/hostile_dataset.rs; see helpers.mjs `hostileRoot`).
 
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { axe, cspViolations, describeViolations, fakeRoot, fillSearch, launch, openPage, startServer, waitReady } from './helpers.mjs';
+import { axe, builtPageExists, cspViolations, describeViolations, hostileRoot, fillSearch, launch, openPage, startServer, waitReady } from './helpers.mjs';
 
 /** @type {import('playwright-core').Browser} */
 let browser;
@@ -16,7 +16,8 @@ let server;
 let session;
 
 before(async () => {
-  server = await startServer(await fakeRoot());
+  if (!builtPageExists()) throw new Error('www/ is not built: run `bash scripts/build.sh` first');
+  server = await startServer(await hostileRoot());
   browser = await launch();
 });
 after(async () => {

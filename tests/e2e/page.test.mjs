@@ -2,19 +2,17 @@
 // print, privacy, accessibility (axe-core), keyboard-only use, 320 px reflow, and no console
 // errors or CSP violations anywhere.
 //
-// Runs against www/ as built by scripts/build.sh (the real wasm engine and dataset). With
-// PF_E2E_ENGINE=fake it runs against the fake engine instead (page development only).
+// Runs against www/ as built by scripts/build.sh (the real wasm engine and dataset).
 
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  SCREENSHOTS, axe, builtPageExists, longTasks, cspViolations, describeViolations, fakeRoot, fillSearch, launch, openPage,
+  SCREENSHOTS, axe, builtPageExists, longTasks, cspViolations, describeViolations, fillSearch, launch, openPage,
   screenshot, startServer, waitReady, withScreenshotOnFailure,
 } from './helpers.mjs';
 
-const FAKE = process.env.PF_E2E_ENGINE === 'fake';
 const SPECIALIST = 'Specialist school or unit';
 
 /** @type {import('playwright-core').Browser} */
@@ -25,10 +23,10 @@ let server;
 let session;
 
 before(async () => {
-  if (!FAKE && !builtPageExists()) {
+  if (!builtPageExists()) {
     throw new Error('www/ is not built: run `bash scripts/build.sh` first (wasm engine, dataset, postcode shards, Leaflet)');
   }
-  server = await startServer(FAKE ? await fakeRoot() : undefined);
+  server = await startServer();
   browser = await launch();
 });
 after(async () => {
@@ -116,9 +114,7 @@ describe('searching', () => {
       assert.match(await page.textContent('#pf-advisory') ?? '', /You can ask for any suitable school or setting, including ones not on this list/);
       assert.match(await page.textContent('#pf-data-statement') ?? '', /Data version/);
       assert.match(await page.textContent('#pf-policy-notice') ?? '', /Illustrative/i);
-      if (!FAKE) {
-        assert.ok(results.some((r) => /Leeds/i.test(r.facts ?? '') || /SILC|Leeds/i.test(r.name ?? '')), 'real Leeds settings');
-      }
+      assert.ok(results.some((r) => /Leeds/i.test(r.facts ?? '') || /SILC|Leeds/i.test(r.name ?? '')), 'real Leeds settings');
       await screenshot(page, 'page-1280-results');
       await page.setViewportSize({ width: 375, height: 800 });
       await page.waitForTimeout(200);
@@ -249,18 +245,17 @@ describe('errors', () => {
     const page = session.page;
     await open();
     await searchFor().catch(() => {});
+    // No such unit, but its sector exists: the search goes ahead from the sector's middle, and says so.
     await page.fill('#postcode', 'LS6 9ZZ');
     await page.click('#pf-submit');
     await settled();
-    if (FAKE) {
-      await page.waitForSelector('#pf-error-summary:not([hidden])');
-      assert.match(await page.textContent('#pf-error-summary') ?? '', /could not find LS6 9ZZ/);
-    } else {
-      // The real lookup falls back to the sector's centre for an unknown unit.
-      const summaryHidden = await page.$eval('#pf-error-summary', (el) => el.hidden);
-      if (summaryHidden) assert.match(await page.textContent('#where-status') ?? '', /middle of postcode sector LS6 9|Found/);
-      else assert.match(await page.textContent('#pf-error-summary') ?? '', /LS6 9ZZ/);
-    }
+    assert.equal(await page.$eval('#pf-error-summary', (el) => el.hidden), true);
+    assert.match(await page.textContent('#where-status') ?? '', /LS6 9ZZ is not in our list of postcodes, so we are using the middle of postcode sector LS6 9/);
+    // Neither the unit, its sector nor its district exists: an error that names it.
+    await page.fill('#postcode', 'LS0 1AA');
+    await page.click('#pf-submit');
+    await page.waitForSelector('#pf-error-summary:not([hidden])');
+    assert.match(await page.textContent('#pf-error-summary') ?? '', /LS0 1AA/);
   });
 
   it('an empty form asks each question', async () => {
