@@ -58,7 +58,7 @@ async function stamped(response) {
  */
 async function save(cache, url) {
   try {
-    const response = await fetch(url, { cache: 'no-cache', credentials: 'omit' });
+    const response = await fetch(url, { credentials: 'omit' });
     if (response.ok) await cache.put(url, await stamped(response));
   } catch { /* offline or gone: nothing to save */ }
 }
