@@ -190,7 +190,12 @@ describe('the snippet on a council page (second origin)', () => {
       }));
       assert.equal(inner.scrollbar, 0, 'no vertical scrollbar in the iframe');
       assert.ok(Math.abs(inner.content - inner.viewport) <= 1, `iframe height ${inner.viewport} fits content ${inner.content}`);
-      const shot = await screenshot(session.page, 'embed-council-page');
+      await screenshot(session.page, 'embed-council-page');
+      // The top of the page, as in docs/embed-screenshot.png: the council's page, the themed finder, the first results.
+      await frame.evaluate(() => document.getElementById('other-needs-details')?.removeAttribute('open'));
+      await session.page.setViewportSize({ width: 1100, height: 1700 });
+      await session.page.evaluate(() => window.scrollTo(0, 0));
+      const shot = await screenshot(session.page, 'embed-council-page-top', false);
       console.log(`# screenshot: ${shot}`);
     });
   });
@@ -219,6 +224,34 @@ describe('the snippet on a council page (second origin)', () => {
 });
 
 describe('offline after the first visit', () => {
+  it('a new dataset version replaces the saved one cleanly: the old version’s postcode shards go too', async () => {
+    await withScreenshotOnFailure(session.page, 'embed-new-version', async () => {
+      const { page } = session;
+      await page.goto(`${pair.finder}/`);
+      await page.waitForSelector('main[data-ready="true"]', { state: 'attached', timeout: 30_000 });
+      await searchIn(page);
+      await page.waitForFunction(async () => Boolean(await caches.match(new URL('data/postcodes/LS.bin', location.href).href)), null, { timeout: 30_000, polling: 250 });
+      // What the page sends when it has loaded a dataset of another version (main.js keepForOffline).
+      const after = await page.evaluate(async (type) => {
+        const worker = (await navigator.serviceWorker.ready).active;
+        const dataset = new URL('data/dataset.bin', location.href).href;
+        await new Promise((done) => {
+          navigator.serviceWorker.addEventListener('message', (e) => { if (e.data?.id === 999) done(undefined); });
+          worker?.postMessage({ type, version: 1, kind: 'remember', id: 999, urls: [dataset], dataVersion: 'next-version', since: Date.now() });
+        });
+        const cache = await caches.open('pf-data-v1');
+        const marker = await cache.match(new URL('pf-data-version', location.href).href);
+        return {
+          version: await marker?.text(),
+          dataset: Boolean(await cache.match(dataset)),
+          shard: Boolean(await cache.match(new URL('data/postcodes/LS.bin', location.href).href)),
+          shell: Boolean(await caches.match(new URL('pkg/placement_finder_bg.wasm', location.href).href)),
+        };
+      }, PROTOCOL);
+      assert.deepEqual(after, { version: 'next-version', dataset: true, shard: false, shell: true });
+    });
+  });
+
   it('the page and embed.html still answer with the finder’s server gone, and say the data is a saved copy', async () => {
     await withScreenshotOnFailure(session.page, 'embed-offline', async () => {
       const { page } = session;
