@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serve } from '../../scripts/serve.mjs';
-import { ROOT, WWW, builtPageExists, launch, openPage, screenshot, withScreenshotOnFailure } from './helpers.mjs';
+import { AXE_TAGS, ROOT, WWW, builtPageExists, describeViolations, launch, openPage, screenshot, withScreenshotOnFailure } from './helpers.mjs';
 
 const FIXTURES = join(ROOT, 'tests/e2e/fixtures');
 const PROTOCOL = 'placement-finder';
@@ -177,6 +177,9 @@ describe('the snippet on a council page (second origin)', () => {
       await searchIn(frame);
       const count = await frame.$$eval('#pf-list > li', (items) => items.length);
       assert.ok(count > 0, 'results listed');
+      // The council's default radius (data-radius="15") rather than the level's usual one.
+      assert.equal(await frame.inputValue('#radius'), '15');
+      assert.match(String(await frame.textContent('#pf-status')), /15 miles/);
       // The iframe follows its content: taller than before, and exactly as tall as the content.
       await session.page.waitForFunction((h) => {
         const f = document.querySelector('iframe.placement-finder-frame');
@@ -197,6 +200,21 @@ describe('the snippet on a council page (second origin)', () => {
       await session.page.evaluate(() => window.scrollTo(0, 0));
       const shot = await screenshot(session.page, 'embed-council-page-top', false);
       console.log(`# screenshot: ${shot}`);
+    });
+  });
+
+  it('fits a 320 px wide column with no sideways scrolling, and passes axe-core (WCAG 2.2 AA)', async () => {
+    await withScreenshotOnFailure(session.page, 'embed-narrow', async () => {
+      await session.page.setViewportSize({ width: 352, height: 800 });
+      const frame = await openCouncilPage();
+      await searchIn(frame);
+      const width = await frame.evaluate(() => ({ viewport: window.innerWidth, content: document.documentElement.scrollWidth }));
+      assert.ok(width.viewport <= 330, `a narrow iframe: ${width.viewport} px`);
+      assert.ok(width.content <= width.viewport, `no sideways scrolling: content ${width.content} px in ${width.viewport} px`);
+      await frame.evaluate(await readFile(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+      const result = await frame.evaluate((tags) => /** @type {any} */ (window).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), AXE_TAGS);
+      console.log(`# axe (embed, 320 px, results): ${result.violations.length} violations`);
+      assert.equal(result.violations.length, 0, describeViolations(result));
     });
   });
 
