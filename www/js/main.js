@@ -385,7 +385,8 @@ function setCompared(key, checked) {
 
 function shareLink() {
   const state = { ...form.read(), compare };
-  return `${location.origin}${location.pathname}#${encodeState(state)}`;
+  // The query string is the embed's configuration (the council's data and wording), never answers.
+  return `${location.origin}${location.pathname}${location.search}#${encodeState(state)}`;
 }
 
 /**
