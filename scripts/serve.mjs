@@ -2,9 +2,11 @@
 // brotli/gzip when the browser accepts it, and the strict security headers a council should send
 // (see README "Embedding"). No dependencies.
 //
-//   node scripts/serve.mjs [root=www]        PORT (default 8000), HOST (default 127.0.0.1)
+//   node scripts/serve.mjs [root=www]        PORT (default 8000), HOST (default 127.0.0.1),
+//                                            FRAME_ANCESTORS (origins that may embed the finder, default 'self'),
+//                                            TILE_ORIGIN (the map tile server's origin, when tiles are on)
 //
-// `serve(root, { port, host, frameAncestors })` is exported for the tests, which start it in-process.
+// `serve(root, { port, host, frameAncestors, tileOrigin })` is exported for the tests, which start it in-process.
 
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -31,15 +33,16 @@ const TYPES = {
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.bin', '.svg', '.csv', '.txt']);
 
 /**
- * The Content-Security-Policy the page is built to work under.
- * @param {string} frameAncestors
+ * The Content-Security-Policy the page and the embed are built to work under.
+ * @param {string} frameAncestors the origins that may embed the finder (docs/embedding.md)
+ * @param {string} [tileOrigin] the map tile server's origin, when a council turns tiles on
  */
-export function csp(frameAncestors = "'self'") {
+export function csp(frameAncestors = "'self'", tileOrigin = '') {
   return [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    `img-src 'self' data:${tileOrigin ? ` ${tileOrigin}` : ''}`,
     "connect-src 'self'",
     "worker-src 'self'",
     "base-uri 'none'",
@@ -51,10 +54,10 @@ export function csp(frameAncestors = "'self'") {
 /**
  * Starts a server. Resolves to the node server once listening.
  * @param {string} root
- * @param {{ port?: number, host?: string, frameAncestors?: string, log?: (line: string) => void }} [options]
+ * @param {{ port?: number, host?: string, frameAncestors?: string, tileOrigin?: string, log?: (line: string) => void }} [options]
  * @returns {Promise<import('node:http').Server>}
  */
-export function serve(root, { port = 8000, host = '127.0.0.1', frameAncestors = "'self'", log } = {}) {
+export function serve(root, { port = 8000, host = '127.0.0.1', frameAncestors = "'self'", tileOrigin = '', log } = {}) {
   const base = resolve(root);
   /** @type {Map<string, {body: Buffer, br: Buffer | null, gz: Buffer | null, mtime: number}>} */
   const cache = new Map();
@@ -64,7 +67,7 @@ export function serve(root, { port = 8000, host = '127.0.0.1', frameAncestors = 
     if (path.endsWith('/')) path += 'index.html';
     const file = normalize(join(base, path));
     const headers = {
-      'Content-Security-Policy': csp(frameAncestors),
+      'Content-Security-Policy': csp(frameAncestors, tileOrigin),
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Permissions-Policy': 'geolocation=(self), camera=(), microphone=()',
@@ -113,7 +116,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const root = process.argv[2] ?? 'www';
   const port = Number(process.env.PORT ?? 8000);
   const host = process.env.HOST ?? '127.0.0.1';
-  const server = await serve(root, { port, host });
+  const server = await serve(root, {
+    port, host, frameAncestors: process.env.FRAME_ANCESTORS || "'self'", tileOrigin: process.env.TILE_ORIGIN || '',
+  });
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
   console.log(`placement finder: http://${host}:${actual}/  (serving ${root}; Ctrl+C to stop)`);

@@ -7,7 +7,8 @@
  * @typedef {import('./types.js').Policy} Policy
  * @typedef {import('./types.js').Vocabulary} Vocabulary
  * @typedef {{ meta: Meta, policy: Policy, vocabulary: Vocabulary,
- *   timing: { fetchMs: number, indexMs: number, bytes: number } }} Loaded
+ *   timing: { fetchMs: number, indexMs: number, bytes: number }, cachedAt?: string | null }} Loaded
+ *   cachedAt: set when the dataset came from the service worker's copy (offline), when it was saved
  */
 
 /** An error from the engine, with its code ('load', 'malformed', 'notCovered', 'notFound', 'query', ...). */
@@ -104,5 +105,13 @@ export class EngineClient {
    */
   ageAt(dateOfBirth, startDate) {
     return this.call('ageAt', dateOfBirth, startDate);
+  }
+
+  /**
+   * The URLs the engine has fetched (for the service worker to keep).
+   * @returns {Promise<string[]>}
+   */
+  usedUrls() {
+    return this.call('usedUrls');
   }
 }

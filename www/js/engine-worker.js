@@ -10,6 +10,7 @@ const methods = {
   shortlist: engine.shortlist,
   explain: engine.explain,
   ageAt: engine.ageAt,
+  usedUrls: engine.usedUrls,
 };
 
 self.addEventListener('message', async (event) => {

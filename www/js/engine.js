@@ -37,6 +37,8 @@ let postcodesUrl = '';
 let areas = null;
 /** @type {Map<string, Promise<Uint8Array>>} */
 const shards = new Map();
+/** Every URL fetched successfully, so that the page can ask the service worker to keep them. */
+const used = new Set();
 
 /** @param {unknown} error */
 function messageOf(error) {
@@ -50,6 +52,7 @@ function messageOf(error) {
 async function fetchOk(url, what) {
   const response = await fetch(url, { credentials: 'omit', cache: 'default' });
   if (!response.ok) throw new EngineError('load', `could not load ${what} (${url}): HTTP ${response.status}`);
+  used.add(response.url || url);
   return response;
 }
 
@@ -67,9 +70,14 @@ function ready() {
 export async function load(options) {
   postcodesUrl = options.postcodesUrl.endsWith('/') ? options.postcodesUrl : `${options.postcodesUrl}/`;
   const started = performance.now();
+  /** When the service worker answered from its copy because the network failed (sw.js). */
+  let cachedAt = /** @type {string | null} */ (null);
   const [, dataset, policy] = await Promise.all([
     init(),
-    fetchOk(options.datasetUrl, 'the list of settings').then((r) => r.arrayBuffer()),
+    fetchOk(options.datasetUrl, 'the list of settings').then((r) => {
+      cachedAt = r.headers.get('x-pf-cached-at');
+      return r.arrayBuffer();
+    }),
     options.policyUrl ? fetchOk(options.policyUrl, 'the council policy pack').then((r) => r.text()) : null,
   ]);
   const fetched = performance.now();
@@ -83,7 +91,13 @@ export async function load(options) {
     policy: finder.policy(),
     vocabulary: finder.vocabulary(),
     timing: { fetchMs: fetched - started, indexMs: performance.now() - fetched, bytes: dataset.byteLength },
+    cachedAt,
   };
+}
+
+/** The URLs fetched so far (dataset, policy pack, postcode index and shards). */
+export function usedUrls() {
+  return [...used];
 }
 
 const JURISDICTIONS = /** @type {Record<string, string>} */ ({

@@ -74,6 +74,8 @@ export class PlacementForm {
     this.point = null;
     this.kindsEdited = false;
     this.radiusEdited = false;
+    /** The council's default radius in miles (data-radius), used instead of each level's usual one. */
+    this.defaultRadius = /** @type {number | null} */ (null);
     /** @type {Policy | null} */
     this.policy = null;
     /** @type {Vocabulary | null} */
@@ -198,7 +200,7 @@ export class PlacementForm {
     if (!level) return;
     this.kindsEdited = false;
     this.tickKinds(level.kinds);
-    if (!this.radiusEdited) this.fillRadius(level.radiusMiles);
+    if (!this.radiusEdited) this.fillRadius(this.defaultRadius ?? level.radiusMiles);
   }
 
   /** @param {string[]} codes */
@@ -284,7 +286,7 @@ export class PlacementForm {
     state.kinds = this.kindsEdited
       ? [...this.form.querySelectorAll('input[name="kind"]:checked')].map((el) => /** @type {HTMLInputElement} */ (el).value)
       : null;
-    state.radiusMiles = this.radiusEdited ? Number(/** @type {HTMLSelectElement} */ (byId('radius')).value) : null;
+    state.radiusMiles = this.radiusEdited ? Number(/** @type {HTMLSelectElement} */ (byId('radius')).value) : this.defaultRadius;
     state.childSex = checkedRadio('childSex')?.value ?? '';
     state.singleSex = checkedRadio('singleSex')?.value ?? '';
     state.religion = /** @type {HTMLSelectElement} */ (byId('religion')).value;
@@ -322,8 +324,8 @@ export class PlacementForm {
     const level = this.selectedLevel();
     this.kindsEdited = state.kinds != null;
     this.tickKinds(state.kinds ?? level?.kinds ?? []);
-    this.radiusEdited = state.radiusMiles != null;
-    this.fillRadius(state.radiusMiles);
+    this.radiusEdited = state.radiusMiles != null && state.radiusMiles !== this.defaultRadius;
+    this.fillRadius(state.radiusMiles ?? this.defaultRadius);
     checkRadio('childSex', state.childSex);
     checkRadio('singleSex', state.singleSex);
     /** @type {HTMLSelectElement} */ (byId('religion')).value = state.religion;

@@ -9,6 +9,7 @@ import { EngineClient } from './engine-client.js';
 import { dateText } from './format.js';
 import { PlacementForm } from './form.js';
 import { ResultsMap } from './map.js';
+import { registerOffline, remember } from './offline.js';
 import { normalisePostcode } from './postcode.js';
 import { buildQuery, isoDate, postcodeProblem, validate, yearGroupAge } from './query.js';
 import { ResultsView, countText, renderAbout, renderExplanation } from './results.js';
@@ -34,6 +35,9 @@ const form = new PlacementForm(/** @type {HTMLFormElement} */ (byId('pf-form')))
 const results = new ResultsView(/** @type {HTMLOListElement} */ (byId('pf-list')));
 const status = byId('pf-status');
 const engine = new EngineClient();
+/** The council whose area "outside your council area" refers to when home has no council of its own (a place on the map). */
+const homeCouncil = /^\d{1,4}$/.test(app.dataset.homeLa ?? '') ? Number(app.dataset.homeLa) : null;
+if (Number(app.dataset.radius) > 0) form.defaultRadius = Number(app.dataset.radius);
 
 /** @type {Loaded | null} */
 let loaded = null;
@@ -73,6 +77,8 @@ engine.load({
   policyUrl: app.dataset.policy ? absolute(app.dataset.policy) : null,
 }).then((value) => {
   loaded = value;
+  if (value.cachedAt) showSavedCopy(value.cachedAt);
+  keepForOffline();
   form.build(value.vocabulary, value.policy);
   renderAbout(value.meta, value.policy);
   app.dataset.ready = 'true';
@@ -97,6 +103,30 @@ ResultsMap.create(byId('pf-map')).then((m) => {
 }, (error) => {
   byId('pf-map').replaceChildren(h('p', { class: 'pf-body-s' }, `The map could not be shown (${error.message}). The list has everything the map would show.`));
 });
+
+registerOffline();
+
+/** Asks the service worker to keep what the engine has fetched, for use offline. */
+function keepForOffline() {
+  if (!loaded) return;
+  const version = loaded.meta.dataVersion;
+  const boundaries = byId('pf-map').dataset.boundaries;
+  engine.usedUrls().then((urls) => remember(boundaries ? [...urls, absolute(boundaries)] : urls, version)).then(() => {
+    app.dataset.offlineSaved = String(Number(app.dataset.offlineSaved ?? 0) + 1);
+  }, () => { /* offline use is a bonus: the page works without it */ });
+}
+
+/**
+ * Says that the list of settings is the copy saved on this device (the network failed).
+ * @param {string} cachedAt ISO date-time
+ */
+function showSavedCopy(cachedAt) {
+  if (!loaded) return;
+  const box = byId('pf-offline-notice');
+  box.textContent = `You seem to be offline, so this is the copy of the list of settings saved on this device on ${dateText(cachedAt)}. ` +
+    `It was built on ${dateText(loaded.meta.buildDate)} (data version ${loaded.meta.dataVersion}).`;
+  box.hidden = false;
+}
 
 /** @param {Query} query */
 function homeOf(query) {
@@ -142,7 +172,7 @@ async function resolveWhere(state) {
     try {
       const fix = await findPostcode(postcode);
       form.setWhereStatus(whereText(fix));
-      return { where: { home: fix.location, homeLa: fix.la }, label: fix.postcode };
+      return { where: { home: fix.location, homeLa: fix.la ?? homeCouncil }, label: fix.postcode };
     } catch (error) {
       form.setWhereStatus('');
       const { code = '', message = '' } = /** @type {{code?: string, message?: string}} */ (error);
@@ -150,7 +180,7 @@ async function resolveWhere(state) {
       return { where: null, label: '', problem: postcodeProblem(postcode, code, message) };
     }
   }
-  if (state.point) return { where: { home: state.point, homeLa: null }, label: 'the place you chose' };
+  if (state.point) return { where: { home: state.point, homeLa: homeCouncil }, label: 'the place you chose' };
   return { where: null, label: '' };
 }
 
@@ -266,6 +296,7 @@ async function searchNow(explicit) {
   if (seq !== searchSeq) return;
   last = { shortlist, query, state, where: where.label };
   showResults(query.radiusMiles ?? level.radiusMiles);
+  keepForOffline();
   if (explicit) {
     const heading = byId('pf-results-heading');
     heading.focus({ preventScroll: true });
@@ -354,7 +385,8 @@ function setCompared(key, checked) {
 
 function shareLink() {
   const state = { ...form.read(), compare };
-  return `${location.origin}${location.pathname}#${encodeState(state)}`;
+  // The query string is the embed's configuration (the council's data and wording), never answers.
+  return `${location.origin}${location.pathname}${location.search}#${encodeState(state)}`;
 }
 
 /**

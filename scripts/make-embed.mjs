@@ -1,0 +1,37 @@
+// Writes www/embed.html from www/index.html, so that the embed and the full page share one copy
+// of the form and results markup: the embed drops the site header and loads js/embed-main.js.
+// tests/js/embed.test.mjs fails when embed.html is out of date.
+//
+//   node scripts/make-embed.mjs
+
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const WWW = join(dirname(fileURLToPath(import.meta.url)), '../www');
+
+/**
+ * @param {string} index the text of index.html
+ * @returns {string} the text of embed.html
+ */
+export function makeEmbed(index) {
+  /** @type {[RegExp, string][]} */
+  const edits = [
+    [/<html lang="en-GB">/, '<!-- Generated from index.html by scripts/make-embed.mjs: edit index.html, then run it. -->\n<html lang="en-GB" class="pf-embed">'],
+    [/<title>([^<]*)<\/title>/, '<title>$1 (embedded)</title>'],
+    [/<script type="module" src="js\/main\.js"><\/script>/, '<script type="module" src="js/embed-main.js"></script>'],
+    [/\n *<header class="pf-header">[\s\S]*?<\/header>\n/, '\n'],
+  ];
+  let out = index;
+  for (const [pattern, replacement] of edits) {
+    if (!pattern.test(out)) throw new Error(`make-embed: index.html no longer has ${pattern}`);
+    out = out.replace(pattern, replacement);
+  }
+  return out;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const index = await readFile(join(WWW, 'index.html'), 'utf8');
+  await writeFile(join(WWW, 'embed.html'), makeEmbed(index));
+  console.log('wrote www/embed.html');
+}
