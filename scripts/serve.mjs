@@ -34,7 +34,7 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.wasm', 
 
 /**
  * The Content-Security-Policy the page and the embed are built to work under.
- * @param {string} frameAncestors the origins that may embed the finder (docs/embedding.md)
+ * @param {string} frameAncestors the origins that may embed the finder (README.md "Embedding")
  * @param {string} [tileOrigin] the map tile server's origin, when a council turns tiles on
  */
 export function csp(frameAncestors = "'self'", tileOrigin = '') {

@@ -1,6 +1,6 @@
 // The placement finder's embed loader: paste this on any page (a council's Local Offer page)
 // with a placeholder, and the placeholder becomes the finder in an iframe that is always as
-// tall as its content. See docs/embedding.md for every attribute.
+// tall as its content. See README.md "Embedding" for every attribute.
 //
 //   <div data-placement-finder data-home-la="383" data-theme-brand="#005ea5">
 //     <a href="https://finder.example.gov.uk/">Find schools and settings for a child with SEND</a>

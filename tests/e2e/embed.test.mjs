@@ -1,5 +1,5 @@
 // The embed end to end in Debian's Chromium: a council page on a second origin (another port on
-// 127.0.0.1) with the snippet from docs/embedding.md pasted in. The iframe loads, takes the
+// 127.0.0.1) with the snippet from README.md "Embedding" pasted in. The iframe loads, takes the
 // council's theme and wording, grows as results appear (never an inner scrollbar), answers a
 // search, ignores messages from the wrong origin, and keeps working with the finder's server
 // gone after the first visit. Both origins send strict CSP headers; every test ends with 0 CSP
