@@ -26,6 +26,7 @@
 
 pub mod assemble;
 pub mod bng;
+pub mod coverage;
 pub mod dataset;
 pub mod error;
 pub mod finder;
