@@ -328,6 +328,27 @@ impl DemandPoint {
     }
 }
 
+/// One demand point per postcode sector of England: its centroid, its council and how many
+/// units it holds, sorted by label.
+pub fn sector_points(shards: &[crate::postcode::PostcodeShard]) -> Vec<DemandPoint> {
+    let mut points = Vec::new();
+    for shard in shards {
+        for district in shard.districts() {
+            for sector in &district.sectors {
+                let units = district.units.iter().filter(|u| u.inward.sector_digit() == sector.digit).count();
+                points.push(DemandPoint {
+                    label: format!("{} {}", district.outcode, sector.digit),
+                    location: sector.centroid.location,
+                    la: sector.centroid.la,
+                    units: units as u32,
+                });
+            }
+        }
+    }
+    points.sort_by(|a, b| a.label.cmp(&b.label));
+    points
+}
+
 /// What a setting contributes to coverage, flattened once per engine.
 #[derive(Clone, Debug)]
 struct Site {
