@@ -765,6 +765,48 @@ impl CoverageEngine {
     }
 }
 
+/// Everything the dashboard shows for one filter and scope.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub suitable: u32,
+    pub bands_miles: [f64; 4],
+    /// Every council, then England (the table and the CSV).
+    pub councils: Vec<CouncilRow>,
+    /// The scope's postcode sectors, farthest first.
+    pub sectors: Vec<PointRow>,
+    /// The scope's extent (for the map).
+    pub bounds: Option<View>,
+    /// [`council_csv`] of `councils`: the same bytes as the CLI writes.
+    pub council_csv: String,
+    pub sector_csv: String,
+}
+
+impl CoverageEngine {
+    /// Distances and the report for a filter, for one council (`la`) or England.
+    pub fn report(&self, filter: &Filter, la: Option<LaCode>) -> Result<(Distances, Report)> {
+        let suitability = filter.validate()?;
+        if let Some(code) = la {
+            if !self.authorities.iter().any(|a| a.code == code) {
+                return Err(Error::invalid("la", format!("{code} is not a council in this dataset")));
+            }
+        }
+        let d = self.distances(&suitability);
+        let councils = self.council_table(&suitability, &d);
+        let sectors = self.point_rows(&d, la);
+        let report = Report {
+            suitable: d.suitable,
+            bands_miles: BANDS_MILES,
+            council_csv: council_csv(&councils),
+            sector_csv: point_csv(&sectors),
+            councils,
+            sectors,
+            bounds: self.bounds(la),
+        };
+        Ok((d, report))
+    }
+}
+
 /// Settings sorted by latitude, with their unit vectors: an exact nearest-on-the-sphere search.
 ///
 /// The chord between unit vectors orders points exactly as the great-circle distance does, and
