@@ -454,6 +454,13 @@ impl CoverageEngine {
         &self.settings
     }
 
+    /// The councils a report can be scoped to, by name: (DfE code, name).
+    pub fn councils(&self) -> Vec<(u16, String)> {
+        let mut all: Vec<(u16, String)> = self.authorities.iter().map(|a| (a.code.0, a.name.clone())).collect();
+        all.sort_by(|a, b| a.1.cmp(&b.1));
+        all
+    }
+
     /// The council a grid cell is in.
     pub fn cell_la(&self, cell: &Cell) -> Option<LaCode> {
         self.area_la[cell.area as usize]
@@ -771,6 +778,8 @@ impl CoverageEngine {
 pub struct Report {
     pub suitable: u32,
     pub bands_miles: [f64; 4],
+    /// The heat map's colours (RGBA), as [`BAND_COLOURS`], for the legend.
+    pub band_colours: [[u8; 4]; 6],
     /// Every council, then England (the table and the CSV).
     pub councils: Vec<CouncilRow>,
     /// The scope's postcode sectors, farthest first.
@@ -797,6 +806,7 @@ impl CoverageEngine {
         let report = Report {
             suitable: d.suitable,
             bands_miles: BANDS_MILES,
+            band_colours: BAND_COLOURS,
             council_csv: council_csv(&councils),
             sector_csv: point_csv(&sectors),
             councils,

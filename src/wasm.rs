@@ -159,6 +159,18 @@ impl Dashboard {
         Ok(Dashboard { inner: CoverageEngine::new(&dataset, grid, points), last: None })
     }
 
+    /// The councils a report can be scoped to, by name: `[[code, name], ...]`.
+    #[wasm_bindgen(unchecked_return_type = "[number, string][]")]
+    pub fn councils(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.councils())
+    }
+
+    /// Needs and provision kinds (the same as `Finder.vocabulary`).
+    #[wasm_bindgen(unchecked_return_type = "Vocabulary")]
+    pub fn vocabulary(&self) -> Result<JsValue, JsError> {
+        to_js(&NativeFinder::vocabulary())
+    }
+
     /// Distances for a filter; the table, the scope's sectors and CSV (see `Report`).
     #[wasm_bindgen(unchecked_return_type = "CoverageReport")]
     pub fn run(

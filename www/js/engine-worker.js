@@ -10,6 +10,9 @@ const methods = {
   shortlist: engine.shortlist,
   explain: engine.explain,
   ageAt: engine.ageAt,
+  loadDashboard: engine.loadDashboard,
+  coverage: engine.coverage,
+  coverageOverlay: engine.coverageOverlay,
 };
 
 self.addEventListener('message', async (event) => {
