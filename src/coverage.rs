@@ -364,6 +364,8 @@ pub struct CoverageEngine {
     authorities: Vec<crate::model::LocalAuthority>,
     pub grid: Grid,
     pub points: Vec<DemandPoint>,
+    /// Each grid cell's centre as a unit vector, and its latitude in radians.
+    cell_unit: Vec<([f64; 3], f64)>,
     /// For each grid area, the council (by DfE code) with that GSS code, if any.
     area_la: Vec<Option<LaCode>>,
 }
@@ -440,7 +442,9 @@ impl CoverageEngine {
             .iter()
             .map(|a| dataset.authorities.iter().find(|la| la.gss == a.gss).map(|la| la.code))
             .collect();
+        let cell_unit = grid.cells.iter().map(|c| (unit(c.centre), c.centre.lat.to_radians())).collect();
         CoverageEngine {
+            cell_unit,
             settings: dataset.settings.clone(),
             sites,
             authorities: dataset.authorities.clone(),
@@ -480,7 +484,23 @@ impl CoverageEngine {
         Distances { suitable: suitable.len() as u32, cell_m, cell_nearest, point_m, point_nearest }
     }
 
-    /// The row sweep (see the module documentation).
+    /// Distances for the grid's cells only (the benchmark times the two halves apart).
+    pub fn cell_distances(&self, filter: &Suitability) -> (Vec<f32>, Vec<u32>) {
+        let suitable = self.suitable(filter);
+        self.sweep_grid(&suitable, &self.strip(&suitable))
+    }
+
+    /// Distances for the demand points only.
+    pub fn point_distances(&self, filter: &Suitability) -> (Vec<f32>, Vec<u32>) {
+        let suitable = self.suitable(filter);
+        self.strip_search(&self.strip(&suitable))
+    }
+
+    /// The row sweep (see the module documentation). Each row looks only at settings within a
+    /// band of northings: `reach` starts at the previous row's farthest answer plus two cells,
+    /// and a row whose farthest answer is beyond its band is redone with the band widened to
+    /// that answer (which then holds every setting that could beat it), so the band never
+    /// changes a result.
     fn sweep_grid(&self, suitable: &[u32], strip: &LatStrip) -> (Vec<f32>, Vec<u32>) {
         let n_cells = self.grid.cells.len();
         let mut dist = vec![f32::INFINITY; n_cells];
@@ -488,15 +508,21 @@ impl CoverageEngine {
         if suitable.is_empty() {
             return (dist, nearest);
         }
-        // Sites by easting; ties keep the lower id first.
-        let mut by_e: Vec<u32> = suitable.to_vec();
-        by_e.sort_by(|&a, &b| self.sites[a as usize].bng.e.total_cmp(&self.sites[b as usize].bng.e).then(a.cmp(&b)));
-        let es: Vec<f64> = by_e.iter().map(|&i| self.sites[i as usize].bng.e).collect();
-        let ns: Vec<f64> = by_e.iter().map(|&i| self.sites[i as usize].bng.n).collect();
-        // Envelope buffers, reused across rows: parabola index, and where it starts to win.
-        let mut hull: Vec<usize> = Vec::with_capacity(by_e.len());
-        let mut from: Vec<f64> = Vec::with_capacity(by_e.len());
-        let mut h = vec![0.0; by_e.len()];
+        // Settings by northing: (n, e, id).
+        let mut by_n: Vec<(f64, f64, u32)> = suitable
+            .iter()
+            .map(|&i| {
+                let b = self.sites[i as usize].bng;
+                (b.n, b.e, i)
+            })
+            .collect();
+        by_n.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+        // Reused buffers: the band (e, h, id) and the envelope (band index, where it starts to win).
+        let mut band: Vec<(f64, f64, u32)> = Vec::new();
+        let mut hull: Vec<usize> = Vec::new();
+        let mut from: Vec<f64> = Vec::new();
+        let mut guess: Vec<(u32, f64)> = Vec::new();
+        let mut reach = 4.0 * self.grid.cell_m;
         let mut offset = 0usize;
         for row in 0..self.grid.rows {
             let cells = self.grid.row(row);
@@ -504,48 +530,45 @@ impl CoverageEngine {
                 continue;
             }
             let y = self.grid.row_y(row);
-            for (k, n) in ns.iter().enumerate() {
-                h[k] = (y - n) * (y - n) + es[k] * es[k];
-            }
-            hull.clear();
-            from.clear();
-            for k in 0..by_e.len() {
-                loop {
-                    let Some(&top) = hull.last() else {
-                        hull.push(k);
-                        from.push(f64::NEG_INFINITY);
-                        break;
-                    };
-                    if es[k] == es[top] {
-                        // Same easting: the nearer in northing wins everywhere.
-                        if h[k] < h[top] {
-                            hull.pop();
-                            from.pop();
-                            continue;
-                        }
-                        break;
+            loop {
+                let lo = by_n.partition_point(|s| s.0 < y - reach);
+                let hi = by_n.partition_point(|s| s.0 <= y + reach);
+                if lo == hi {
+                    reach *= 2.0;
+                    continue;
+                }
+                band.clear();
+                band.extend(by_n[lo..hi].iter().map(|&(n, e, id)| (e, (y - n) * (y - n) + e * e, id)));
+                band.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+                lower_envelope(&band, &mut hull, &mut from);
+                guess.clear();
+                let mut farthest2: f64 = 0.0;
+                let mut j = 0;
+                for cell in cells {
+                    let x = self.grid.col_x(cell.col);
+                    while j + 1 < hull.len() && from[j + 1] <= x {
+                        j += 1;
                     }
-                    // Where parabola k starts to beat `top`.
-                    let x = (h[k] - h[top]) / (2.0 * (es[k] - es[top]));
-                    if x <= *from.last().unwrap_or(&f64::NEG_INFINITY) {
-                        hull.pop();
-                        from.pop();
-                        continue;
-                    }
-                    hull.push(k);
-                    from.push(x);
+                    let (e, h, id) = band[hull[j]];
+                    // (x − e)² + (y − n)² = x² − 2ex + h.
+                    let d2 = x * x - 2.0 * e * x + h;
+                    farthest2 = farthest2.max(d2);
+                    guess.push((id, d2));
+                }
+                let farthest = farthest2.max(0.0).sqrt();
+                let whole = lo == 0 && hi == by_n.len();
+                if farthest <= reach || whole {
+                    reach = farthest + 2.0 * self.grid.cell_m;
                     break;
                 }
+                reach = farthest * (1.0 + 1e-9) + 1.0;
             }
-            let mut j = 0;
             for (c, cell) in cells.iter().enumerate() {
-                let x = self.grid.col_x(cell.col);
-                while j + 1 < hull.len() && from[j + 1] <= x {
-                    j += 1;
-                }
                 // The sweep's answer is nearest on the National Grid; the strip makes it
                 // nearest on the sphere (it only looks at settings that could beat it).
-                let id = strip.nearest(cell.centre, Some(by_e[hull[j]])).unwrap_or(by_e[hull[j]]);
+                let first = guess[c].0;
+                let (q, lat) = self.cell_unit[offset + c];
+                let id = strip.nearest_unit(q, lat, Some(first)).unwrap_or(first);
                 nearest[offset + c] = id;
                 dist[offset + c] = cell.centre.distance_m(self.sites[id as usize].location) as f32;
             }
@@ -772,6 +795,41 @@ impl CoverageEngine {
     }
 }
 
+/// The lower envelope of parabolas `x² − 2ex + h` for `band` sorted by `e` (then id): `hull`
+/// gets the band indices on the envelope from west to east, `from[k]` the easting where
+/// `hull[k]` starts to be lowest. Equal eastings keep the lower `h` (then the lower id).
+fn lower_envelope(band: &[(f64, f64, u32)], hull: &mut Vec<usize>, from: &mut Vec<f64>) {
+    hull.clear();
+    from.clear();
+    for (k, &(e, h, _)) in band.iter().enumerate() {
+        loop {
+            let Some(&top) = hull.last() else {
+                hull.push(k);
+                from.push(f64::NEG_INFINITY);
+                break;
+            };
+            let (te, th, _) = band[top];
+            if e == te {
+                if h < th {
+                    hull.pop();
+                    from.pop();
+                    continue;
+                }
+                break;
+            }
+            let x = (h - th) / (2.0 * (e - te));
+            if x <= *from.last().unwrap_or(&f64::NEG_INFINITY) {
+                hull.pop();
+                from.pop();
+                continue;
+            }
+            hull.push(k);
+            from.push(x);
+            break;
+        }
+    }
+}
+
 /// Everything the dashboard shows for one filter and scope.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -842,11 +900,15 @@ impl LatStrip {
     /// The nearest setting to `from` (ties to the lowest id), starting from `guess` if given;
     /// `None` when there are no settings.
     fn nearest(&self, from: LatLon, guess: Option<u32>) -> Option<u32> {
-        let q = unit(from);
+        self.nearest_unit(unit(from), from.lat.to_radians(), guess)
+    }
+
+    /// [`LatStrip::nearest`] from a unit vector and its latitude in radians (precomputed for
+    /// grid cells).
+    fn nearest_unit(&self, q: [f64; 3], lat: f64, guess: Option<u32>) -> Option<u32> {
         let chord2 = |v: &[f64; 3]| (v[0] - q[0]).powi(2) + (v[1] - q[1]).powi(2) + (v[2] - q[2]).powi(2);
         // The angle whose chord is `c2` (squared): 2 asin(c / 2).
         let angle = |c2: f64| 2.0 * (c2.sqrt() / 2.0).min(1.0).asin();
-        let lat = from.lat.to_radians();
         let (mut best2, mut best_id, mut best_angle) = (f64::INFINITY, u32::MAX, f64::INFINITY);
         if let Some(id) = guess {
             if let Some(&k) = self.position.get(id as usize).filter(|&&k| k != u32::MAX) {
@@ -1015,5 +1077,43 @@ fn quote(text: &str) -> String {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
         text.into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The envelope's pick at any easting is the lowest parabola there (the strip would hide a
+    /// wrong pick as slowness, so it is pinned on its own).
+    #[test]
+    fn lower_envelope_picks_the_lowest_parabola_everywhere() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for _ in 0..50 {
+            let y = next() * 100_000.0;
+            let mut band: Vec<(f64, f64, u32)> = (0..40)
+                .map(|id| {
+                    // Eastings on a coarse lattice, so some are equal.
+                    let (e, n) = ((next() * 20.0).floor() * 5_000.0, next() * 100_000.0);
+                    (e, (y - n) * (y - n) + e * e, id)
+                })
+                .collect();
+            band.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+            let (mut hull, mut from) = (Vec::new(), Vec::new());
+            lower_envelope(&band, &mut hull, &mut from);
+            for step in 0..200 {
+                let x = -10_000.0 + step as f64 * 600.0;
+                let j = from.iter().rposition(|&f| f <= x).unwrap();
+                let value = |b: &(f64, f64, u32)| x * x - 2.0 * b.0 * x + b.1;
+                let best = band.iter().map(value).fold(f64::INFINITY, f64::min);
+                assert!(value(&band[hull[j]]) <= best + 1e-3 * best.abs().max(1.0), "x = {x}");
+            }
+        }
     }
 }
