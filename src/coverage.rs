@@ -24,8 +24,9 @@
 //!    of unit vectors (which order points exactly as great-circle distance does), until the
 //!    latitude gap alone is wider than the best so far. With the sweep's guess the scan is short.
 //!
-//! The distance reported is [`LatLon::distance_m`] (haversine) to the setting found, the same
-//! figure a brute-force scan gives (tests compare every England cell).
+//! The distance reported is the great-circle distance on the mean-radius sphere that
+//! [`LatLon::distance_m`] (haversine) uses, from the chord (the same figure to a millimetre; tests
+//! compare every England cell with a brute-force haversine scan).
 
 use std::collections::BTreeMap;
 
@@ -563,14 +564,15 @@ impl CoverageEngine {
                 }
                 reach = farthest * (1.0 + 1e-9) + 1.0;
             }
-            for (c, cell) in cells.iter().enumerate() {
+            for c in 0..cells.len() {
                 // The sweep's answer is nearest on the National Grid; the strip makes it
                 // nearest on the sphere (it only looks at settings that could beat it).
                 let first = guess[c].0;
                 let (q, lat) = self.cell_unit[offset + c];
-                let id = strip.nearest_unit(q, lat, Some(first)).unwrap_or(first);
-                nearest[offset + c] = id;
-                dist[offset + c] = cell.centre.distance_m(self.sites[id as usize].location) as f32;
+                if let Some((id, chord2)) = strip.nearest_unit(q, lat, Some(first)) {
+                    nearest[offset + c] = id;
+                    dist[offset + c] = (chord2_to_angle(chord2) * MEAN_RADIUS_M) as f32;
+                }
             }
             offset += cells.len();
         }
@@ -598,9 +600,9 @@ impl CoverageEngine {
         let mut dist = vec![f32::INFINITY; self.points.len()];
         let mut nearest = vec![u32::MAX; self.points.len()];
         for (i, p) in self.points.iter().enumerate() {
-            if let Some(id) = strip.nearest(p.location, None) {
+            if let Some((id, chord2)) = strip.nearest(p.location, None) {
                 nearest[i] = id;
-                dist[i] = p.location.distance_m(self.sites[id as usize].location) as f32;
+                dist[i] = (chord2_to_angle(chord2) * MEAN_RADIUS_M) as f32;
             }
         }
         (dist, nearest)
@@ -725,8 +727,8 @@ impl CoverageEngine {
     /// The heat map for a web map: `width` × `height` RGBA pixels covering `south..north`,
     /// `west..east` in Web Mercator (so an image overlay lines up with tiles and boundaries),
     /// each pixel the colour of the grid cell under its centre. Transparent off land or outside
-    /// council `la`. The projection is evaluated every 8 pixels and interpolated between (the
-    /// error is centimetres).
+    /// council `la`. The projection is evaluated every 8 pixels each way and interpolated between
+    /// (the error is far below a pixel).
     pub fn overlay_rgba(&self, d: &Distances, la: Option<LaCode>, view: &View) -> Vec<u8> {
         let (w, h) = (view.width as usize, view.height as usize);
         let mut lookup = vec![u32::MAX; self.grid.cols as usize * self.grid.rows as usize];
@@ -744,26 +746,34 @@ impl CoverageEngine {
         let lon_at = |px: f64| view.west + (view.east - view.west) * px / w as f64;
         const STEP: usize = 8;
         let knots_x: Vec<usize> = (0..w).step_by(STEP).chain([w]).collect();
+        let knots_y: Vec<usize> = (0..h).step_by(STEP).chain([h]).collect();
+        // National Grid coordinates at every knot (x every STEP pixels, y every STEP rows).
+        let at = |x: usize, y: usize| {
+            LatLon::new(lat_at(y as f64 + 0.5), lon_at(x as f64 + 0.5))
+                .map(Bng::of)
+                .unwrap_or(Bng { e: f64::NAN, n: f64::NAN })
+        };
+        let knots: Vec<Vec<Bng>> = knots_y.iter().map(|&y| knots_x.iter().map(|&x| at(x, y)).collect()).collect();
         let mut px = vec![0u8; w * h * 4];
-        for py in 0..h {
-            let lat = lat_at(py as f64 + 0.5);
-            let at = |x: usize| {
-                LatLon::new(lat, lon_at(x as f64 + 0.5)).map(Bng::of).unwrap_or(Bng { e: f64::NAN, n: f64::NAN })
-            };
-            for pair in knots_x.windows(2) {
-                let (a, b) = (at(pair[0]), at(pair[1]));
-                for x in pair[0]..pair[1].min(w) {
-                    let t = (x - pair[0]) as f64 / (pair[1] - pair[0]) as f64;
-                    let (e, n) = (a.e + (b.e - a.e) * t, a.n + (b.n - a.n) * t);
-                    let col = ((e - self.grid.origin_e) / self.grid.cell_m).floor();
-                    let row = ((n - self.grid.origin_n) / self.grid.cell_m).floor();
-                    if !(col >= 0.0 && row >= 0.0 && col < self.grid.cols as f64 && row < self.grid.rows as f64) {
-                        continue;
-                    }
-                    let cell = lookup[row as usize * self.grid.cols as usize + col as usize];
-                    if cell != u32::MAX {
-                        let o = (py * w + x) * 4;
-                        px[o..o + 4].copy_from_slice(&band_colour(d.cell_m[cell as usize]));
+        for (ky, rows) in knots_y.windows(2).enumerate() {
+            for py in rows[0]..rows[1].min(h) {
+                let ty = (py - rows[0]) as f64 / (rows[1] - rows[0]) as f64;
+                for (kx, cols) in knots_x.windows(2).enumerate() {
+                    let lerp = |a: Bng, b: Bng, t: f64| Bng { e: a.e + (b.e - a.e) * t, n: a.n + (b.n - a.n) * t };
+                    let left = lerp(knots[ky][kx], knots[ky + 1][kx], ty);
+                    let right = lerp(knots[ky][kx + 1], knots[ky + 1][kx + 1], ty);
+                    for x in cols[0]..cols[1].min(w) {
+                        let p = lerp(left, right, (x - cols[0]) as f64 / (cols[1] - cols[0]) as f64);
+                        let col = ((p.e - self.grid.origin_e) / self.grid.cell_m).floor();
+                        let row = ((p.n - self.grid.origin_n) / self.grid.cell_m).floor();
+                        if !(col >= 0.0 && row >= 0.0 && col < self.grid.cols as f64 && row < self.grid.rows as f64) {
+                            continue;
+                        }
+                        let cell = lookup[row as usize * self.grid.cols as usize + col as usize];
+                        if cell != u32::MAX {
+                            let o = (py * w + x) * 4;
+                            px[o..o + 4].copy_from_slice(&band_colour(d.cell_m[cell as usize]));
+                        }
                     }
                 }
             }
@@ -891,6 +901,23 @@ struct LatStrip {
     xyz: Vec<[f64; 3]>,
 }
 
+/// The Earth's mean radius as `geo`'s haversine uses it (IUGG), so distances agree with
+/// [`LatLon::distance_m`].
+const MEAN_RADIUS_M: f64 = 6_371_008.8;
+
+/// The great-circle angle (radians) whose chord on the unit sphere has squared length `c2`:
+/// `2 asin(c / 2)`. Below 600 km a four-term series replaces `asin` (its error is under 1e-10
+/// of the angle), because wasm has no hardware `asin` and this runs once per cell.
+fn chord2_to_angle(c2: f64) -> f64 {
+    let x = c2.sqrt() / 2.0;
+    if x < 0.05 {
+        let x2 = x * x;
+        2.0 * x * (1.0 + x2 * (1.0 / 6.0 + x2 * (3.0 / 40.0 + x2 * (5.0 / 112.0))))
+    } else {
+        2.0 * x.min(1.0).asin()
+    }
+}
+
 fn unit(p: LatLon) -> [f64; 3] {
     let (lat, lon) = (p.lat.to_radians(), p.lon.to_radians());
     [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
@@ -899,16 +926,15 @@ fn unit(p: LatLon) -> [f64; 3] {
 impl LatStrip {
     /// The nearest setting to `from` (ties to the lowest id), starting from `guess` if given;
     /// `None` when there are no settings.
-    fn nearest(&self, from: LatLon, guess: Option<u32>) -> Option<u32> {
+    fn nearest(&self, from: LatLon, guess: Option<u32>) -> Option<(u32, f64)> {
         self.nearest_unit(unit(from), from.lat.to_radians(), guess)
     }
 
     /// [`LatStrip::nearest`] from a unit vector and its latitude in radians (precomputed for
     /// grid cells).
-    fn nearest_unit(&self, q: [f64; 3], lat: f64, guess: Option<u32>) -> Option<u32> {
+    fn nearest_unit(&self, q: [f64; 3], lat: f64, guess: Option<u32>) -> Option<(u32, f64)> {
         let chord2 = |v: &[f64; 3]| (v[0] - q[0]).powi(2) + (v[1] - q[1]).powi(2) + (v[2] - q[2]).powi(2);
-        // The angle whose chord is `c2` (squared): 2 asin(c / 2).
-        let angle = |c2: f64| 2.0 * (c2.sqrt() / 2.0).min(1.0).asin();
+        let angle = chord2_to_angle;
         let (mut best2, mut best_id, mut best_angle) = (f64::INFINITY, u32::MAX, f64::INFINITY);
         if let Some(id) = guess {
             if let Some(&k) = self.position.get(id as usize).filter(|&&k| k != u32::MAX) {
@@ -940,7 +966,7 @@ impl LatStrip {
                 break;
             }
         }
-        (best_id != u32::MAX).then_some(best_id)
+        (best_id != u32::MAX).then_some((best_id, best2))
     }
 }
 
