@@ -14,7 +14,7 @@
 //! Exact nearest on the sphere, fast:
 //!
 //! 1. **Row sweep** (grid only): settings and cells are placed on the National Grid
-//!    ([`bng::wgs84_to_bng`]). For each row of cells every suitable setting is a parabola
+//!    ([`crate::bng::wgs84_to_bng`]). For each row of cells every suitable setting is a parabola
 //!    `(x − e)² + (y − n)²` in the cell's easting `x`; the lower envelope of those parabolas
 //!    (Felzenszwalb and Huttenlocher's distance transform, generalised to sites anywhere) gives
 //!    the nearest setting *on the grid* for every cell of the row, in O(settings + cells).
