@@ -52,6 +52,10 @@ fn national_sized_gias() -> (Vec<u8>, usize) {
 
 fn main() {
     println!("placement-finder benchmark (release build; 2-core machine; medians)\n");
+    if std::env::args().any(|a| a == "coverage") {
+        coverage_section();
+        return;
+    }
 
     // 1. GIAS import rate.
     let (gias, rows) = national_sized_gias();
@@ -192,4 +196,86 @@ fn seeded_queries(n: usize) -> Vec<Query> {
             q
         })
         .collect()
+}
+
+/// Coverage: England at 1 km cells and at postcode-sector level, and one council (Leeds) at
+/// postcode-unit level, for a sparse filter (autism, specialist kinds, age 8) and a dense one
+/// (every kind, any need). Run alone with `cargo bench --bench bench -- coverage`.
+fn coverage_section() {
+    use placement_finder::coverage::{CoverageEngine, DemandPoint, Filter, Grid};
+    use placement_finder::model::LaCode;
+    use placement_finder::postcode::PostcodeShard;
+
+    println!("coverage (targets: England 1 km cells <= 10 ms in wasm; all England sectors <= 50 ms)");
+    let dataset = Dataset::decode(&std::fs::read(root().join("www/data/dataset.bin")).expect("run scripts/build.sh"))
+        .expect("dataset");
+    let mut geojson = String::new();
+    let gz = std::fs::read(root().join("data/sources/england_ctyua_may2023_buc.geojson.gz")).expect("boundaries");
+    flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut geojson).expect("gunzip");
+    let t = Instant::now();
+    let grid = Grid::from_boundaries(&geojson, 1_000.0).expect("grid");
+    println!(
+        "  grid from boundaries: {} cells in {:.0} ms (once per page load)",
+        grid.cells.len(),
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    let sectors =
+        DemandPoint::parse_csv(&std::fs::read_to_string(root().join("www/data/sectors.csv")).expect("sectors"))
+            .expect("sectors csv");
+    let shard = PostcodeShard::decode(&std::fs::read(root().join("www/data/postcodes/LS.bin")).expect("LS shard"))
+        .expect("shard");
+    let leeds_units: Vec<DemandPoint> = shard
+        .districts()
+        .iter()
+        .flat_map(|d| d.units.iter().map(move |u| (d, u)))
+        .filter(|(_, u)| u.la == Some(LaCode(383)))
+        .map(|(d, u)| DemandPoint { label: d.outcode.clone(), location: u.location, la: u.la, units: 1 })
+        .collect();
+    let t = Instant::now();
+    let england = CoverageEngine::new(&dataset, grid.clone(), sectors);
+    println!(
+        "  engine set-up (project {} settings): {:.0} ms",
+        dataset.settings.len(),
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    let leeds = CoverageEngine::new(&dataset, grid, leeds_units);
+    let filters = [
+        (
+            "sparse: ASD, special/unit/resourced, age 8",
+            Filter {
+                needs: vec!["ASD".into()],
+                kinds: vec!["special".into(), "senUnit".into(), "resourcedProvision".into()],
+                age: Some(8),
+            },
+        ),
+        ("dense: every kind, any need", Filter::default()),
+    ];
+    for (name, filter) in filters {
+        let f = filter.validate().expect("filter");
+        let suitable = england.suitable(&f).len();
+        let time = |run: &dyn Fn()| {
+            median(
+                (0..7)
+                    .map(|_| {
+                        let t = Instant::now();
+                        run();
+                        t.elapsed()
+                    })
+                    .collect(),
+            )
+        };
+        let cells = time(&|| {
+            std::hint::black_box(england.cell_distances(&f));
+        });
+        let points = time(&|| {
+            std::hint::black_box(england.point_distances(&f));
+        });
+        let units = time(&|| {
+            std::hint::black_box(leeds.point_distances(&f));
+        });
+        println!("  {name} ({suitable} settings):");
+        println!("    England 1 km cells ({}): {:.1} ms", england.grid.cells.len(), cells.as_secs_f64() * 1e3);
+        println!("    England postcode sectors ({}): {:.1} ms", england.points.len(), points.as_secs_f64() * 1e3);
+        println!("    Leeds postcode units ({}): {:.1} ms", leeds.points.len(), units.as_secs_f64() * 1e3);
+    }
 }

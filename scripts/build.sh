@@ -10,6 +10,11 @@ if [ ! -f www/data/dataset.bin ] || [ -n "$(find data/sources -newer www/data/da
   cargo run --release --quiet --bin placement-finder -- build-data --out www/data
 fi
 
+# 1b. Postcode sectors (centroid, council, units) for the coverage dashboard, from the shards.
+if [ ! -f www/data/sectors.csv ] || [ www/data/dataset.bin -nt www/data/sectors.csv ]; then
+  cargo run --release --quiet --bin placement-finder -- sectors --postcodes www/data/postcodes --out www/data/sectors.csv
+fi
+
 # 2. The wasm engine.
 cargo build --profile wasm-release --target wasm32-unknown-unknown --lib
 wasm-bindgen --target web --out-dir pkg target/wasm32-unknown-unknown/wasm-release/placement_finder.wasm

@@ -1,4 +1,4 @@
-//! British National Grid (OSGB36 / EPSG:27700) easting and northing → WGS84 latitude and longitude.
+//! British National Grid (OSGB36 / EPSG:27700) easting and northing ↔ WGS84 latitude and longitude.
 //!
 //! Why hand-written: the accurate alternative (OSTN15) ships a 15 MB correction grid, too big
 //! for the page, and `proj` needs the C library. The standard Ordnance Survey method — inverse
@@ -94,6 +94,48 @@ fn inverse_transverse_mercator(e: f64, n: f64) -> (f64, f64) {
     (lat_out, lon_out)
 }
 
+/// Converts WGS84 degrees to BNG metres (easting, northing): the inverse of [`bng_to_wgs84`]
+/// (reverse Helmert, then forward Transverse Mercator; OS guide, annex B). The coverage grid
+/// uses it to place settings and boundaries on its metric grid. Round trips agree to a
+/// few centimetres.
+pub fn wgs84_to_bng(point: LatLon) -> (f64, f64) {
+    let (x, y, z) = geodetic_to_cartesian(point.lat.to_radians(), point.lon.to_radians(), WGS84_A, WGS84_B);
+    let (x, y, z) = helmert_inverse(x, y, z);
+    let (lat, lon) = cartesian_to_geodetic(x, y, z, AIRY_A, AIRY_B);
+    transverse_mercator(lat, lon)
+}
+
+/// OSGB36 latitude/longitude in radians → easting/northing (OS guide, annex B).
+fn transverse_mercator(lat: f64, lon: f64) -> (f64, f64) {
+    let (a, b) = (AIRY_A, AIRY_B);
+    let lat0 = LAT0_DEG.to_radians();
+    let e2 = 1.0 - (b * b) / (a * a);
+    let nn = (a - b) / (a + b);
+    let (n2, n3) = (nn * nn, nn * nn * nn);
+    let (d, s) = (lat - lat0, lat + lat0);
+    let m = b
+        * F0
+        * ((1.0 + nn + 1.25 * n2 + 1.25 * n3) * d - (3.0 * nn + 3.0 * n2 + 2.625 * n3) * d.sin() * s.cos()
+            + (1.875 * n2 + 1.875 * n3) * (2.0 * d).sin() * (2.0 * s).cos()
+            - (35.0 / 24.0) * n3 * (3.0 * d).sin() * (3.0 * s).cos());
+    let (sin, cos, tan) = (lat.sin(), lat.cos(), lat.tan());
+    let nu = a * F0 / (1.0 - e2 * sin * sin).sqrt();
+    let rho = a * F0 * (1.0 - e2) / (1.0 - e2 * sin * sin).powf(1.5);
+    let eta2 = nu / rho - 1.0;
+    let (t2, t4) = (tan * tan, tan.powi(4));
+    let i = m + N0;
+    let ii = nu / 2.0 * sin * cos;
+    let iii = nu / 24.0 * sin * cos.powi(3) * (5.0 - t2 + 9.0 * eta2);
+    let iiia = nu / 720.0 * sin * cos.powi(5) * (61.0 - 58.0 * t2 + t4);
+    let iv = nu * cos;
+    let v = nu / 6.0 * cos.powi(3) * (nu / rho - t2);
+    let vi = nu / 120.0 * cos.powi(5) * (5.0 - 18.0 * t2 + t4 + 14.0 * eta2 - 58.0 * t2 * eta2);
+    let dl = lon - LON0_DEG.to_radians();
+    let northing = i + ii * dl.powi(2) + iii * dl.powi(4) + iiia * dl.powi(6);
+    let easting = E0 + iv * dl + v * dl.powi(3) + vi * dl.powi(5);
+    (easting, northing)
+}
+
 fn geodetic_to_cartesian(lat: f64, lon: f64, a: f64, b: f64) -> (f64, f64, f64) {
     let e2 = 1.0 - (b * b) / (a * a);
     let nu = a / (1.0 - e2 * lat.sin().powi(2)).sqrt();
@@ -105,6 +147,19 @@ fn helmert(x: f64, y: f64, z: f64) -> (f64, f64, f64) {
     let sec = |v: f64| (v / 3600.0).to_radians();
     let (rx, ry, rz) = (sec(RX_SEC), sec(RY_SEC), sec(RZ_SEC));
     (TX + (1.0 + s) * x - rz * y + ry * z, TY + rz * x + (1.0 + s) * y - rx * z, TZ - ry * x + rx * y + (1.0 + s) * z)
+}
+
+/// The WGS84 → OSGB36 direction: the same small-angle transform with every parameter negated
+/// (the neglected second-order terms are about a centimetre).
+fn helmert_inverse(x: f64, y: f64, z: f64) -> (f64, f64, f64) {
+    let s = -S_PPM * 1e-6;
+    let sec = |v: f64| (-v / 3600.0).to_radians();
+    let (rx, ry, rz) = (sec(RX_SEC), sec(RY_SEC), sec(RZ_SEC));
+    (
+        -TX + (1.0 + s) * x - rz * y + ry * z,
+        -TY + rz * x + (1.0 + s) * y - rx * z,
+        -TZ - ry * x + rx * y + (1.0 + s) * z,
+    )
 }
 
 fn cartesian_to_geodetic(x: f64, y: f64, z: f64, a: f64, b: f64) -> (f64, f64) {
@@ -133,6 +188,15 @@ mod tests {
         let p = bng_to_wgs84(529_090.0, 179_645.0).unwrap();
         let d = p.distance_m(LatLon { lat: 51.50101, lon: -0.14159 });
         assert!(d < 5.0, "{p:?} is {d:.2} m off");
+    }
+
+    #[test]
+    fn forward_round_trips_across_england_to_five_centimetres() {
+        for (e, n) in [(529_090.0, 179_645.0), (140_000.0, 30_000.0), (650_000.0, 300_000.0), (350_000.0, 600_000.0)] {
+            let p = bng_to_wgs84(e, n).unwrap();
+            let (e2, n2) = wgs84_to_bng(p);
+            assert!((e2 - e).abs() < 0.05 && (n2 - n).abs() < 0.05, "({e}, {n}) came back as ({e2}, {n2})");
+        }
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //! |---|---|
 //! | [`model`] | plain domain data: [`Setting`], [`Need`], [`ProvisionKind`], [`LatLon`], [`Postcode`] |
 //! | [`error`] | typed errors and the crate [`Result`] |
-//! | [`bng`] | British National Grid easting/northing → WGS84 |
+//! | [`bng`] | British National Grid easting/northing ↔ WGS84 |
+//! | [`coverage`] | where provision is missing: distance from every 1 km cell and postcode sector to the nearest suitable setting |
 //! | [`import`] | raw sources → validated records, with every rejected row reported |
 //! | [`dataset`] | the versioned, compact dataset file the page loads |
 //! | [`postcode`] | offline postcode lookup from area shards |
@@ -26,6 +27,7 @@
 
 pub mod assemble;
 pub mod bng;
+pub mod coverage;
 pub mod dataset;
 pub mod error;
 pub mod finder;

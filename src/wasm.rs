@@ -2,7 +2,10 @@
 //! It converts and holds no logic: one long-lived [`Finder`], plain JS objects out (camelCase,
 //! `null` never `undefined`), errors as JS `Error`s carrying the Rust message.
 
+use crate::coverage::{CoverageEngine, DemandPoint, Distances, Filter, Grid, View};
+use crate::dataset::Dataset;
 use crate::finder::Finder as NativeFinder;
+use crate::model::LaCode;
 use crate::rank::Query;
 use crate::Urn;
 use serde::Serialize;
@@ -29,6 +32,10 @@ export type Query = Record<string, unknown>;
 export type ShortList = Record<string, any>;
 export type Explanation = Record<string, any>;
 export type Policy = Record<string, any>;
+/** See src/coverage.rs `Filter`, `Report` and `View` (camelCase). */
+export interface CoverageFilter { needs: string[]; kinds: string[]; age: number | null }
+export type CoverageReport = Record<string, any>;
+export interface MapView { south: number; west: number; north: number; east: number; width: number; height: number }
 export interface ChildAge { age: number; year: number | null; yearGroup: string; matchAge: number; taughtOutOfYearGroup: boolean }
 "#;
 
@@ -130,4 +137,83 @@ pub fn postcode_area(postcode: &str) -> Result<String, JsError> {
 #[wasm_bindgen(js_name = lookupPostcode, unchecked_return_type = "PostcodeFix")]
 pub fn lookup_postcode(shard: &[u8], postcode: &str) -> Result<JsValue, JsError> {
     to_js(&NativeFinder::lookup_postcode(shard, postcode).map_err(err)?)
+}
+
+/// The inclusion dashboard's engine: a dataset, the 1 km grid of England and the postcode
+/// sectors; remembers the last distances so the map can be drawn at any size.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Dashboard {
+    inner: CoverageEngine,
+    last: Option<Distances>,
+}
+
+#[wasm_bindgen]
+impl Dashboard {
+    /// From the dataset bytes, the council boundaries (GeoJSON) and the sectors CSV.
+    #[wasm_bindgen(constructor)]
+    pub fn new(dataset: &[u8], boundaries: &str, sectors: &str) -> Result<Dashboard, JsError> {
+        let dataset = Dataset::decode(dataset).map_err(err)?;
+        let grid = Grid::from_boundaries(boundaries, 1_000.0).map_err(err)?;
+        let points = DemandPoint::parse_csv(sectors).map_err(err)?;
+        Ok(Dashboard { inner: CoverageEngine::new(&dataset, grid, points), last: None })
+    }
+
+    /// The councils a report can be scoped to, by name: `[[code, name], ...]`.
+    #[wasm_bindgen(unchecked_return_type = "[number, string][]")]
+    pub fn councils(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.councils())
+    }
+
+    /// Needs and provision kinds (the same as `Finder.vocabulary`).
+    #[wasm_bindgen(unchecked_return_type = "Vocabulary")]
+    pub fn vocabulary(&self) -> Result<JsValue, JsError> {
+        to_js(&NativeFinder::vocabulary())
+    }
+
+    /// Distances for a filter; the table, the scope's sectors and CSV (see `Report`).
+    #[wasm_bindgen(unchecked_return_type = "CoverageReport")]
+    pub fn run(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "CoverageFilter")] filter: JsValue,
+        la: Option<u16>,
+    ) -> Result<JsValue, JsError> {
+        let filter: Filter = serde_wasm_bindgen::from_value(filter)
+            .map_err(|e| JsError::new(&format!("the coverage filter is not valid: {e}")))?;
+        let (distances, report) = self.inner.report(&filter, la.map(LaCode)).map_err(err)?;
+        self.last = Some(distances);
+        to_js_via_json(&report)
+    }
+
+    /// Only the distances (for the benchmark): how many settings were suitable.
+    #[wasm_bindgen(js_name = distancesOnly)]
+    pub fn distances_only(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "CoverageFilter")] filter: JsValue,
+    ) -> Result<u32, JsError> {
+        let filter: Filter = serde_wasm_bindgen::from_value(filter)
+            .map_err(|e| JsError::new(&format!("the coverage filter is not valid: {e}")))?;
+        let d = self.inner.distances(&filter.validate().map_err(err)?);
+        let n = d.suitable;
+        self.last = Some(d);
+        Ok(n)
+    }
+
+    /// RGBA pixels of the last run's heat map for a Web Mercator view (one council or England).
+    pub fn overlay(
+        &self,
+        la: Option<u16>,
+        #[wasm_bindgen(unchecked_param_type = "MapView")] view: JsValue,
+    ) -> Result<Vec<u8>, JsError> {
+        let view: View = serde_wasm_bindgen::from_value(view)
+            .map_err(|e| JsError::new(&format!("the map view is not valid: {e}")))?;
+        if view.width == 0 || view.height == 0 || view.width > 4096 || view.height > 4096 {
+            return Err(JsError::new(&format!(
+                "the map view must be 1..4096 pixels each way, found {}×{}",
+                view.width, view.height
+            )));
+        }
+        let d = self.last.as_ref().ok_or_else(|| JsError::new("run the coverage first"))?;
+        Ok(self.inner.overlay_rgba(d, la.map(LaCode), &view))
+    }
 }

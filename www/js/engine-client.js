@@ -114,4 +114,31 @@ export class EngineClient {
   usedUrls() {
     return this.call('usedUrls');
   }
+
+  /**
+   * The coverage dashboard's engine (see engine.js `loadDashboard`).
+   * @param {import('./engine.js').DashboardOptions} options absolute URLs
+   * @returns {Promise<{ councils: [number, string][], vocabulary: Vocabulary, timing: { fetchMs: number, gridMs: number } }>}
+   */
+  loadDashboard(options) {
+    return this.call('loadDashboard', options);
+  }
+
+  /**
+   * @param {import('./engine.js').CoverageFilter} filter
+   * @param {number | null} la
+   * @returns {Promise<any>} the coverage report (src/coverage.rs `Report`, camelCase) and `timing`
+   */
+  coverage(filter, la) {
+    return this.call('coverage', filter, la);
+  }
+
+  /**
+   * @param {number | null} la
+   * @param {import('./engine.js').MapView} view
+   * @returns {Promise<string>} a PNG data URL
+   */
+  coverageOverlay(la, view) {
+    return this.call('coverageOverlay', la, view);
+  }
 }

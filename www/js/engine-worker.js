@@ -11,6 +11,9 @@ const methods = {
   explain: engine.explain,
   ageAt: engine.ageAt,
   usedUrls: engine.usedUrls,
+  loadDashboard: engine.loadDashboard,
+  coverage: engine.coverage,
+  coverageOverlay: engine.coverageOverlay,
 };
 
 self.addEventListener('message', async (event) => {

@@ -10,6 +10,8 @@ import * as wasm from '../pkg/placement_finder.js';
 import { schoolYearOn } from './query.js';
 
 const { default: init, Finder, lookupPostcode, postcodeArea } = wasm;
+/** The coverage engine (absent from older wasm packages and the fake engine). */
+const DashboardEngine = /** @type {any} */ (wasm).Dashboard;
 
 /**
  * @typedef {{ datasetUrl: string, postcodesUrl: string, policyUrl?: string | null }} LoadOptions
@@ -201,4 +203,88 @@ export function ageAt(dateOfBirth, startDate) {
     if (error instanceof EngineError) throw error;
     throw new EngineError('query', messageOf(error));
   }
+}
+
+// ---- The inclusion dashboard (dashboard.html) ------------------------------------------------
+
+/** @type {any} */
+let dashboard = null;
+
+/**
+ * @typedef {{ datasetUrl: string, boundariesUrl: string, sectorsUrl: string }} DashboardOptions
+ * @typedef {{ needs: string[], kinds: string[], age: number | null }} CoverageFilter
+ * @typedef {{ south: number, west: number, north: number, east: number, width: number, height: number }} MapView
+ */
+
+/**
+ * Starts the coverage engine: the dataset, council boundaries (the 1 km grid of England is
+ * rasterised from them) and postcode sectors.
+ * @param {DashboardOptions} options
+ */
+export async function loadDashboard(options) {
+  const started = performance.now();
+  const [, dataset, boundaries, sectors] = await Promise.all([
+    init(),
+    fetchOk(options.datasetUrl, 'the list of settings').then((r) => r.arrayBuffer()),
+    fetchOk(options.boundariesUrl, 'the council boundaries').then((r) => r.text()),
+    fetchOk(options.sectorsUrl, 'the postcode sectors').then((r) => r.text()),
+  ]);
+  const fetched = performance.now();
+  if (typeof DashboardEngine !== 'function') throw new EngineError('load', 'this engine has no coverage dashboard');
+  try {
+    dashboard = new DashboardEngine(new Uint8Array(dataset), boundaries, sectors);
+  } catch (error) {
+    throw new EngineError('load', messageOf(error));
+  }
+  return {
+    councils: /** @type {[number, string][]} */ (dashboard.councils()),
+    vocabulary: /** @type {import('./types.js').Vocabulary} */ (dashboard.vocabulary()),
+    timing: { fetchMs: fetched - started, gridMs: performance.now() - fetched },
+  };
+}
+
+/**
+ * Distances for a filter, and the report for one council (`la`) or England (`null`).
+ * @param {CoverageFilter} filter
+ * @param {number | null} la
+ */
+export function coverage(filter, la) {
+  if (!dashboard) throw new EngineError('notLoaded', 'the coverage engine is not loaded yet');
+  const started = performance.now();
+  try {
+    const report = dashboard.run(filter, la ?? undefined);
+    return { ...report, timing: { runMs: performance.now() - started } };
+  } catch (error) {
+    throw new EngineError('query', messageOf(error));
+  }
+}
+
+/**
+ * The last coverage as a PNG data URL for a map view (drawn here, off the main thread: RGBA
+ * pixels from wasm onto an OffscreenCanvas).
+ * @param {number | null} la
+ * @param {MapView} view
+ * @returns {Promise<string>}
+ */
+export async function coverageOverlay(la, view) {
+  if (!dashboard) throw new EngineError('notLoaded', 'the coverage engine is not loaded yet');
+  /** @type {Uint8Array} */
+  let pixels;
+  try {
+    pixels = dashboard.overlay(la ?? undefined, view);
+  } catch (error) {
+    throw new EngineError('query', messageOf(error));
+  }
+  const canvas = new OffscreenCanvas(view.width, view.height);
+  const context = /** @type {OffscreenCanvasRenderingContext2D} */ (canvas.getContext('2d'));
+  const rgba = new Uint8ClampedArray(new ArrayBuffer(pixels.byteLength));
+  rgba.set(pixels);
+  context.putImageData(new ImageData(rgba, view.width, view.height), 0, 0);
+  const blob = await canvas.convertToBlob({ type: 'image/png' });
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(new EngineError('query', 'could not draw the map'));
+    reader.readAsDataURL(blob);
+  });
 }

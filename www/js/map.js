@@ -317,3 +317,73 @@ function escapeText(text) {
   return span.innerHTML;
 }
 
+
+/**
+ * The inclusion dashboard's map: council boundaries and one heat-map image laid over them (drawn
+ * by the engine). It shows nothing that the dashboard's tables lack.
+ */
+export class CoverageMap {
+  /**
+   * Use `CoverageMap.create`.
+   * @param {Leaflet} L
+   * @param {HTMLElement} el
+   * @param {MapOptions} options
+   */
+  constructor(L, el, options) {
+    this.L = L;
+    this.el = el;
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    this.map = L.map(el, { center: ENGLAND, zoom: 6, keyboard: true, zoomSnap: 0.25, fadeAnimation: !still, zoomAnimation: !still });
+    this.map.attributionControl.setPrefix(false);
+    if (options.tileUrl) {
+      L.tileLayer(options.tileUrl, { maxZoom: options.maxZoom ?? 18 }).addTo(this.map);
+      if (options.attribution) this.map.attributionControl.addAttribution(escapeText(options.attribution));
+    } else {
+      el.classList.add('pf-map--no-tiles');
+    }
+    /** @type {import('leaflet').ImageOverlay | null} */
+    this.overlay = null;
+    /** @type {import('leaflet').GeoJSON | null} */
+    this.boundaries = null;
+    if (options.boundaries) this.drawBoundaries(new URL(options.boundaries, document.baseURI).href);
+  }
+
+  /**
+   * @param {HTMLElement} el
+   * @param {MapOptions} [options]
+   */
+  static async create(el, options = optionsFromElement(el)) {
+    const L = /** @type {Leaflet} */ (await import(/* @vite-ignore */ new URL(LEAFLET_URL, import.meta.url).href));
+    return new CoverageMap(L, el, options);
+  }
+
+  /** @param {string} url */
+  async drawBoundaries(url) {
+    try {
+      const response = await fetch(url, { credentials: 'omit' });
+      if (!response.ok) return;
+      this.boundaries = this.L.geoJSON(await response.json(), {
+        interactive: false,
+        style: () => ({ color: '#505a5f', weight: 1, fill: false, opacity: 0.9 }),
+      });
+      this.boundaries.addTo(this.map);
+      this.map.attributionControl.addAttribution('Boundaries: ONS, OGL v3.0');
+    } catch {
+      // No boundaries: the heat map still shows.
+    }
+  }
+
+  /**
+   * Shows a heat-map image over its bounds and fits the view to them.
+   * @param {string} url a PNG (data URL)
+   * @param {{ south: number, west: number, north: number, east: number }} b
+   * @param {string} alt
+   */
+  show(url, b, alt) {
+    this.overlay?.remove();
+    const bounds = this.L.latLngBounds([b.south, b.west], [b.north, b.east]);
+    this.overlay = this.L.imageOverlay(url, bounds, { alt, interactive: false, opacity: 0.85 }).addTo(this.map);
+    this.boundaries?.bringToFront();
+    this.map.fitBounds(bounds, { animate: false });
+  }
+}

@@ -1,10 +1,13 @@
 //! The command line itself (native only).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use placement_finder::coverage::{self, DemandPoint};
 use placement_finder::dataset::Dataset;
 use placement_finder::finder::Finder;
 use placement_finder::import::neutralise_csv_cell;
+use placement_finder::model::LaCode;
 use placement_finder::pipeline::{self, BuildOptions};
+use placement_finder::postcode::PostcodeShard;
 use placement_finder::rank::Query;
 use placement_finder::{Date, Error, Gender, Need, ProvisionKind, Urn};
 use serde_json::Value;
@@ -62,6 +65,52 @@ enum Command {
         query: QueryArgs,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+    },
+    /// Write the postcode sectors of England (centroid, council, units) as CSV: the demand points
+    /// the coverage dashboard weighs (from the postcode shards).
+    Sectors {
+        /// The folder of postcode shards.
+        #[arg(long, default_value = "www/data/postcodes")]
+        postcodes: PathBuf,
+        /// Output CSV.
+        #[arg(long, default_value = "www/data/sectors.csv")]
+        out: PathBuf,
+    },
+    /// Where provision is missing: the distance from every postcode sector and every 1 km cell
+    /// to the nearest suitable setting; CSV per council (stdout or --out) and per sector, PNG grid.
+    Coverage {
+        /// Needs (comma-separated: ASD,SLCN,...); specialist settings must record one.
+        #[arg(long, value_delimiter = ',')]
+        needs: Vec<String>,
+        /// Kinds of setting (comma-separated codes: special,senUnit,...); all when absent.
+        #[arg(long, value_delimiter = ',')]
+        kinds: Vec<String>,
+        /// The child's age (settings whose age range excludes it are not suitable).
+        #[arg(long)]
+        age: Option<u8>,
+        /// A council's DfE code (e.g. 383): its sectors and cells only in --sectors-out / --png.
+        #[arg(long)]
+        la: Option<u16>,
+        /// The council table as CSV (stdout when absent).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The per-sector CSV, farthest first.
+        #[arg(long)]
+        sectors_out: Option<PathBuf>,
+        /// The grid as a PNG (one pixel per cell, north up, National Grid; colours as the page's legend).
+        #[arg(long)]
+        png: Option<PathBuf>,
+        /// Cell size in metres.
+        #[arg(long, default_value_t = 1000.0)]
+        cell_m: f64,
+        #[arg(long, default_value = "www/data/dataset.bin")]
+        dataset: PathBuf,
+        /// Council boundaries (GeoJSON, WGS84).
+        #[arg(long, default_value = "www/data/boundaries.geojson")]
+        boundaries: PathBuf,
+        /// Postcode sectors CSV (from `placement-finder sectors`).
+        #[arg(long, default_value = "www/data/sectors.csv")]
+        sectors: PathBuf,
     },
     /// Why one establishment (by URN) is, or is not, on the list for the same query.
     Explain {
@@ -372,6 +421,38 @@ fn print_csv(list: &Value) -> placement_finder::Result<()> {
     w.flush().map_err(|e| Error::Io { path: "stdout".into(), source: e })
 }
 
+/// A minimal PNG (8-bit RGBA, no filtering) with flate2 and crc32fast.
+fn png_rgba(width: u32, height: u32, rgba: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut raw = Vec::with_capacity(rgba.len() + height as usize);
+    for row in rgba.chunks(width as usize * 4) {
+        raw.push(0);
+        raw.extend_from_slice(row);
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing to a Vec cannot fail.
+    let _ = z.write_all(&raw);
+    let idat = z.finish().unwrap_or_default();
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8; 4], data: &[u8]| {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&crc.finalize().to_be_bytes());
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+    chunk(b"IHDR", &ihdr);
+    chunk(b"IDAT", &idat);
+    chunk(b"IEND", &[]);
+    out
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
@@ -449,6 +530,63 @@ fn run(command: Command) -> placement_finder::Result<()> {
                     println!("  - {}", text(&f["text"]));
                 }
             }
+            Ok(())
+        }
+        Command::Sectors { postcodes, out } => {
+            let mut shards = Vec::new();
+            let entries = std::fs::read_dir(&postcodes)
+                .map_err(|source| Error::Io { path: postcodes.display().to_string(), source })?;
+            let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            for path in paths.iter().filter(|p| p.extension().is_some_and(|x| x == "bin")) {
+                shards.push(PostcodeShard::decode(&read_file(path)?)?);
+            }
+            let points = coverage::sector_points(&shards);
+            std::fs::write(&out, DemandPoint::to_csv(&points))
+                .map_err(|source| Error::Io { path: out.display().to_string(), source })?;
+            println!("wrote {} sectors from {} shards to {}", points.len(), shards.len(), out.display());
+            Ok(())
+        }
+        Command::Coverage { needs, kinds, age, la, out, sectors_out, png, cell_m, dataset, boundaries, sectors } => {
+            let filter = coverage::Filter { needs, kinds, age }.validate()?;
+            let started = Instant::now();
+            let dataset = Dataset::decode(&read_file(&dataset)?)?;
+            let text = |path: &PathBuf| {
+                String::from_utf8(read_file(path)?)
+                    .map_err(|_| Error::corrupt(path.display().to_string(), "expected UTF-8 text"))
+            };
+            let grid = coverage::Grid::from_boundaries(&text(&boundaries)?, cell_m)?;
+            let points = DemandPoint::parse_csv(&text(&sectors)?)?;
+            let engine = coverage::CoverageEngine::new(&dataset, grid, points);
+            let loaded = started.elapsed();
+            let started = Instant::now();
+            let d = engine.distances(&filter);
+            let computed = started.elapsed();
+            let la = la.map(LaCode);
+            let table = engine.council_table(&filter, &d);
+            let write = |path: &PathBuf, bytes: &[u8]| {
+                std::fs::write(path, bytes).map_err(|source| Error::Io { path: path.display().to_string(), source })
+            };
+            let csv = coverage::council_csv(&table);
+            match &out {
+                Some(path) => write(path, csv.as_bytes())?,
+                None => print!("{csv}"),
+            }
+            if let Some(path) = &sectors_out {
+                write(path, coverage::point_csv(&engine.point_rows(&d, la)).as_bytes())?;
+            }
+            if let Some(path) = &png {
+                let rgba = engine.grid_rgba(&d, la);
+                write(path, &png_rgba(engine.grid.cols, engine.grid.rows, &rgba))?;
+            }
+            eprintln!(
+                "{} suitable settings; {} cells, {} sectors; loaded in {:.0} ms, distances in {:.1} ms",
+                d.suitable,
+                engine.grid.cells.len(),
+                engine.points.len(),
+                loaded.as_secs_f64() * 1e3,
+                computed.as_secs_f64() * 1e3
+            );
             Ok(())
         }
         Command::Inspect { dataset, by_council, json } => {

@@ -1,0 +1,293 @@
+//! The coverage engine against brute force (to the metre: the spec allows 0.1 km), on England's
+//! real council boundaries.
+
+use std::io::Read;
+use std::sync::OnceLock;
+
+use placement_finder::coverage::{CoverageEngine, DemandPoint, Filter, Grid};
+use placement_finder::dataset::{Dataset, DatasetMeta, SCHEMA_VERSION};
+use placement_finder::model::{
+    AgeBasis, AgeRange, KindBasis, LaCode, LocalAuthority, Places, Provenance, Site, Status,
+};
+use placement_finder::{Date, LatLon, Need, NeedSet, ProvisionKind, Setting, Urn};
+
+fn boundaries() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let bytes = std::fs::read("data/sources/england_ctyua_may2023_buc.geojson.gz").unwrap();
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text).unwrap();
+        text
+    })
+}
+
+fn england_grid() -> &'static Grid {
+    static GRID: OnceLock<Grid> = OnceLock::new();
+    GRID.get_or_init(|| Grid::from_boundaries(boundaries(), 1_000.0).unwrap())
+}
+
+/// A small deterministic generator (xorshift), so every run tests the same settings.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn setting(urn: u32, kind: ProvisionKind, location: LatLon, needs: Option<NeedSet>, ages: (u8, u8)) -> Setting {
+    Setting {
+        urn: Urn(urn),
+        site: Site::Main,
+        name: format!("Setting {urn}"),
+        kind,
+        kind_basis: KindBasis::EstablishmentType,
+        establishment_type: None,
+        status: Status::Open,
+        location,
+        postcode: None,
+        la: Some(LaCode(383)),
+        phase: None,
+        ages: Some(AgeRange { low: ages.0, high: ages.1, basis: AgeBasis::Statutory }),
+        gender: None,
+        boarding: None,
+        religious_character: None,
+        religious_character_known: false,
+        section41: None,
+        needs,
+        needs_possibly_truncated: false,
+        places: Some(Places { capacity: Some(100), on_roll: Some(90), as_of: Date::new(2026, 1, 15) }),
+        website: None,
+        notes: None,
+        provenance: Provenance::default(),
+    }
+}
+
+fn dataset(settings: Vec<Setting>) -> Dataset {
+    Dataset {
+        meta: DatasetMeta {
+            schema_version: SCHEMA_VERSION,
+            build_date: Date::new(2026, 11, 22).unwrap(),
+            data_version: "test".into(),
+            coverage: "test".into(),
+            sources: Vec::new(),
+            setting_count: settings.len() as u32,
+            establishment_count: settings.len() as u32,
+        },
+        settings,
+        authorities: vec![LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into() }],
+    }
+}
+
+/// `n` settings scattered over England's box: a third special schools for autism, the rest a
+/// mix of kinds, needs and age ranges.
+fn random_settings(n: u32, seed: u64) -> Vec<Setting> {
+    let mut rng = Rng(seed);
+    (0..n)
+        .map(|i| {
+            let at = LatLon::new(50.0 + rng.next() * 5.7, -5.7 + rng.next() * 7.5).unwrap();
+            let kind = ProvisionKind::ALL[(rng.next() * 9.0) as usize];
+            let needs = if rng.next() < 0.33 {
+                Some(NeedSet::EMPTY.with(Need::ASD))
+            } else {
+                Some(NeedSet::EMPTY.with(Need::ALL[(rng.next() * 12.0) as usize]))
+            };
+            let ages = if rng.next() < 0.5 { (4, 11) } else { (11, 19) };
+            setting(200_000 + i, kind, at, needs, ages)
+        })
+        .collect()
+}
+
+fn random_points(n: u32, seed: u64) -> Vec<DemandPoint> {
+    let mut rng = Rng(seed);
+    (0..n)
+        .map(|i| DemandPoint {
+            label: format!("P{i}"),
+            location: LatLon::new(50.0 + rng.next() * 5.7, -5.7 + rng.next() * 7.5).unwrap(),
+            la: Some(LaCode(383)),
+            units: 1 + (i % 7),
+        })
+        .collect()
+}
+
+fn brute_force(settings: &[Setting], filter: &Filter, from: LatLon) -> f64 {
+    let suitability = filter.validate().unwrap();
+    settings.iter().filter(|s| suitability.admits(s)).map(|s| from.distance_m(s.location)).fold(f64::INFINITY, f64::min)
+}
+
+mod grid {
+    use super::*;
+
+    #[test]
+    fn england_at_one_kilometre_has_about_130_thousand_land_cells() {
+        let grid = england_grid();
+        assert!((125_000..136_000).contains(&grid.cells.len()), "{} cells", grid.cells.len());
+        assert_eq!(grid.areas.len(), 153);
+    }
+
+    #[test]
+    fn every_council_gets_cells_and_leeds_holds_its_centre() {
+        let grid = england_grid();
+        let leeds = grid.areas.iter().position(|a| a.gss == "E08000035").unwrap() as u16;
+        let near_leeds_centre = grid
+            .cells
+            .iter()
+            .filter(|c| c.area == leeds)
+            .map(|c| c.centre.distance_m(LatLon::new(53.7997, -1.5492).unwrap()))
+            .fold(f64::INFINITY, f64::min);
+        assert!(near_leeds_centre < 1_000.0);
+        let cells_of_leeds = grid.cells.iter().filter(|c| c.area == leeds).count();
+        assert!((500..600).contains(&cells_of_leeds), "Leeds is 552 km², found {cells_of_leeds} cells");
+    }
+
+    #[test]
+    fn a_boundary_file_that_is_not_geojson_is_an_error() {
+        assert!(Grid::from_boundaries("{}", 1_000.0).is_err());
+        assert!(Grid::from_boundaries("nope", 1_000.0).is_err());
+        assert!(Grid::from_boundaries(boundaries(), 0.0).is_err());
+    }
+}
+
+mod exactness {
+    use super::*;
+
+    fn check(n_settings: u32, seed: u64, filter: Filter) {
+        let settings = random_settings(n_settings, seed);
+        let engine =
+            CoverageEngine::new(&dataset(settings.clone()), england_grid().clone(), random_points(3_000, seed));
+        let d = engine.distances(&filter.validate().unwrap());
+        let mut worst: f64 = 0.0;
+        for (i, cell) in engine.grid.cells.iter().enumerate() {
+            let truth = brute_force(&settings, &filter, cell.centre);
+            let error = d.cell_m[i] as f64 - truth;
+            assert!(error >= -1.0, "cell {i}: reported {} m, less than the truth {truth} m", d.cell_m[i]);
+            worst = worst.max(error);
+            assert!(error <= 1.0, "cell {i} at {:?}: {} m against {truth} m", cell.centre, d.cell_m[i]);
+        }
+        for (i, p) in engine.points.iter().enumerate() {
+            let truth = brute_force(&settings, &filter, p.location);
+            let error = (d.point_m[i] as f64 - truth).abs();
+            assert!(error <= 1.0, "point {i}: {} m against {truth} m", d.point_m[i]);
+        }
+        eprintln!("{n_settings} settings, {filter:?}: {} suitable, worst cell error {worst:.1} m", d.suitable);
+    }
+
+    #[test]
+    fn every_england_cell_matches_brute_force_for_sparse_autism_special_schools() {
+        check(400, 7, Filter { needs: vec!["ASD".into()], kinds: vec!["special".into()], age: Some(8) });
+    }
+
+    #[test]
+    fn every_england_cell_matches_brute_force_for_dense_mixed_kinds() {
+        check(1_500, 11, Filter { needs: vec![], kinds: vec![], age: None });
+    }
+
+    #[test]
+    fn settings_sharing_an_easting_or_a_location_do_not_confuse_the_sweep() {
+        let at = LatLon::new(53.8, -1.55).unwrap();
+        let mut settings: Vec<Setting> =
+            (0..5).map(|i| setting(i, ProvisionKind::Special, at, None, (2, 19))).collect();
+        settings.push(setting(9, ProvisionKind::Special, LatLon::new(51.5, -1.55).unwrap(), None, (2, 19)));
+        let filter = Filter::default();
+        let engine = CoverageEngine::new(&dataset(settings.clone()), england_grid().clone(), random_points(200, 3));
+        let d = engine.distances(&filter.validate().unwrap());
+        for (i, cell) in engine.grid.cells.iter().enumerate() {
+            let truth = brute_force(&settings, &filter, cell.centre);
+            assert!((d.cell_m[i] as f64 - truth).abs() <= 100.0);
+        }
+    }
+
+    #[test]
+    fn no_suitable_setting_means_no_distance() {
+        let settings = random_settings(50, 5);
+        let engine = CoverageEngine::new(&dataset(settings), england_grid().clone(), random_points(10, 5));
+        let filter = Filter { needs: vec![], kinds: vec!["special".into()], age: Some(200) };
+        let d = engine.distances(&filter.validate().unwrap());
+        assert_eq!(d.suitable, 0);
+        assert!(d.cell_m.iter().all(|m| m.is_infinite()) && d.point_m.iter().all(|m| m.is_infinite()));
+        let table = engine.council_table(&filter.validate().unwrap(), &d);
+        assert_eq!(table.last().unwrap().max_miles, None);
+        assert_eq!(table.last().unwrap().postcode_share, [0.0; 4]);
+    }
+}
+
+mod filter {
+    use super::*;
+
+    fn admits(filter: Filter, s: &Setting) -> bool {
+        filter.validate().unwrap().admits(s)
+    }
+
+    #[test]
+    fn specialist_settings_must_record_one_of_the_needs() {
+        let at = LatLon::new(53.8, -1.55).unwrap();
+        let asd = setting(1, ProvisionKind::Special, at, Some(NeedSet::EMPTY.with(Need::ASD)), (2, 19));
+        let hi = setting(2, ProvisionKind::Special, at, Some(NeedSet::EMPTY.with(Need::HI)), (2, 19));
+        let unknown = setting(3, ProvisionKind::SenUnit, at, None, (2, 19));
+        let f = || Filter { needs: vec!["ASD".into(), "SLCN".into()], kinds: vec![], age: None };
+        assert!(admits(f(), &asd));
+        assert!(!admits(f(), &hi));
+        assert!(!admits(f(), &unknown));
+    }
+
+    #[test]
+    fn mainstream_serves_every_need_but_not_every_age() {
+        let at = LatLon::new(53.8, -1.55).unwrap();
+        let school = setting(1, ProvisionKind::Mainstream, at, None, (4, 11));
+        assert!(admits(Filter { needs: vec!["PMLD".into()], kinds: vec![], age: Some(7) }, &school));
+        assert!(!admits(Filter { needs: vec![], kinds: vec![], age: Some(12) }, &school));
+        assert!(!admits(Filter { needs: vec![], kinds: vec!["special".into()], age: None }, &school));
+    }
+
+    #[test]
+    fn unknown_needs_and_kinds_are_errors_that_name_them() {
+        let e = Filter { needs: vec!["XYZ".into()], ..Filter::default() }.validate().unwrap_err();
+        assert!(e.to_string().contains("XYZ"));
+        let e = Filter { kinds: vec!["castle".into()], ..Filter::default() }.validate().unwrap_err();
+        assert!(e.to_string().contains("castle"));
+    }
+}
+
+mod tables {
+    use super::*;
+    use placement_finder::coverage::{council_csv, point_csv};
+
+    #[test]
+    fn shares_rise_with_the_band_and_the_england_row_sums_its_councils() {
+        let settings = random_settings(500, 13);
+        let engine = CoverageEngine::new(&dataset(settings), england_grid().clone(), random_points(500, 13));
+        let filter = Filter { needs: vec!["ASD".into()], kinds: vec![], age: None }.validate().unwrap();
+        let d = engine.distances(&filter);
+        let table = engine.council_table(&filter, &d);
+        let england = table.last().unwrap();
+        assert_eq!(england.name, "England");
+        assert_eq!(england.cells as usize, engine.grid.cells.len());
+        assert_eq!(england.postcodes, engine.points.iter().map(|p| p.units).sum::<u32>());
+        for row in &table {
+            assert!(row.postcode_share.windows(2).all(|w| w[0] <= w[1]), "{row:?}");
+            assert!(row.cell_share.windows(2).all(|w| w[0] <= w[1]), "{row:?}");
+        }
+        let leeds = &table[0];
+        assert_eq!(leeds.la, Some(383));
+        assert!(leeds.cells > 500);
+        let csv = council_csv(&table);
+        assert_eq!(csv.lines().count(), table.len() + 1);
+        let points = engine.point_rows(&d, Some(LaCode(383)));
+        assert!(points.windows(2).all(|w| w[0].miles >= w[1].miles));
+        assert_eq!(point_csv(&points).lines().count(), points.len() + 1);
+    }
+
+    #[test]
+    fn demand_points_round_trip_through_csv() {
+        let points = random_points(20, 17);
+        let back = DemandPoint::parse_csv(&DemandPoint::to_csv(&points)).unwrap();
+        assert_eq!(back.len(), 20);
+        for (a, b) in points.iter().zip(&back) {
+            assert!(a.location.distance_m(b.location) < 2.0);
+            assert_eq!((a.la, a.units, &a.label), (b.la, b.units, &b.label));
+        }
+        assert!(DemandPoint::parse_csv("h\nLS6 2,x,1,,3\n").is_err());
+    }
+}

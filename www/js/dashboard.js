@@ -1,0 +1,285 @@
+// The inclusion dashboard (dashboard.html): where provision for a need is missing. The coverage
+// engine runs in the Web Worker (engine-worker.js → engine.js → wasm); this module reads the
+// form, draws the tables (which carry everything the map shows) and wires the map and exports.
+
+import { h } from './dom.js';
+import { EngineClient } from './engine-client.js';
+import { CoverageMap } from './map.js';
+
+/**
+ * @typedef {{ la: number | null, name: string, gss: string, settings: number,
+ *   settingsByKind: Record<string, number>, settingsByNeed: Record<string, number>,
+ *   capacity: number, onRoll: number, withPlaces: number, placesFrom: string | null, placesTo: string | null,
+ *   postcodes: number, postcodeShare: number[], cells: number, cellShare: number[], maxMiles: number | null }} CouncilRow
+ * @typedef {{ label: string, la: number | null, units: number, miles: number | null,
+ *   nearestUrn: number | null, nearestName: string | null }} SectorRow
+ * @typedef {{ south: number, west: number, north: number, east: number }} Bounds
+ * @typedef {{ suitable: number, bandsMiles: number[], bandColours: number[][], councils: CouncilRow[],
+ *   sectors: SectorRow[], bounds: Bounds | null, councilCsv: string, sectorCsv: string, timing: { runMs: number } }} Report
+ */
+
+/** Kinds ticked at first: the specialist places a need-led question is usually about. */
+const DEFAULT_KINDS = ['special', 'senUnit', 'resourcedProvision'];
+const DEFAULT_NEEDS = ['ASD'];
+/** England's sector table lists this many (the CSV has them all). */
+const SECTOR_ROWS = 200;
+/** Widest heat-map image, in pixels (the map scales it). */
+const OVERLAY_WIDTH = 1024;
+
+const main = /** @type {HTMLElement} */ (document.querySelector('main[data-module="coverage-dashboard"]'));
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const status = $('pf-status');
+
+/** @type {Map<string, string>} kind code → label */
+const kindLabels = new Map();
+/** @type {Report | null} */
+let last = null;
+/** @type {string} */
+let lastPng = '';
+/** @type {string} */
+let lastScopeName = 'England';
+
+const client = new EngineClient();
+/** @type {Promise<CoverageMap | null>} */
+const mapReady = CoverageMap.create($('pf-coverage-map')).catch(() => null);
+
+/** @param {number} n */
+const pct = (n) => `${n.toFixed(2)}%`;
+/** @param {number} n */
+const count = (n) => n.toLocaleString('en-GB');
+
+/**
+ * "special 4; SEN unit 1" from a count by code.
+ * @param {Record<string, number>} byCode
+ * @param {(code: string) => string} label
+ */
+function countsText(byCode, label) {
+  const parts = Object.entries(byCode).map(([code, n]) => `${label(code)} ${n}`);
+  return parts.length ? parts.join('; ') : 'none';
+}
+
+/** @param {CouncilRow} r */
+function placesText(r) {
+  if (!r.withPlaces) return 'No figures recorded';
+  const dates = r.placesFrom && r.placesTo ? (r.placesFrom === r.placesTo ? ` (as of ${r.placesFrom})` : ` (figures dated ${r.placesFrom} to ${r.placesTo})`) : '';
+  return `${count(r.capacity)} places, ${count(r.onRoll)} on roll, at ${r.withPlaces} setting${r.withPlaces === 1 ? '' : 's'}${dates}`;
+}
+
+/**
+ * The council table: every council for England, or the chosen council beside England.
+ * @param {Report} report
+ * @param {number | null} la
+ */
+function councilTable(report, la) {
+  const rows = la == null ? report.councils : report.councils.filter((r) => r.la === la || r.la == null);
+  const bands = report.bandsMiles;
+  const head = h('tr', {},
+    h('th', { scope: 'col' }, 'Council'),
+    h('th', { scope: 'col', class: 'pf-table__numeric' }, 'Suitable settings'),
+    h('th', { scope: 'col' }, 'By kind'),
+    h('th', { scope: 'col' }, 'By need recorded'),
+    h('th', { scope: 'col' }, 'Places'),
+    ...bands.map((b) => h('th', { scope: 'col', class: 'pf-table__numeric' }, `Postcodes within ${b} miles`)),
+    ...bands.map((b) => h('th', { scope: 'col', class: 'pf-table__numeric' }, `Area within ${b} miles`)),
+    h('th', { scope: 'col', class: 'pf-table__numeric' }, 'Farthest square (miles)'));
+  const body = h('tbody', {}, ...rows.map((r) => h('tr', { 'data-la': r.la ?? 'england' },
+    h('th', { scope: 'row' }, r.name),
+    h('td', { class: 'pf-table__numeric' }, count(r.settings)),
+    h('td', {}, countsText(r.settingsByKind, (c) => kindLabels.get(c) ?? c)),
+    h('td', {}, countsText(r.settingsByNeed, (c) => c)),
+    h('td', {}, placesText(r)),
+    ...r.postcodeShare.map((s) => h('td', { class: 'pf-table__numeric' }, r.postcodes ? pct(s) : '–')),
+    ...r.cellShare.map((s) => h('td', { class: 'pf-table__numeric' }, r.cells ? pct(s) : '–')),
+    h('td', { class: 'pf-table__numeric' }, r.maxMiles == null ? (r.cells ? 'none suitable' : '–') : r.maxMiles.toFixed(2)))));
+  const caption = h('caption', {}, la == null ? 'Every council, and England' : `${lastScopeName}, and England for comparison`);
+  return h('div', { class: 'pf-table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Council table (scrolls sideways)' },
+    h('table', { class: 'pf-table pf-table--compact', id: 'council-table' }, caption, h('thead', {}, head), body));
+}
+
+/**
+ * The postcode sectors of the scope, farthest first.
+ * @param {Report} report
+ * @param {number | null} la
+ */
+function sectorTable(report, la) {
+  const shown = la == null ? report.sectors.slice(0, SECTOR_ROWS) : report.sectors;
+  const note = shown.length < report.sectors.length
+    ? ` (the ${SECTOR_ROWS} farthest of ${count(report.sectors.length)}; the CSV has every sector)` : '';
+  return h('div', { class: 'pf-table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Postcode sector table' },
+    h('table', { class: 'pf-table pf-table--compact', id: 'sector-table' },
+      h('caption', {}, `Postcode sectors in ${lastScopeName}, farthest first${note}`),
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, 'Sector'),
+        h('th', { scope: 'col', class: 'pf-table__numeric' }, 'Postcodes'),
+        h('th', { scope: 'col', class: 'pf-table__numeric' }, 'Nearest suitable setting (miles)'),
+        h('th', { scope: 'col' }, 'Which setting'))),
+      h('tbody', {}, ...shown.map((s) => h('tr', {},
+        h('th', { scope: 'row' }, s.label),
+        h('td', { class: 'pf-table__numeric' }, count(s.units)),
+        h('td', { class: 'pf-table__numeric' }, s.miles == null ? 'none suitable' : s.miles.toFixed(2)),
+        h('td', {}, s.nearestName ?? '–'))))));
+}
+
+/** @param {Report} report */
+function drawLegend(report) {
+  const b = report.bandsMiles;
+  const labels = [`Up to ${b[0]}`, `${b[0]} to ${b[1]}`, `${b[1]} to ${b[2]}`, `${b[2]} to ${b[3]}`, `More than ${b[3]}`, 'No suitable setting'];
+  const legend = $('coverage-legend');
+  legend.replaceChildren(...labels.map((text, i) => {
+    const swatch = h('span', { class: 'pf-legend__swatch', 'aria-hidden': 'true' });
+    const [r, g, bl] = report.bandColours[i];
+    swatch.style.backgroundColor = `rgb(${r}, ${g}, ${bl})`; // CSSOM: allowed under the page's CSP
+    return h('li', { class: 'pf-legend__item' }, swatch, text);
+  }));
+}
+
+/**
+ * The headline: the share of the scope's postcodes beyond each band.
+ * @param {Report} report
+ * @param {number | null} la
+ */
+function summaryText(report, la) {
+  const row = report.councils.find((r) => (la == null ? r.la == null : r.la === la));
+  if (!row) return '';
+  if (!report.suitable) return 'No setting in the data matches these choices.';
+  const beyond10 = 100 - row.postcodeShare[2];
+  return `${row.name}: ${count(row.settings)} suitable setting${row.settings === 1 ? '' : 's'} (${count(report.suitable)} in England). ` +
+    `${pct(row.postcodeShare[0])} of postcodes are within 2 miles of one, ${pct(row.postcodeShare[1])} within 5 miles; ` +
+    `${pct(beyond10)} are more than 10 miles away.`;
+}
+
+/** Reads the form; null (with the error shown) when the age is not a whole number 0–25. */
+function readForm() {
+  const form = /** @type {HTMLFormElement} */ ($('pf-coverage-form'));
+  const data = new FormData(form);
+  const ageText = String(data.get('age') ?? '').trim();
+  const ageError = $('age-error');
+  const age = ageText === '' ? null : Number(ageText);
+  if (age != null && !(Number.isInteger(age) && age >= 0 && age <= 25)) {
+    ageError.textContent = 'Error: Enter an age as a whole number from 0 to 25, or leave it empty';
+    ageError.hidden = false;
+    $('age').setAttribute('aria-invalid', 'true');
+    $('age').focus();
+    return null;
+  }
+  ageError.hidden = true;
+  $('age').removeAttribute('aria-invalid');
+  const scope = String(data.get('scope') ?? '');
+  return {
+    la: scope === '' ? null : Number(scope),
+    filter: { needs: data.getAll('needs').map(String), kinds: data.getAll('kinds').map(String), age },
+  };
+}
+
+/**
+ * Mercator height for a width over some bounds, so that the image is not stretched.
+ * @param {Bounds} b
+ * @param {number} width
+ */
+function mercatorHeight(b, width) {
+  const y = (/** @type {number} */ lat) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
+  const h = (width * (y(b.north) - y(b.south))) / (((b.east - b.west) * Math.PI) / 180);
+  return Math.max(1, Math.min(4096, Math.round(h)));
+}
+
+async function run() {
+  const read = readForm();
+  if (!read) return;
+  const { la, filter } = read;
+  const select = /** @type {HTMLSelectElement} */ ($('scope'));
+  lastScopeName = select.selectedOptions[0]?.textContent ?? 'England';
+  main.setAttribute('data-busy', '');
+  status.textContent = `Working out distances for ${lastScopeName}…`;
+  try {
+    const report = /** @type {Report} */ (await client.coverage(filter, la));
+    last = report;
+    drawLegend(report);
+    $('coverage-summary').textContent = summaryText(report, la);
+    $('coverage-tables').replaceChildren(councilTable(report, la), sectorTable(report, la));
+    for (const id of ['download-councils', 'download-sectors']) /** @type {HTMLButtonElement} */ ($(id)).disabled = false;
+    if (report.bounds) {
+      const view = { ...report.bounds, width: OVERLAY_WIDTH, height: mercatorHeight(report.bounds, OVERLAY_WIDTH) };
+      lastPng = await client.coverageOverlay(la, view);
+      const map = await mapReady;
+      map?.show(lastPng, report.bounds, `Heat map of distance to the nearest suitable setting in ${lastScopeName}`);
+      /** @type {HTMLButtonElement} */ ($('download-png')).disabled = false;
+    }
+    status.textContent = `Showing ${lastScopeName}: ${count(report.suitable)} suitable settings, worked out in ${Math.round(report.timing.runMs)} ms.`;
+    main.dataset.runMs = String(report.timing.runMs);
+  } catch (error) {
+    status.textContent = `Could not work out coverage: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    main.removeAttribute('data-busy');
+  }
+}
+
+/**
+ * @param {string} href
+ * @param {string} name
+ */
+function download(href, name) {
+  const link = h('a', { href, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+/**
+ * @param {string} text
+ * @param {string} name
+ */
+function downloadCsv(text, name) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  download(url, name);
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * @param {string} code
+ * @param {string} label
+ * @param {string} name
+ * @param {boolean} checked
+ */
+function checkbox(code, label, name, checked) {
+  const id = `${name}-${code}`;
+  return h('div', { class: 'pf-checkboxes__item' },
+    h('input', { class: 'pf-checkboxes__input', id, name, type: 'checkbox', value: code, checked }),
+    h('label', { class: 'pf-label pf-checkboxes__label', for: id }, label));
+}
+
+async function start() {
+  const url = (/** @type {string} */ key, /** @type {string} */ fallback) => new URL(main.dataset[key] || fallback, document.baseURI).href;
+  try {
+    const loaded = await client.loadDashboard({
+      datasetUrl: url('dataset', 'data/dataset.bin'),
+      boundariesUrl: url('boundaries', 'data/boundaries.geojson'),
+      sectorsUrl: url('sectors', 'data/sectors.csv'),
+    });
+    const select = $('scope');
+    select.append(...loaded.councils.map(([code, name]) => h('option', { value: code }, name)));
+    $('need-options').replaceChildren(...loaded.vocabulary.needs.map((n) =>
+      checkbox(n.code, `${n.label} (${n.code})`, 'needs', DEFAULT_NEEDS.includes(n.code))));
+    for (const k of loaded.vocabulary.kinds) kindLabels.set(k.code, k.label);
+    $('kind-options').replaceChildren(...loaded.vocabulary.kinds.map((k) =>
+      checkbox(k.code, k.label, 'kinds', DEFAULT_KINDS.includes(k.code))));
+    main.dataset.ready = 'true';
+    main.dataset.gridMs = String(loaded.timing.gridMs);
+    await run();
+  } catch (error) {
+    const box = $('pf-load-error');
+    box.textContent = `The dashboard could not start: ${error instanceof Error ? error.message : String(error)}`;
+    box.hidden = false;
+    status.textContent = '';
+    main.dataset.ready = 'false';
+  }
+}
+
+$('pf-coverage-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  run();
+});
+$('download-councils').addEventListener('click', () => { if (last) downloadCsv(last.councilCsv, 'coverage-councils.csv'); });
+$('download-sectors').addEventListener('click', () => { if (last) downloadCsv(last.sectorCsv, 'coverage-sectors.csv'); });
+$('download-png').addEventListener('click', () => { if (lastPng) download(lastPng, 'coverage-map.png'); });
+
+start();
