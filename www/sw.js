@@ -17,7 +17,7 @@
 //
 // Plain script (not a module) so that it registers everywhere; no imports.
 
-const SHELL = 'pf-shell-v1';
+const SHELL = 'pf-shell-v2';
 const DATA = 'pf-data-v1';
 /** The cache entry holding the saved dataset's version. */
 const VERSION_KEY = new URL('pf-data-version', self.location.href).href;
@@ -26,8 +26,8 @@ const VERSION = 1;
 
 /** The app shell, relative to this file. Kept in step with www/ by tests/js/sw.test.mjs. */
 const SHELL_FILES = [
-  './', 'index.html', 'embed.html', 'embed.js', 'css/app.css',
-  'js/compare.js', 'js/csv.js', 'js/dom.js', 'js/embed-frame.js', 'js/embed-main.js', 'js/engine-client.js',
+  './', 'index.html', 'embed.html', 'embed.js', 'dashboard.html', 'css/app.css',
+  'js/compare.js', 'js/csv.js', 'js/dashboard.js', 'js/dom.js', 'js/embed-frame.js', 'js/embed-main.js', 'js/engine-client.js',
   'js/engine-worker.js', 'js/engine.js', 'js/form.js', 'js/format.js', 'js/main.js', 'js/map.js', 'js/offline.js',
   'js/postcode.js', 'js/query.js', 'js/results.js', 'js/state.js', 'js/summary.js', 'js/types.js',
   'pkg/placement_finder.js', 'pkg/placement_finder_bg.wasm',
