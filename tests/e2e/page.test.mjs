@@ -389,8 +389,9 @@ describe('privacy', () => {
     await page.click('#pf-share-button');
     await settled();
     const origin = new URL(server.url).origin;
-    // The service worker (sw.js) also saves the app shell for offline use: embed.html, embed.js, Leaflet's images.
-    const allowed = /^\/(|index\.html|embed\.html|embed\.js|sw\.js|css\/app\.css|js\/[a-z-]+\.js|vendor\/leaflet\/(images\/)?[a-z0-9.-]+|pkg\/placement_finder(_bg\.wasm|\.js)|data\/dataset\.bin|data\/boundaries\.geojson|data\/postcodes\/(index\.json|LS\.bin))$/;
+    // The service worker (sw.js) also saves the app shell for offline use: embed.html, embed.js,
+    // dashboard.html, Leaflet's images.
+    const allowed = /^\/(|index\.html|embed\.html|embed\.js|dashboard\.html|sw\.js|css\/app\.css|js\/[a-z-]+\.js|vendor\/leaflet\/(images\/)?[a-z0-9.-]+|pkg\/placement_finder(_bg\.wasm|\.js)|data\/dataset\.bin|data\/boundaries\.geojson|data\/postcodes\/(index\.json|LS\.bin))$/;
     const secrets = ['LS6', '2AA', 'ASD', 'autis', 'age=', '"age"', 'specialist'];
     console.log(`# privacy: ${requests.length} requests: ${[...new Set(requests.map((r) => new URL(r.url()).pathname))].join(' ')}`);
     for (const request of requests) {
