@@ -13,6 +13,7 @@
 //! | [`error`] | typed errors and the crate [`Result`] |
 //! | [`bng`] | British National Grid easting/northing → WGS84 |
 //! | [`import`] | raw sources → validated records, with every rejected row reported |
+//! | [`limits`] | the caps on every input (file sizes, rows, fields, query and policy sizes) |
 //! | [`dataset`] | the versioned, compact dataset file the page loads |
 //! | [`postcode`] | offline postcode lookup from area shards |
 //! | [`policy`] | policy packs: a council's levels of need, weights and wording, as versioned data |
@@ -31,6 +32,7 @@ pub mod error;
 pub mod finder;
 pub mod import;
 pub mod index;
+pub mod limits;
 pub mod model;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod pipeline;

@@ -116,3 +116,10 @@ pub fn postcode_area(postcode: &str) -> Result<String, JsError> {
 pub fn lookup_postcode(shard: &[u8], postcode: &str) -> Result<JsValue, JsError> {
     to_js(&NativeFinder::lookup_postcode(shard, postcode).map_err(err)?)
 }
+
+/// Reads a query from JSON text, as a shared link carries one; throws, with a message naming
+/// the field, for anything that is not a search within the caps of `limits`.
+#[wasm_bindgen(js_name = parseQuery, unchecked_return_type = "Query")]
+pub fn parse_query(json: &str) -> Result<JsValue, JsError> {
+    to_js(&NativeFinder::query_from_json(json).map_err(err)?)
+}

@@ -43,7 +43,14 @@ fn dataset_bytes() -> Vec<u8> {
     let settings = vec![
         setting(1, "Oak Special School", ProvisionKind::Special, 53.80, -1.55, Some(NeedSet::EMPTY.with(Need::ASD))),
         setting(2, "Elm Primary", ProvisionKind::Mainstream, 53.81, -1.56, None),
-        setting(3, "<img src=x onerror=alert(1)>", ProvisionKind::Special, 53.82, -1.57, Some(NeedSet::EMPTY.with(Need::HI))),
+        setting(
+            3,
+            "<img src=x onerror=alert(1)>",
+            ProvisionKind::Special,
+            53.82,
+            -1.57,
+            Some(NeedSet::EMPTY.with(Need::HI)),
+        ),
     ];
     let mut d = Dataset {
         meta: DatasetMeta {
