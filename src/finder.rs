@@ -244,9 +244,9 @@ mod tests {
 
         #[test]
         fn more_needs_or_kinds_than_there_are_name_the_field() {
-            let needs = vec!["\"ASD\""; MAX_OTHER_NEEDS + 1].join(",");
+            let needs = ["\"ASD\""; MAX_OTHER_NEEDS + 1].join(",");
             assert_eq!(field_of(query_with(&format!(r#","otherNeeds":[{needs}]"#))), "otherNeeds");
-            let kinds = vec!["\"special\""; MAX_QUERY_KINDS + 1].join(",");
+            let kinds = ["\"special\""; MAX_QUERY_KINDS + 1].join(",");
             assert_eq!(field_of(query_with(&format!(r#","kinds":[{kinds}]"#))), "kinds");
         }
 

@@ -87,7 +87,9 @@ pub fn build_postcode_shards(
             return Err(too_many_rows(source, MAX_POSTCODE_ROWS, "MAX_POSTCODE_ROWS"));
         }
         report.rows_read += 1;
-        let row = record.position().map_or(report.rows_read + 1, |p| p.line());
+        // Rows as a spreadsheet numbers them, the header being row 1. (Not the reader's line:
+        // with CRLF line ends that is still the previous line when a record starts.)
+        let row = report.rows_read + 1;
         let issue = |column: Option<&str>, reason: String| RowIssue {
             row,
             column: column.map(str::to_string),
@@ -396,6 +398,18 @@ mod tests {
             let err = build_postcode_shards(&b"postcode,pq,easting\n"[..], "x.csv", "2025-10", &las()).unwrap_err();
             assert!(matches!(err, Error::MissingColumn { column, .. } if column == "northing"));
         }
+    }
+
+    #[test]
+    fn rows_are_numbered_the_same_with_crlf_line_ends() {
+        // Found by the import property tests: with CRLF, every row was numbered one too low.
+        let rows = "not a postcode,10,1,1,E92000001,,E08000035,\nLS6 2AB,10,428256,436300,E92000001,,E08000035,\n\
+                    LS6 2AB,10,428256,436300,E92000001,,E08000035,\n";
+        let crlf = format!("{HEADER}{rows}").replace('\n', "\r\n");
+        let (_, report) = build_postcode_shards(crlf.as_bytes(), "t.csv", "2025-10", &las()).unwrap();
+        let rejected: Vec<u64> = report.rejected.iter().map(|i| i.row).collect();
+        assert_eq!(rejected, [2, 4]);
+        assert!(report.rejected[1].reason.ends_with("also at row 3"), "{}", report.rejected[1].reason);
     }
 
     mod authorities {

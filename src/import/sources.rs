@@ -252,7 +252,7 @@ pub fn read_academies(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, ImportRep
         if !seen.insert(urn) {
             report.filtered.push(RowIssue {
                 row: *row,
-                column: None,
+                column: Some("Academy URN".into()),
                 urn: Some(urn.0),
                 reason: "academy listed again under another trust (first listing kept)".into(),
             });
@@ -486,6 +486,9 @@ pub fn read_section41(file: &str, bytes: &[u8], approved: bool) -> Result<(Vec<S
     let mut report = ImportReport::new(file);
     let t = Table::parse(file, bytes, &mut report)?;
     let (c_la, c_name) = if approved { (0, 1) } else { (t.col(file, "Local Authority")?, t.col(file, "School Name")?) };
+    // The approved list's real titles are in its second header row.
+    let (la_title, name_title) =
+        if approved { ("Local authority", "Institution trading name (1)") } else { ("Local Authority", "School Name") };
     let mut out = Vec::new();
     for (row, rec) in &t.records {
         // The approved list repeats its real titles in its first data row.
@@ -498,12 +501,15 @@ pub fn read_section41(file: &str, bytes: &[u8], approved: bool) -> Result<(Vec<S
                 report.accepted += 1;
                 out.push(Section41Entry { la_name: la.into(), name: name.into(), approved });
             }
-            _ => report.rejected.push(RowIssue {
-                row: *row,
-                column: None,
-                urn: None,
-                reason: "local authority or name missing".into(),
-            }),
+            (la, _) => {
+                let (column, what) = if la.is_none() { (la_title, "local authority") } else { (name_title, "name") };
+                report.rejected.push(RowIssue {
+                    row: *row,
+                    column: Some(column.into()),
+                    urn: None,
+                    reason: format!("no {what}"),
+                })
+            }
         }
     }
     Ok((out, report))
