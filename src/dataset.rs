@@ -280,7 +280,7 @@ fn describe_foreign(bytes: &[u8]) -> String {
     } else if head.trim_start().starts_with("<!doctype") || head.contains("<html") {
         "it is an HTML page, not a dataset (the server sent a web page, perhaps a 'not found' page, instead of the file)"
             .into()
-    } else if bytes.len() < MAGIC.len() + 2 && MAGIC.starts_with(bytes) {
+    } else if bytes.len() < MAGIC.len() + 2 && (MAGIC.starts_with(bytes) || bytes.starts_with(&MAGIC)) {
         "it is truncated (too short to hold anything)".into()
     } else {
         "it is not a placement-finder dataset (wrong file type)".into()
@@ -584,6 +584,17 @@ mod tests {
             for len in 0..bytes.len() {
                 let err = Dataset::decode(&bytes[..len]).unwrap_err().to_string();
                 assert!(err.contains("dataset"), "{len}: {err}");
+            }
+        }
+
+        #[test]
+        fn a_download_cut_inside_the_version_is_truncated_not_a_foreign_file() {
+            // Found by tests/hostile_input.rs: 9 bytes (the magic and half the version) were
+            // called "not a placement-finder dataset".
+            let bytes = dataset(1).encode();
+            for len in 1..MAGIC.len() + 2 {
+                let err = Dataset::decode(&bytes[..len]).unwrap_err().to_string();
+                assert!(err.ends_with("it is truncated (too short to hold anything)"), "{len}: {err}");
             }
         }
 

@@ -6,16 +6,16 @@
 //! | what | cap | a real input |
 //! |---|---|---|
 //! | an input file (CSV, JSON) for `build-data` or the in-browser importer, after decompression | [`MAX_INPUT_BYTES`] = 200 MB | GIAS all establishments: about 60 MB |
-//! | a line of a CSV file | [`MAX_LINE_BYTES`] = 1 MiB | GIAS: about 2 KB |
+//! | a line of a CSV file | [`MAX_LINE_BYTES`] = 1 MiB | GIAS: up to 2.5 KB |
 //! | columns in a CSV header | [`MAX_COLUMNS`] = 1,000 | GIAS: about 140 |
 //! | data rows in an establishment file or a council supplement | [`MAX_ROWS`] = 1,000,000 | GIAS: about 52,000 |
 //! | data rows in the postcode units file | [`MAX_POSTCODE_ROWS`] = 4,000,000 | Code-Point Open: 1.75 million |
 //! | one field of a CSV row | [`MAX_FIELD_BYTES`] = 10,000 | a school name: under 150 |
 //! | satellites of one establishment (council supplement) | [`MAX_SATELLITES_PER_URN`] = 50 | a handful |
-//! | the dataset file | [`MAX_DATASET_BYTES`] = 64 MB | all of England: about 2 MB |
-//! | one postcode area shard | [`MAX_SHARD_BYTES`] = 16 MB | the largest area: about 150 KB |
-//! | the postcode area index | [`MAX_AREA_INDEX_BYTES`] = 1 MB | about 10 KB |
-//! | a policy pack | [`MAX_POLICY_BYTES`] = 1 MB; [`MAX_POLICY_LEVELS`] = 20 levels; [`MAX_POLICY_TEXT_CHARS`] = 2,000 characters a text | the default pack: 6 KB, 4 levels |
+//! | the dataset file | [`MAX_DATASET_BYTES`] = 64 MB | all of England: 2.3 MB |
+//! | one postcode area shard | [`MAX_SHARD_BYTES`] = 16 MB | the largest area (B): 186 KB |
+//! | the postcode area index | [`MAX_AREA_INDEX_BYTES`] = 1 MB | 14 KB |
+//! | a policy pack | [`MAX_POLICY_BYTES`] = 1 MB; [`MAX_POLICY_LEVELS`] = 20 levels; [`MAX_POLICY_TEXT_CHARS`] = 2,000 characters a text | the default pack: 4 KB, 4 levels |
 //! | a query as JSON (from the page or a shared link) | [`MAX_QUERY_JSON_BYTES`] = 16 KiB | about 300 bytes |
 //! | needs in a query besides the primary need | [`MAX_OTHER_NEEDS`] = 12 (every SEN type once) | one to three |
 //! | kinds of setting in a query | [`MAX_QUERY_KINDS`] = 9 (every kind once) | up to five |

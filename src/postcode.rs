@@ -508,7 +508,7 @@ impl PostcodeShard {
     /// version is an [`Error::Corrupt`] that says what it looks like instead (an HTML page, a
     /// truncated download, a damaged file), or [`Error::WrongVersion`].
     ///
-    /// A file over [`MAX_SHARD_BYTES`](crate::limits::MAX_SHARD_BYTES) is refused unread, and no
+    /// A file over [`MAX_SHARD_BYTES`] is refused unread, and no
     /// count in a header reserves more memory than the bytes present can fill.
     pub fn decode(bytes: &[u8]) -> Result<PostcodeShard> {
         const WHAT: &str = "postcode shard";

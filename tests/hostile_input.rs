@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+use placement_finder::dataset::{Dataset, DatasetMeta, SCHEMA_VERSION};
 use placement_finder::limits::MAX_INPUT_BYTES;
+use placement_finder::model::{AgeBasis, KindBasis, LocalAuthority, Provenance};
+use placement_finder::{AgeRange, Date, LaCode, LatLon, Need, NeedSet, ProvisionKind, Setting, Site, Status, Urn};
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("pf-hostile-{name}-{}", std::process::id()));
@@ -167,6 +170,174 @@ mod build_report {
         }
         let west_oaks = dataset.settings.iter().find(|s| s.urn.0 == 108133 && s.site == placement_finder::Site::Main);
         assert_eq!(west_oaks.unwrap().website, None, "GIAS's javascript: link is dropped");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
+
+/// A dataset whose names, websites and notes are hostile: HTML, a spreadsheet formula, a
+/// terminal escape sequence, a right-to-left override, a `javascript:` link.
+fn hostile_dataset() -> Vec<u8> {
+    let setting = |urn: u32, name: &str, website: &str, lat: f64| Setting {
+        urn: Urn(urn),
+        site: Site::Main,
+        name: name.into(),
+        kind: ProvisionKind::Special,
+        kind_basis: KindBasis::EstablishmentType,
+        establishment_type: Some("Community special school".into()),
+        status: Status::Open,
+        location: LatLon { lat, lon: -1.55 },
+        postcode: Some("LS6 2AA".into()),
+        la: Some(LaCode(383)),
+        phase: None,
+        ages: Some(AgeRange { low: 4, high: 19, basis: AgeBasis::Statutory }),
+        gender: None,
+        boarding: None,
+        religious_character: None,
+        religious_character_known: false,
+        section41: None,
+        needs: Some(NeedSet::EMPTY.with(Need::ASD)),
+        needs_possibly_truncated: false,
+        places: None,
+        website: Some(website.into()),
+        notes: Some("<script>alert(1)</script>".into()),
+        provenance: Provenance::default(),
+    };
+    let settings = vec![
+        setting(1, "<img src=x onerror=alert(1)>", "javascript:alert(document.cookie)", 53.80),
+        setting(2, "=HYPERLINK(\"http://evil.example\",\"Click\")", "https://ok.example/", 53.81),
+        setting(3, "Oak\u{1b}]0;pwned\u{7}\u{1b}[2J School", "https://x.example\"><script>", 53.82),
+        setting(4, "\u{202E}loohcS kaO", "HTTPS://CAPS.EXAMPLE", 53.83),
+    ];
+    let mut dataset = Dataset {
+        meta: DatasetMeta {
+            schema_version: SCHEMA_VERSION,
+            build_date: Date::new(2026, 11, 22).unwrap(),
+            data_version: "hostile".into(),
+            coverage: "hostile".into(),
+            sources: vec![],
+            setting_count: settings.len() as u32,
+            establishment_count: settings.len() as u32,
+        },
+        settings,
+        authorities: vec![LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into() }],
+    };
+    dataset.sort_settings();
+    dataset.encode()
+}
+
+fn shortlist(dataset: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_placement-finder"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["shortlist", "--age", "9", "--need", "ASD", "--level", "specialist", "--dataset"])
+        .arg(dataset)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+const AT_HOME: [&str; 4] = ["--lat", "53.8", "--lon", "-1.55"];
+
+mod injection {
+    use super::*;
+
+    #[test]
+    fn csv_export_neutralises_formulas_and_keeps_only_http_links() {
+        let dir = temp_dir("csv");
+        let path = dir.join("dataset.bin");
+        std::fs::write(&path, hostile_dataset()).unwrap();
+        let out = shortlist(&path, &[&AT_HOME[..], &["--format", "csv"]].concat());
+        assert!(out.status.success(), "{}", stderr(&out));
+        let mut reader = csv::Reader::from_reader(&out.stdout[..]);
+        let header = reader.headers().unwrap().clone();
+        let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 4);
+        for row in &rows {
+            let name = &row[column("name")];
+            assert!(!name.starts_with(['=', '+', '-', '@', '\t', '\r']), "{name:?}");
+            assert!(!name.contains(['\u{1b}', '\u{7}', '\u{202E}']), "{name:?}");
+            let website = &row[column("website")];
+            assert!(website.is_empty() || placement_finder::model::is_safe_link(website), "{website:?}");
+        }
+        let names: Vec<&str> = rows.iter().map(|r| &r[column("name")]).collect();
+        assert!(names.contains(&"'=HYPERLINK(\"http://evil.example\",\"Click\")"), "{names:?}");
+        let websites: Vec<&str> = rows.iter().map(|r| &r[column("website")]).filter(|w| !w.is_empty()).collect();
+        assert_eq!(websites.len(), 2, "only the two http(s) links survive: {websites:?}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_table_prints_no_terminal_escapes_or_direction_overrides() {
+        let dir = temp_dir("table");
+        let path = dir.join("dataset.bin");
+        std::fs::write(&path, hostile_dataset()).unwrap();
+        let out = shortlist(&path, &AT_HOME);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let table = String::from_utf8(out.stdout).unwrap();
+        assert!(table.contains("Oak\u{FFFD}]0;pwned\u{FFFD}\u{FFFD}[2J School"), "{table}");
+        assert!(!table.contains(['\u{1b}', '\u{7}', '\u{202E}']), "{table:?}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
+
+mod corrupt_data {
+    use super::*;
+
+    fn fails_with(dataset: &[u8], extra: &[&str], expect: &str) {
+        let dir = temp_dir(&format!("corrupt-{}", expect.len()));
+        let path = dir.join("dataset.bin");
+        std::fs::write(&path, dataset).unwrap();
+        let out = shortlist(&path, &[&AT_HOME[..], extra].concat());
+        let message = stderr(&out);
+        assert!(!out.status.success() && message.starts_with("error: "), "{message}");
+        assert!(message.contains(expect), "expected {expect:?} in {message}");
+        assert_eq!(message.lines().count(), 1, "one line: {message}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_truncated_dataset_says_so() {
+        let bytes = hostile_dataset();
+        fails_with(&bytes[..bytes.len() / 2], &[], "the dataset file is not usable: its checksum does not match");
+        fails_with(&bytes[..9], &[], "the dataset file is not usable: it is truncated");
+    }
+
+    #[test]
+    fn a_dataset_of_another_version_says_rebuild() {
+        let mut bytes = hostile_dataset();
+        bytes[8] = 2;
+        fails_with(&bytes, &[], "has schema version 2, this program reads version 1; rebuild it");
+    }
+
+    #[test]
+    fn an_html_page_instead_of_a_dataset_says_so() {
+        fails_with(b"<!DOCTYPE html><title>404 Not Found</title>", &[], "it is an HTML page, not a dataset");
+    }
+
+    #[test]
+    fn an_html_page_instead_of_a_postcode_shard_says_so() {
+        let dir = temp_dir("shard");
+        std::fs::create_dir_all(dir.join("postcodes")).unwrap();
+        std::fs::write(dir.join("postcodes/LS.bin"), "<html><body>Page not found</body></html>").unwrap();
+        std::fs::write(dir.join("dataset.bin"), hostile_dataset()).unwrap();
+        let out = shortlist(
+            &dir.join("dataset.bin"),
+            &["--postcode", "LS6 2AA", "--postcodes", dir.join("postcodes").to_str().unwrap()],
+        );
+        let message = stderr(&out);
+        assert!(!out.status.success());
+        assert!(message.contains("postcode shard is not usable: looks like an HTML page"), "{message}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_policy_pack_with_an_unknown_field_names_it() {
+        let dir = temp_dir("policy");
+        let mut pack: serde_json::Value = serde_json::from_str(placement_finder::policy::DEFAULT_JSON).unwrap();
+        pack["colour"] = "purple".into();
+        std::fs::write(dir.join("pack.json"), pack.to_string()).unwrap();
+        let policy = dir.join("pack.json");
+        fails_with(&hostile_dataset(), &["--policy", policy.to_str().unwrap()], "policy pack: unknown field `colour`");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
