@@ -19,6 +19,7 @@ use crate::import::council::{SupplementRow, SupplementSite};
 use crate::import::gias::GiasRecord;
 use crate::import::sources::{match_key, Section41Entry};
 use crate::import::{Facts, Overlays};
+use crate::limits::MAX_SATELLITES_PER_URN;
 use crate::model::{
     Date, Field, KindBasis, LaCode, LatLon, LocalAuthority, Phase, Places, Provenance, ProvisionKind, Setting, Site,
     Source, SourceId, Status, Urn,
@@ -349,17 +350,19 @@ fn pick_needs(facts: &[(usize, &Facts)]) -> Option<(crate::model::NeedSet, bool,
     Some((needs, truncated, i))
 }
 
-/// Websites as GIAS writes them (`www.x.sch.uk`) become links; anything but http(s) is dropped.
+/// Websites as GIAS writes them (`www.x.sch.uk`) become links; anything that is not then a
+/// [safe http(s) link](crate::model::is_safe_link) is dropped.
 fn normalise_website(w: &str) -> Option<String> {
     let w = w.trim();
     let lower = w.to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        Some(w.to_string())
-    } else if w.is_empty() || lower.contains(':') || w.contains(char::is_whitespace) {
-        None
+    let link = if lower.starts_with("https://") || lower.starts_with("http://") {
+        w.to_string()
+    } else if w.is_empty() || lower.contains(':') {
+        return None;
     } else {
-        Some(format!("https://{w}"))
-    }
+        format!("https://{w}")
+    };
+    crate::model::is_safe_link(&link).then_some(link)
 }
 
 /// Section 41 lists are names and LA names only: match on both, normalised.
@@ -409,8 +412,17 @@ pub fn apply_supplement(
     let source_id = SourceId(dataset.meta.sources.len() as u8);
     dataset.meta.sources.push(source);
     let mut rejected = Vec::new();
+    // Looked up by URN and site, not by scanning: a supplement may have as many rows as GIAS.
+    let mut position: HashMap<(Urn, Site), usize> =
+        dataset.settings.iter().enumerate().map(|(i, s)| ((s.urn, s.site), i)).collect();
+    let mut satellites: HashMap<Urn, usize> = HashMap::new();
+    for s in &dataset.settings {
+        if matches!(s.site, Site::Satellite(_)) {
+            *satellites.entry(s.urn).or_default() += 1;
+        }
+    }
     for row in rows {
-        let Some(main_ix) = dataset.settings.iter().position(|s| s.urn == row.urn && s.site == Site::Main) else {
+        let Some(&main_ix) = position.get(&(row.urn, Site::Main)) else {
             rejected.push(crate::import::RowIssue {
                 row: row.row,
                 column: Some("urn".into()),
@@ -426,11 +438,21 @@ pub fn apply_supplement(
             }
             SupplementSite::SenUnit => (Site::SenUnit, Some(ProvisionKind::SenUnit), "SEN unit"),
             SupplementSite::Satellite => {
-                let n = dataset
-                    .settings
-                    .iter()
-                    .filter(|s| s.urn == row.urn && matches!(s.site, Site::Satellite(_)))
-                    .count();
+                let n = satellites.get(&row.urn).copied().unwrap_or(0);
+                if n >= MAX_SATELLITES_PER_URN {
+                    rejected.push(crate::import::RowIssue {
+                        row: row.row,
+                        column: Some("site".into()),
+                        urn: Some(row.urn.0),
+                        reason: format!(
+                            "URN {} already has {n} satellites, the most one establishment may have \
+                             (limits::MAX_SATELLITES_PER_URN)",
+                            row.urn
+                        ),
+                    });
+                    continue;
+                }
+                // Numbered from 1; the cap keeps the number within a u8.
                 (Site::Satellite(n as u8 + 1), Some(ProvisionKind::SenUnit), "satellite")
             }
         };
@@ -443,8 +465,8 @@ pub fn apply_supplement(
             });
             continue;
         }
-        let ix = match dataset.settings.iter().position(|s| s.urn == row.urn && s.site == site) {
-            Some(ix) => ix,
+        let ix = match position.get(&(row.urn, site)) {
+            Some(&ix) => ix,
             None => {
                 let main = &dataset.settings[main_ix];
                 let mut new = main.clone();
@@ -455,6 +477,10 @@ pub fn apply_supplement(
                 new.places = None;
                 new.provenance.set(Field::Kind, source_id);
                 dataset.settings.push(new);
+                position.insert((row.urn, site), dataset.settings.len() - 1);
+                if let Site::Satellite(_) = site {
+                    *satellites.entry(row.urn).or_default() += 1;
+                }
                 dataset.settings.len() - 1
             }
         };
@@ -617,5 +643,58 @@ mod tests {
         assert_eq!(normalise_website("www.x.sch.uk").as_deref(), Some("https://www.x.sch.uk"));
         assert_eq!(normalise_website("javascript:alert(1)"), None);
         let _ = AgeRange { low: 1, high: 2, basis: AgeBasis::Statutory };
+    }
+
+    #[test]
+    fn a_website_that_would_break_out_of_a_link_is_dropped() {
+        assert_eq!(normalise_website("www.x.sch.uk\"><img src=x onerror=alert(1)>"), None);
+        assert_eq!(normalise_website("https://x.org/\u{202E}fdp.exe"), None);
+    }
+
+    mod supplement {
+        use super::*;
+        use crate::import::council::read_supplement;
+        use crate::import::ImportReport;
+
+        /// A dataset of one special school, URN 7, with the supplement `csv` applied.
+        fn applied(csv: &str) -> (Dataset, ImportReport) {
+            let school =
+                Facts { name: Some("S".into()), establishment_type: Some("Community special school".into()), ..at(7) };
+            let (mut dataset, _) = run(vec![src("national", true, vec![school])]);
+            let (rows, mut report) = read_supplement("s.csv", csv.as_bytes()).unwrap();
+            let source = Source { key: "council-supplement".into(), title: "s".into(), date: None, rows: 0 };
+            apply_supplement(&mut dataset, &rows, source, &mut report);
+            assert!(report.is_balanced(), "{}", report.summary());
+            (dataset, report)
+        }
+
+        #[test]
+        fn three_hundred_satellites_of_one_school_stop_at_the_cap_instead_of_overflowing_the_site_number() {
+            let mut csv = "urn,site,name,lat,lon\n".to_string();
+            for i in 0..300 {
+                csv += &format!("7,satellite,Satellite {i},53.8,-1.55\n");
+            }
+            let (dataset, report) = applied(&csv);
+            let mut numbers: Vec<u8> = dataset
+                .settings
+                .iter()
+                .filter_map(|s| if let Site::Satellite(n) = s.site { Some(n) } else { None })
+                .collect();
+            numbers.sort_unstable();
+            assert_eq!(numbers, (1..=MAX_SATELLITES_PER_URN as u8).collect::<Vec<_>>());
+            assert_eq!(report.rejected.len(), 300 - MAX_SATELLITES_PER_URN);
+            let first = &report.rejected[0];
+            assert_eq!((first.row, first.column.as_deref()), (2 + MAX_SATELLITES_PER_URN as u64, Some("site")));
+            assert!(first.reason.contains("limits::MAX_SATELLITES_PER_URN"), "{}", first.reason);
+        }
+
+        #[test]
+        fn rows_for_a_unit_update_the_unit_they_created() {
+            let (dataset, report) = applied("urn,site,capacity,notes\n7,senUnit,8,\n7,senUnit,,Vacancies\n8,main,,\n");
+            let unit = dataset.settings.iter().find(|s| s.site == Site::SenUnit).unwrap();
+            assert_eq!((unit.places.and_then(|p| p.capacity), unit.notes.as_deref()), (Some(8), Some("Vacancies")));
+            assert_eq!(dataset.settings.len(), 2);
+            assert_eq!((report.rejected[0].row, report.rejected[0].column.as_deref()), (4, Some("urn")));
+        }
     }
 }

@@ -18,6 +18,7 @@
 //! The core is what the index needs; it stays near 4 bytes per setting after brotli.
 
 use crate::error::{Error, Result};
+use crate::limits::MAX_DATASET_BYTES;
 use crate::model::{
     AgeRange, Boarding, Date, Gender, KindBasis, LaCode, LatLon, LocalAuthority, NeedSet, Phase, Places, Provenance,
     ProvisionKind, Setting, Site, Source, Status, Urn,
@@ -129,9 +130,13 @@ impl Dataset {
     }
 
     /// Reads and validates a dataset file. Never panics: a truncated, foreign, corrupted or
-    /// wrong-version file gives an [`Error`] that says which.
+    /// wrong-version file gives an [`Error`] that says which, and a file over
+    /// [`MAX_DATASET_BYTES`] is refused unread. Memory is reserved only for what the bytes
+    /// present can hold, whatever counts the file claims. A website that is not a
+    /// [safe http(s) link](crate::model::is_safe_link) is dropped, so no other link reaches a page.
     pub fn decode(bytes: &[u8]) -> Result<Dataset> {
         const WHAT: &str = "the dataset file";
+        crate::limits::check_size(WHAT, bytes.len() as u64, MAX_DATASET_BYTES as u64, "MAX_DATASET_BYTES")?;
         if bytes.len() < MAGIC.len() + 2 || bytes[..MAGIC.len()] != MAGIC {
             return Err(Error::corrupt(WHAT, describe_foreign(bytes)));
         }
@@ -275,7 +280,7 @@ fn describe_foreign(bytes: &[u8]) -> String {
     } else if head.trim_start().starts_with("<!doctype") || head.contains("<html") {
         "it is an HTML page, not a dataset (the server sent a web page, perhaps a 'not found' page, instead of the file)"
             .into()
-    } else if bytes.len() < MAGIC.len() + 2 && MAGIC.starts_with(bytes) {
+    } else if bytes.len() < MAGIC.len() + 2 && (MAGIC.starts_with(bytes) || bytes.starts_with(&MAGIC)) {
         "it is truncated (too short to hold anything)".into()
     } else {
         "it is not a placement-finder dataset (wrong file type)".into()
@@ -370,7 +375,9 @@ fn decode_core(core: &[u8]) -> Result<(Vec<ProvisionKind>, Vec<LatLon>)> {
     for axis in &mut axes {
         let mut prev = 0i64;
         for _ in 0..n {
-            prev += unzigzag(r.varint().ok_or_else(|| bad("is truncated"))?);
+            let delta = unzigzag(r.varint().ok_or_else(|| bad("is truncated"))?);
+            // A forged delta can be anything up to ±2^63: add with a check, not a wrap or a panic.
+            prev = prev.checked_add(delta).ok_or_else(|| bad("has a coordinate out of range"))?;
             axis.push(prev as f64 / COORD_SCALE);
         }
     }
@@ -490,7 +497,7 @@ fn from_details(d: Details, kind: ProvisionKind, location: LatLon) -> std::resul
         needs: d.needs.map(NeedSet),
         needs_possibly_truncated: d.needs_possibly_truncated,
         places,
-        website: d.website,
+        website: d.website.filter(|w| crate::model::is_safe_link(w)),
         notes: d.notes,
         provenance: Provenance(d.provenance.map(crate::model::SourceId)),
     })
@@ -581,6 +588,17 @@ mod tests {
         }
 
         #[test]
+        fn a_download_cut_inside_the_version_is_truncated_not_a_foreign_file() {
+            // Found by tests/hostile_input.rs: 9 bytes (the magic and half the version) were
+            // called "not a placement-finder dataset".
+            let bytes = dataset(1).encode();
+            for len in 1..MAGIC.len() + 2 {
+                let err = Dataset::decode(&bytes[..len]).unwrap_err().to_string();
+                assert!(err.ends_with("it is truncated (too short to hold anything)"), "{len}: {err}");
+            }
+        }
+
+        #[test]
         fn a_flipped_byte_fails_the_checksum() {
             let mut bytes = dataset(20).encode();
             let mid = bytes.len() / 2;
@@ -592,6 +610,60 @@ mod tests {
         fn an_html_page_is_named_as_such() {
             let err = Dataset::decode(b"<!DOCTYPE html><html><body>Not found</body></html>").unwrap_err();
             assert!(err.to_string().contains("HTML page"), "{err}");
+        }
+
+        /// A file with the sections `core` (and the rest of a valid one-setting dataset).
+        fn file_with_core(core: &[u8]) -> Vec<u8> {
+            let good = dataset(1);
+            let mut out = MAGIC.to_vec();
+            out.extend_from_slice(&SCHEMA_VERSION.to_le_bytes());
+            put_section(&mut out, &serde_json::to_vec(&good.meta).unwrap());
+            put_section(&mut out, core);
+            put_section(&mut out, &postcard::to_allocvec(&[to_details(&good.settings[0])]).unwrap());
+            put_section(&mut out, &serde_json::to_vec(&good.authorities).unwrap());
+            let crc = crc32fast::hash(&out);
+            out.extend_from_slice(&crc.to_le_bytes());
+            out
+        }
+
+        #[test]
+        fn a_coordinate_delta_that_overflows_is_an_error_not_a_panic() {
+            // Found by the `dataset` fuzz target: deltas of ±2^62 added up past i64::MAX.
+            let mut core = vec![1, ProvisionKind::Special.index() as u8];
+            put_varint(&mut core, zigzag(i64::MAX)); // latitude: one delta, already absurd
+            put_varint(&mut core, 0);
+            assert!(Dataset::decode(&file_with_core(&core)).unwrap_err().to_string().contains("out of range"));
+            let mut core = vec![2, 3, 3];
+            put_varint(&mut core, zigzag(i64::MAX));
+            put_varint(&mut core, zigzag(i64::MAX)); // the running sum overflows here
+            put_varint(&mut core, 0);
+            put_varint(&mut core, 0);
+            let err = decode_core(&core).unwrap_err().to_string();
+            assert!(err.contains("coordinate out of range"), "{err}");
+        }
+
+        #[test]
+        fn a_count_beyond_the_bytes_present_is_an_error_not_an_allocation() {
+            let mut core = Vec::new();
+            put_varint(&mut core, u64::MAX >> 1);
+            let err = Dataset::decode(&file_with_core(&core)).unwrap_err().to_string();
+            assert!(err.contains("claims more settings than it holds"), "{err}");
+        }
+
+        #[test]
+        fn a_file_over_the_size_cap_is_refused_unread() {
+            let err = Dataset::decode(&vec![0; MAX_DATASET_BYTES + 1]).unwrap_err();
+            assert!(matches!(err, Error::TooLarge { cap: "MAX_DATASET_BYTES", .. }), "{err}");
+        }
+
+        #[test]
+        fn a_website_that_is_not_an_http_link_is_dropped_on_load() {
+            let mut d = dataset(3);
+            d.settings[0].website = Some("javascript:alert(document.domain)".into());
+            d.settings[1].website = Some("https://x.org\"><img src=x onerror=alert(1)>".into());
+            let back = Dataset::decode(&d.encode()).unwrap();
+            let links: Vec<Option<&str>> = back.settings.iter().map(|s| s.website.as_deref()).collect();
+            assert_eq!(links, [None, None, Some("https://example.org")]);
         }
 
         #[test]

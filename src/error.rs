@@ -46,6 +46,11 @@ pub enum Error {
     #[error("policy pack: {0}")]
     Policy(String),
 
+    /// An input beyond one of the caps in [`crate::limits`], which `cap` names. Remedy: check
+    /// it is the file or search you meant; every cap is far above any real one.
+    #[error("{what} is too large: {found}, more than the {limit} this program accepts (limits::{cap})")]
+    TooLarge { what: String, found: String, limit: String, cap: &'static str },
+
     /// Reading or writing a file (native only).
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },

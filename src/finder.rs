@@ -4,6 +4,7 @@
 use crate::dataset::{Dataset, DatasetMeta};
 use crate::error::{Error, Result};
 use crate::index::SettingIndex;
+use crate::limits::{self, MAX_OTHER_NEEDS, MAX_QUERY_JSON_BYTES, MAX_QUERY_KINDS, MAX_QUERY_TEXT_CHARS};
 use crate::model::Date;
 use crate::model::{BroadArea, LatLon, Need, Postcode, PostcodeFix, ProvisionKind, Setting, Urn};
 use crate::policy::Policy;
@@ -59,6 +60,42 @@ pub struct NeedTerm {
 pub struct Term {
     pub code: &'static str,
     pub label: &'static str,
+}
+
+/// Checks the caps of [`crate::limits`] on the lists and texts of a query, which arrives from
+/// JavaScript or a shared link: at most [`MAX_OTHER_NEEDS`] other needs, [`MAX_QUERY_KINDS`]
+/// kinds, and [`MAX_QUERY_TEXT_CHARS`] characters of level id or religious character. (Age,
+/// radius and limit ranges are checked with the rest of the query.) [`Finder::shortlist`] and
+/// [`Finder::explain`] check this first.
+pub fn check_query(query: &Query) -> Result<()> {
+    if query.other_needs.len() > MAX_OTHER_NEEDS {
+        return Err(Error::invalid(
+            "otherNeeds",
+            format!(
+                "lists {} needs, more than the {MAX_OTHER_NEEDS} there are; list each SEN type at most once",
+                query.other_needs.len()
+            ),
+        ));
+    }
+    if let Some(kinds) = query.kinds.as_ref().filter(|k| k.len() > MAX_QUERY_KINDS) {
+        return Err(Error::invalid(
+            "kinds",
+            format!(
+                "lists {} kinds, more than the {MAX_QUERY_KINDS} there are; list each kind at most once",
+                kinds.len()
+            ),
+        ));
+    }
+    for (field, text) in [("level", Some(&query.level)), ("religiousCharacter", query.religious_character.as_ref())] {
+        let chars = text.map_or(0, |t| t.chars().count());
+        if chars > MAX_QUERY_TEXT_CHARS {
+            return Err(Error::invalid(
+                field,
+                format!("is {chars} characters long, more than the {MAX_QUERY_TEXT_CHARS} it may have"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn area_code(area: BroadArea) -> &'static str {
@@ -136,12 +173,33 @@ impl Finder {
 
     /// The tailored list for a query.
     pub fn shortlist(&self, query: &Query) -> Result<ShortList> {
+        check_query(query)?;
         rank::shortlist(&self.dataset.settings, &self.index, &self.policy, query, &self.context)
     }
 
     /// Why one establishment is, or is not, on the list for a query.
     pub fn explain(&self, query: &Query, urn: Urn) -> Result<Explanation> {
+        check_query(query)?;
         rank::explain(&self.dataset.settings, &self.index, &self.policy, query, &self.context, urn)
+    }
+
+    /// Reads a query sent as JSON text, as a shared link carries one: the fields of [`Query`]
+    /// (camelCase; unknown fields refused), in at most [`MAX_QUERY_JSON_BYTES`], within the caps
+    /// [`check_query`] applies. Ages, radius, limit and the level are checked when it is used.
+    ///
+    /// ```
+    /// use placement_finder::finder::Finder;
+    /// let q = Finder::query_from_json(r#"{"home":{"lat":53.8,"lon":-1.55},"age":9,"primaryNeed":"ASD","level":"specialist"}"#)?;
+    /// assert_eq!(q.limit, 20);
+    /// assert!(Finder::query_from_json(r#"{"home":{"lat":53.8,"lon":-1.55},"age":9,"primaryNeed":"ASD","level":"specialist","admin":true}"#).is_err());
+    /// # Ok::<(), placement_finder::Error>(())
+    /// ```
+    pub fn query_from_json(json: &str) -> Result<Query> {
+        limits::check_size("the search", json.len() as u64, MAX_QUERY_JSON_BYTES as u64, "MAX_QUERY_JSON_BYTES")?;
+        let query: Query =
+            serde_json::from_str(json).map_err(|e| Error::invalid("query", format!("not a valid search: {e}")))?;
+        check_query(&query)?;
+        Ok(query)
     }
 
     /// Looks a postcode up in the shard of its area (fetched by the caller: the page fetches
@@ -176,5 +234,88 @@ impl Finder {
         LatLon::new(lat, lon)
             .filter(|p| p.is_in_great_britain_box())
             .ok_or_else(|| Error::invalid("location", format!("{lat}, {lon} is not in Great Britain")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::SCHEMA_VERSION;
+
+    const QUERY: &str = r#"{"home":{"lat":53.8,"lon":-1.55},"age":9,"primaryNeed":"ASD","level":"specialist""#;
+
+    fn query_with(extra: &str) -> Result<Query> {
+        Finder::query_from_json(&format!("{QUERY}{extra}}}"))
+    }
+
+    fn field_of(result: Result<Query>) -> String {
+        match result {
+            Err(Error::InvalidQuery { field, .. }) => field,
+            other => panic!("expected an invalid query, got {other:?}"),
+        }
+    }
+
+    mod query_limits {
+        use super::*;
+
+        #[test]
+        fn a_query_within_the_caps_reads() {
+            let q = query_with(r#","otherNeeds":["SLCN","SEMH"],"kinds":["special"],"religiousCharacter":"none""#);
+            assert_eq!(q.unwrap().other_needs, [Need::SLCN, Need::SEMH]);
+        }
+
+        #[test]
+        fn json_over_the_size_cap_is_refused_unread() {
+            let padding = " ".repeat(MAX_QUERY_JSON_BYTES);
+            let err = query_with(&padding).unwrap_err();
+            assert!(matches!(err, Error::TooLarge { cap: "MAX_QUERY_JSON_BYTES", .. }), "{err}");
+        }
+
+        #[test]
+        fn more_needs_or_kinds_than_there_are_name_the_field() {
+            let needs = ["\"ASD\""; MAX_OTHER_NEEDS + 1].join(",");
+            assert_eq!(field_of(query_with(&format!(r#","otherNeeds":[{needs}]"#))), "otherNeeds");
+            let kinds = ["\"special\""; MAX_QUERY_KINDS + 1].join(",");
+            assert_eq!(field_of(query_with(&format!(r#","kinds":[{kinds}]"#))), "kinds");
+        }
+
+        #[test]
+        fn overlong_texts_name_the_field() {
+            let long = "x".repeat(MAX_QUERY_TEXT_CHARS + 1);
+            assert_eq!(field_of(query_with(&format!(r#","religiousCharacter":"{long}""#))), "religiousCharacter");
+            let mut q = query_with("").unwrap();
+            q.level = long;
+            assert!(matches!(check_query(&q), Err(Error::InvalidQuery { field, .. }) if field == "level"));
+        }
+
+        #[test]
+        fn unknown_fields_and_wrong_types_are_errors_not_panics() {
+            assert_eq!(field_of(query_with(r#","isAdmin":true"#)), "query");
+            assert_eq!(field_of(query_with(r#","limit":-1"#)), "query");
+            assert_eq!(field_of(Finder::query_from_json("")), "query");
+        }
+
+        #[test]
+        fn shortlist_and_explain_check_the_caps_whatever_built_the_query() {
+            let dataset = Dataset {
+                meta: DatasetMeta {
+                    schema_version: SCHEMA_VERSION,
+                    build_date: Date::new(2026, 11, 22).unwrap(),
+                    data_version: "t".into(),
+                    coverage: "t".into(),
+                    sources: vec![],
+                    setting_count: 0,
+                    establishment_count: 0,
+                },
+                settings: vec![],
+                authorities: vec![],
+            };
+            let finder = Finder::new(dataset, Policy::illustrative_default());
+            let mut q = query_with("").unwrap();
+            assert!(finder.shortlist(&q).unwrap().results.is_empty());
+            q.other_needs = vec![Need::ASD; 1_000];
+            assert!(matches!(finder.shortlist(&q), Err(Error::InvalidQuery { .. })));
+            assert!(matches!(finder.explain(&q, Urn(1)), Err(Error::InvalidQuery { .. })));
+        }
     }
 }

@@ -14,6 +14,7 @@
 //! | [`bng`] | British National Grid easting/northing ↔ WGS84 |
 //! | [`coverage`] | where provision is missing: distance from every 1 km cell and postcode sector to the nearest suitable setting |
 //! | [`import`] | raw sources → validated records, with every rejected row reported |
+//! | [`limits`] | the caps on every input (file sizes, rows, fields, query and policy sizes) |
 //! | [`dataset`] | the versioned, compact dataset file the page loads |
 //! | [`postcode`] | offline postcode lookup from area shards |
 //! | [`policy`] | policy packs: a council's levels of need, weights and wording, as versioned data |
@@ -33,6 +34,7 @@ pub mod error;
 pub mod finder;
 pub mod import;
 pub mod index;
+pub mod limits;
 pub mod model;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod pipeline;

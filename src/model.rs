@@ -717,6 +717,34 @@ pub struct Setting {
     pub provenance: Provenance,
 }
 
+/// Whether `text` is a website the page may link to: `http://` or `https://` (any case) then a
+/// host, and nothing that could break out of an HTML attribute or disguise the address:
+/// no whitespace, control or bidirectional-formatting characters, quotes, backticks,
+/// backslashes or angle brackets. `javascript:`, `data:` and every other scheme are refused.
+///
+/// ```
+/// use placement_finder::model::is_safe_link;
+/// assert!(is_safe_link("https://www.westoaks.leeds.sch.uk/"));
+/// assert!(!is_safe_link("javascript:alert(1)"));
+/// assert!(!is_safe_link("https://x.org\" onmouseover=\"alert(1)"));
+/// ```
+pub fn is_safe_link(text: &str) -> bool {
+    let scheme = text
+        .get(..8)
+        .filter(|s| s.eq_ignore_ascii_case("https://"))
+        .map(|_| 8)
+        .or_else(|| text.get(..7).filter(|s| s.eq_ignore_ascii_case("http://")).map(|_| 7));
+    let Some(scheme) = scheme else { return false };
+    let host = text[scheme..].split(['/', '?', '#']).next().unwrap_or("");
+    let unsafe_char = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '"' | '\'' | '`' | '\\' | '<' | '>')
+            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    !host.is_empty() && !text.chars().any(unsafe_char)
+}
+
 /// A normalised UK postcode such as `LS6 2AA` (outward code, one space, inward code).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -888,6 +916,43 @@ mod tests {
             let birth = Date::new(2018, 10, 5).unwrap();
             assert_eq!(Date::new(2025, 9, 1).unwrap().age_of(birth), Some(6));
             assert_eq!(Date::new(2025, 10, 5).unwrap().age_of(birth), Some(7));
+        }
+    }
+
+    mod links {
+        use super::*;
+
+        #[test]
+        fn http_and_https_with_a_host_only() {
+            for good in ["https://example.org", "HTTP://Example.org/a?b=c#d", "https://x.sch.uk/path%20with%20space"] {
+                assert!(is_safe_link(good), "{good}");
+            }
+            for bad in [
+                "javascript:alert(1)",
+                "JavaScript://%0aalert(1)",
+                "data:text/html,<b>",
+                "//x.org",
+                "https://",
+                "https:///path",
+                "www.x.org",
+                "ftp://x.org",
+            ] {
+                assert!(!is_safe_link(bad), "{bad}");
+            }
+        }
+
+        #[test]
+        fn nothing_that_breaks_out_of_an_attribute_or_disguises_the_address() {
+            for bad in [
+                "https://x.org\"><img src=x onerror=alert(1)>",
+                "https://x.org' onclick='x",
+                "https://x.org/\u{202E}gpj.exe",
+                "https://x.org/a b",
+                "https://x.org/\n",
+                "https://x.org/`",
+            ] {
+                assert!(!is_safe_link(bad), "{bad:?}");
+            }
         }
     }
 

@@ -6,7 +6,8 @@ use crate::assemble::{apply_supplement, assemble, facts_from_gias, Inputs, Merge
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::import::postcodes::BuiltPostcodes;
-use crate::import::{self, ImportReport};
+use crate::import::{self, neutralise_csv_cell, ImportReport};
+use crate::limits::{self, MAX_INPUT_BYTES};
 use crate::model::{Date, LaCode, LatLon, Source};
 use std::collections::HashMap;
 use std::io::Read;
@@ -37,21 +38,34 @@ pub struct BuildOutput {
     pub merge: MergeReport,
 }
 
+/// Reads an input file, decompressing `.gz` and `.xz`. A file over [`MAX_INPUT_BYTES`] is
+/// refused before it is read, and decompression stops at the cap (so a small archive that
+/// expands without end fails fast too).
 fn read(path: &Path) -> Result<Vec<u8>> {
-    let raw = std::fs::read(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+    let shown = path.display().to_string();
+    let io = |source| Error::Io { path: shown.clone(), source };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    limits::check_size(&shown, size, MAX_INPUT_BYTES, "MAX_INPUT_BYTES")?;
+    let raw = std::fs::read(path).map_err(io)?;
     let name = path.to_string_lossy();
-    let io = |source| Error::Io { path: path.display().to_string(), source };
-    if name.ends_with(".gz") {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut out).map_err(io)?;
-        Ok(out)
+    let decompressed: Box<dyn Read + '_> = if name.ends_with(".gz") {
+        Box::new(flate2::read::GzDecoder::new(&raw[..]))
     } else if name.ends_with(".xz") {
-        let mut out = Vec::new();
-        xz2::read::XzDecoder::new(&raw[..]).read_to_end(&mut out).map_err(io)?;
-        Ok(out)
+        Box::new(xz2::read::XzDecoder::new(&raw[..]))
     } else {
-        Ok(raw)
+        return Ok(raw);
+    };
+    let mut out = Vec::new();
+    decompressed.take(MAX_INPUT_BYTES + 1).read_to_end(&mut out).map_err(io)?;
+    if out.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::TooLarge {
+            what: format!("{shown}, decompressed,"),
+            found: format!("more than {MAX_INPUT_BYTES} bytes"),
+            limit: format!("{MAX_INPUT_BYTES} bytes"),
+            cap: "MAX_INPUT_BYTES",
+        });
     }
+    Ok(out)
 }
 
 fn source(key: &str, title: &str, date: Option<Date>, report: &ImportReport) -> Source {
@@ -285,28 +299,31 @@ pub fn report_csv(imports: &[ImportReport], merge: &MergeReport) -> String {
     for r in imports {
         // Filtered rows are listed one by one unless there are very many (the 254,537 Scottish
         // and Welsh postcode units), which are counted by reason instead.
+        let source = neutralise_csv_cell(&r.source);
         if r.filtered.len() > 5_000 {
             for (reason, n) in r.filtered_by_reason() {
-                let _ = w.write_record([r.source.as_str(), "", "", "filtered", "", &format!("{reason} ({n} rows)")]);
+                let reason = format!("{reason} ({n} rows)");
+                let _ = w.write_record([&*source, "", "", "filtered", "", &neutralise_csv_cell(&reason)]);
             }
         }
         let filtered: &[crate::import::RowIssue] = if r.filtered.len() > 5_000 { &[] } else { &r.filtered };
         for (outcome, issues) in [("rejected", &r.rejected[..]), ("filtered", filtered), ("warning", &r.warnings[..])] {
             for i in issues {
+                // Every text cell may hold what the input file held (a header, a quoted value).
                 let _ = w.write_record([
-                    r.source.as_str(),
+                    &*source,
                     &i.row.to_string(),
                     &i.urn.map(|u| u.to_string()).unwrap_or_default(),
                     outcome,
-                    i.column.as_deref().unwrap_or(""),
-                    &crate::import::neutralise_csv_cell(&i.reason),
+                    &neutralise_csv_cell(i.column.as_deref().unwrap_or("")),
+                    &neutralise_csv_cell(&i.reason),
                 ]);
             }
         }
     }
     for (reason, urns) in &merge.left_out {
         for urn in urns {
-            let _ = w.write_record(["merge", "", &urn.to_string(), "left out", "", reason.as_str()]);
+            let _ = w.write_record(["merge", "", &urn.to_string(), "left out", "", &neutralise_csv_cell(reason)]);
         }
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

@@ -29,12 +29,9 @@ pub const SCHEMA: u32 = 1;
 /// The built-in illustrative pack, as shipped.
 pub const DEFAULT_JSON: &str = include_str!("../data/policy/default.json");
 
-/// The widest search radius a level may set, in miles (England is about 400 miles long; a
-/// larger radius would only mean "everywhere" and defeat the distance factor).
-pub const MAX_RADIUS_MILES: f64 = 100.0;
-
-/// Most near misses a pack may ask for.
-pub const MAX_NEAR_MISSES: u32 = 50;
+pub use crate::limits::{
+    MAX_NEAR_MISSES, MAX_POLICY_BYTES, MAX_POLICY_LEVELS, MAX_POLICY_TEXT_CHARS, MAX_RADIUS_MILES,
+};
 
 /// A validated policy pack.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -312,9 +309,24 @@ fn unit_interval(value: f64, what: &str) -> Result<f64> {
     }
 }
 
+/// Refuses a text longer than [`MAX_POLICY_TEXT_CHARS`].
+fn check_length(what: &str, text: &str) -> Result<()> {
+    let chars = text.chars().count();
+    if chars > MAX_POLICY_TEXT_CHARS {
+        return Err(Error::Policy(format!(
+            "{what} is {chars} characters long, more than the {MAX_POLICY_TEXT_CHARS} a text may have \
+             (limits::MAX_POLICY_TEXT_CHARS)"
+        )));
+    }
+    Ok(())
+}
+
 fn validate_level(raw: RawLevel, position: usize) -> Result<Level> {
     if raw.id.trim().is_empty() {
         return Err(Error::Policy(format!("levels[{position}]: the level id is missing (an empty id)")));
+    }
+    for (what, text) in [("id", &raw.id), ("label", &raw.label), ("description", &raw.description)] {
+        check_length(&format!("levels[{position}].{what}"), text)?;
     }
     let ctx = format!("level {:?}", raw.id);
     if raw.kinds.is_empty() {
@@ -376,10 +388,16 @@ impl Policy {
     }
 
     /// Reads and validates a pack. Wording keys a pack leaves out come from the built-in pack.
+    ///
+    /// A pack of more than [`MAX_POLICY_BYTES`] is refused unread ([`Error::TooLarge`]); one
+    /// with more than [`MAX_POLICY_LEVELS`] levels, or a text longer than
+    /// [`MAX_POLICY_TEXT_CHARS`], is an [`Error::Policy`] that says which.
     pub fn from_json(json: &str) -> Result<Policy> {
+        crate::limits::check_size("policy pack", json.len() as u64, MAX_POLICY_BYTES as u64, "MAX_POLICY_BYTES")?;
         let raw = parse_raw(json)?;
         let wording = raw.wording.or(parse_raw(DEFAULT_JSON)?.wording).complete()?;
         for (key, text, allowed) in wording.entries() {
+            check_length(&format!("wording.{key}"), text)?;
             check_placeholders(key, text, allowed)?;
         }
 
@@ -388,8 +406,18 @@ impl Policy {
                 return Err(Error::Policy(format!("{what} is empty")));
             }
         }
+        for (what, text) in [("id", &raw.id), ("version", &raw.version), ("title", &raw.title), ("notice", &raw.notice)]
+        {
+            check_length(what, text)?;
+        }
         if raw.levels.is_empty() {
             return Err(Error::Policy("no levels: a pack needs at least one level of need".into()));
+        }
+        if raw.levels.len() > MAX_POLICY_LEVELS {
+            return Err(Error::Policy(format!(
+                "levels: {} levels, more than the {MAX_POLICY_LEVELS} a pack may have (limits::MAX_POLICY_LEVELS)",
+                raw.levels.len()
+            )));
         }
         let mut levels: Vec<Level> = Vec::with_capacity(raw.levels.len());
         for (i, raw_level) in raw.levels.into_iter().enumerate() {
@@ -638,6 +666,43 @@ mod tests {
         fn not_json_at_all() {
             let msg = error_of("<html>");
             assert!(msg.starts_with("not a policy pack (expected a JSON object)"), "{msg}");
+        }
+    }
+
+    mod limits {
+        use super::*;
+
+        #[test]
+        fn a_pack_over_the_size_cap_is_refused_unread() {
+            let huge = format!("{{\"schema\": 1, \"padding\": \"{}\"}}", "x".repeat(MAX_POLICY_BYTES));
+            let err = Policy::from_json(&huge).unwrap_err();
+            assert!(matches!(err, Error::TooLarge { cap: "MAX_POLICY_BYTES", .. }), "{err}");
+        }
+
+        #[test]
+        fn more_levels_than_the_cap_are_refused() {
+            let msg = error_of(&edited(|v| {
+                let level = v["levels"][0].clone();
+                v["levels"] = (0..=MAX_POLICY_LEVELS)
+                    .map(|i| {
+                        let mut l = level.clone();
+                        l["id"] = format!("level{i}").into();
+                        l
+                    })
+                    .collect();
+            }));
+            assert_eq!(msg, "levels: 21 levels, more than the 20 a pack may have (limits::MAX_POLICY_LEVELS)");
+        }
+
+        #[test]
+        fn an_overlong_text_is_named() {
+            let long = "a".repeat(MAX_POLICY_TEXT_CHARS + 1);
+            let msg = error_of(&edited(|v| v["levels"][2]["description"] = long.clone().into()));
+            assert!(msg.starts_with("levels[2].description is 2001 characters long"), "{msg}");
+            let msg = error_of(&edited(|v| v["wording"]["advisory"] = long.clone().into()));
+            assert!(msg.starts_with("wording.advisory is 2001 characters long"), "{msg}");
+            let msg = error_of(&edited(|v| v["notice"] = long.into()));
+            assert!(msg.starts_with("notice is 2001 characters long"), "{msg}");
         }
     }
 

@@ -53,6 +53,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::limits::{MAX_AREA_INDEX_BYTES, MAX_SHARD_BYTES};
 use crate::model::{area_of, LaCode, LatLon, Postcode, PostcodeFix, PostcodePrecision};
 
 /// The version of the shard format and of the [`AreaIndex`]. A file of another version is
@@ -506,8 +507,12 @@ impl PostcodeShard {
     /// Reads a shard file. Never panics: anything that is not an intact shard of this schema
     /// version is an [`Error::Corrupt`] that says what it looks like instead (an HTML page, a
     /// truncated download, a damaged file), or [`Error::WrongVersion`].
+    ///
+    /// A file over [`MAX_SHARD_BYTES`] is refused unread, and no
+    /// count in a header reserves more memory than the bytes present can fill.
     pub fn decode(bytes: &[u8]) -> Result<PostcodeShard> {
         const WHAT: &str = "postcode shard";
+        crate::limits::check_size(WHAT, bytes.len() as u64, MAX_SHARD_BYTES as u64, "MAX_SHARD_BYTES")?;
         if bytes.is_empty() {
             return Err(Error::corrupt(WHAT, "the file is empty"));
         }
@@ -1003,6 +1008,7 @@ impl AreaIndex {
     /// [`shard_file_name`] gives (so a tampered index cannot send the page elsewhere).
     pub fn from_json(bytes: &[u8]) -> Result<AreaIndex> {
         const WHAT: &str = "postcode area index";
+        crate::limits::check_size(WHAT, bytes.len() as u64, MAX_AREA_INDEX_BYTES as u64, "MAX_AREA_INDEX_BYTES")?;
         let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let starts_like_json = text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
         if !starts_like_json {
@@ -1219,6 +1225,14 @@ mod tests {
             let last = damaged.len() - 1;
             damaged[last] ^= 1;
             assert!(reason(&damaged).contains("checksum"));
+        }
+
+        #[test]
+        fn a_shard_over_the_size_cap_is_refused_unread() {
+            let err = PostcodeShard::decode(&vec![0; MAX_SHARD_BYTES + 1]).unwrap_err();
+            assert!(matches!(err, Error::TooLarge { cap: "MAX_SHARD_BYTES", .. }), "{err}");
+            let err = AreaIndex::from_json(&vec![b' '; MAX_AREA_INDEX_BYTES + 1]).unwrap_err();
+            assert!(matches!(err, Error::TooLarge { cap: "MAX_AREA_INDEX_BYTES", .. }), "{err}");
         }
 
         #[test]

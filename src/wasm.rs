@@ -217,3 +217,10 @@ impl Dashboard {
         Ok(self.inner.overlay_rgba(d, la.map(LaCode), &view))
     }
 }
+
+/// Reads a query from JSON text, as a shared link carries one; throws, with a message naming
+/// the field, for anything that is not a search within the caps of `limits`.
+#[wasm_bindgen(js_name = parseQuery, unchecked_return_type = "Query")]
+pub fn parse_query(json: &str) -> Result<JsValue, JsError> {
+    to_js(&NativeFinder::query_from_json(json).map_err(err)?)
+}

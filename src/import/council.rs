@@ -19,8 +19,11 @@
 //! A blank cell leaves the GIAS value as it is.
 
 use crate::error::{Error, Result};
-use crate::import::{text, ImportReport, RowIssue};
-use crate::model::{AgeBasis, AgeRange, Date, LatLon, Need, NeedSet, ProvisionKind, Urn};
+use crate::import::{
+    overlong_field, overlong_field_reason, text, too_many_columns, too_many_rows, ImportReport, RowIssue,
+};
+use crate::limits::{MAX_COLUMNS, MAX_ROWS};
+use crate::model::{is_safe_link, AgeBasis, AgeRange, Date, LatLon, Need, NeedSet, ProvisionKind, Urn};
 
 /// Which setting of an establishment a supplement row is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,15 +54,19 @@ pub struct SupplementRow {
 }
 
 /// Reads a supplement CSV; each bad cell rejects its row with the column and the reason.
+///
+/// Fails as a whole only for a file that is not CSV text, lacks `urn`, has a column not listed
+/// above, or is beyond a cap of [`crate::limits`] ([`Error::TooLarge`]); a row with a field
+/// longer than [`MAX_FIELD_BYTES`](crate::limits::MAX_FIELD_BYTES) is rejected naming its column.
 pub fn read_supplement(file: &str, bytes: &[u8]) -> Result<(Vec<SupplementRow>, ImportReport)> {
+    text::check_csv_bytes(file, bytes)?;
     let text = text::decode(bytes);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::Csv { file: file.into(), reason: e.to_string() })?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
+    let header = reader.headers().map_err(|e| Error::Csv { file: file.into(), reason: e.to_string() })?;
+    if header.len() > MAX_COLUMNS {
+        return Err(too_many_columns(file, header.len()));
+    }
+    let headers: Vec<String> = header.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let urn_col = col("urn").ok_or_else(|| Error::MissingColumn { file: file.into(), column: "urn".into() })?;
     let known = [
@@ -88,6 +95,9 @@ pub fn read_supplement(file: &str, bytes: &[u8]) -> Result<(Vec<SupplementRow>, 
     let mut report = ImportReport::new(file);
     let mut out = Vec::new();
     for (i, rec) in reader.records().enumerate() {
+        if report.rows_read == MAX_ROWS {
+            return Err(too_many_rows(file, MAX_ROWS, "MAX_ROWS"));
+        }
         let row = i as u64 + 2;
         report.rows_read += 1;
         let rec = match rec {
@@ -102,6 +112,15 @@ pub fn read_supplement(file: &str, bytes: &[u8]) -> Result<(Vec<SupplementRow>, 
                 continue;
             }
         };
+        if let Some((index, length)) = overlong_field(rec.iter().map(str::len)) {
+            report.rejected.push(RowIssue {
+                row,
+                column: headers.get(index).cloned(),
+                urn: rec.get(urn_col).and_then(|u| u.trim().parse().ok()),
+                reason: overlong_field_reason(length),
+            });
+            continue;
+        }
         let get = |name: &str| col(name).and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty());
         match parse_row(row, rec.get(urn_col).unwrap_or("").trim(), &get) {
             Ok(r) => {
@@ -188,11 +207,16 @@ fn parse_row<'a>(row: u64, urn: &str, get: &dyn Fn(&str) -> Option<&'a str>) -> 
     };
     let website = get("website")
         .map(|w| {
-            let lower = w.to_ascii_lowercase();
-            if lower.starts_with("https://") || lower.starts_with("http://") {
+            if is_safe_link(w) {
                 Ok(w.to_string())
             } else {
-                Err(("website", format!("{w:?} is not an http(s) link")))
+                Err((
+                    "website",
+                    format!(
+                        "{w:?} is not an http(s) link to a site (it must start http:// or https://, then the site, \
+                         with no spaces, quotes or angle brackets)"
+                    ),
+                ))
             }
         })
         .transpose()?;

@@ -12,6 +12,7 @@
 //!
 //! | check | outcome |
 //! |---|---|
+//! | a field is longer than [`MAX_FIELD_BYTES`](crate::limits::MAX_FIELD_BYTES) (a stray quote joining lines) | rejected, naming its column |
 //! | the row has fewer fields than the header (cut short, stray quote), or extra non-blank ones | rejected |
 //! | `URN` is not a whole number above 0 | rejected |
 //! | `EstablishmentStatus (name)` is `Closed` / `Proposed to open` | filtered ("closed" / "not yet open") |
@@ -32,7 +33,10 @@
 
 use crate::bng::bng_to_wgs84;
 use crate::error::{Error, Result};
-use crate::import::{text, ImportReport, RowIssue};
+use crate::import::{
+    overlong_field, overlong_field_reason, text, too_many_columns, too_many_rows, ImportReport, RowIssue,
+};
+use crate::limits::{MAX_COLUMNS, MAX_ROWS};
 use crate::model::{
     AgeBasis, AgeRange, Boarding, Date, Gender, LaCode, LatLon, Need, NeedSet, Phase, Places, Postcode, ProvisionKind,
     Status, Urn,
@@ -120,7 +124,10 @@ pub struct GiasRecord {
 ///
 /// `source` names the input in the report and in errors. Returns the accepted records in file
 /// order and a report accounting for every row (see the [module docs](self)). Fails only when
-/// the file as a whole is unusable: empty, or a [required column](REQUIRED_COLUMNS) missing.
+/// the file as a whole is unusable: empty, a [required column](REQUIRED_COLUMNS) missing, not
+/// CSV text, or beyond a cap of [`crate::limits`] (more than [`MAX_INPUT_BYTES`](crate::limits::MAX_INPUT_BYTES),
+/// a line over [`MAX_LINE_BYTES`](crate::limits::MAX_LINE_BYTES), over [`MAX_COLUMNS`] columns or
+/// [`MAX_ROWS`] data rows): [`Error::TooLarge`], checked before the rows are read where it can be.
 ///
 /// ```
 /// use placement_finder::import::gias::read_gias;
@@ -139,6 +146,7 @@ pub struct GiasRecord {
 /// # Ok::<(), placement_finder::Error>(())
 /// ```
 pub fn read_gias(source: &str, bytes: &[u8]) -> Result<(Vec<GiasRecord>, ImportReport)> {
+    text::check_csv_bytes(source, bytes)?;
     let text = text::decode(bytes);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let csv_error = |e: csv::Error| Error::Csv { file: source.to_string(), reason: e.to_string() };
@@ -156,6 +164,9 @@ pub fn read_gias(source: &str, bytes: &[u8]) -> Result<(Vec<GiasRecord>, ImportR
     let mut records = Vec::new();
     let mut row_number: u64 = 1;
     while reader.read_record(&mut record).map_err(csv_error)? {
+        if report.rows_read == MAX_ROWS {
+            return Err(too_many_rows(source, MAX_ROWS, "MAX_ROWS"));
+        }
         row_number += 1;
         report.rows_read += 1;
         let row = Row { record: &record, number: row_number, urn: None };
@@ -174,6 +185,8 @@ pub fn read_gias(source: &str, bytes: &[u8]) -> Result<(Vec<GiasRecord>, ImportR
 /// Column positions, resolved once from the header so that each row is read by index.
 #[derive(Debug)]
 struct Columns {
+    /// The header as written (trimmed), to name a column in a report.
+    headers: Vec<String>,
     width: usize,
     urn: usize,
     name: usize,
@@ -207,6 +220,9 @@ struct Columns {
 
 impl Columns {
     fn resolve(source: &str, header: &csv::StringRecord) -> Result<Columns> {
+        if header.len() > MAX_COLUMNS {
+            return Err(too_many_columns(source, header.len()));
+        }
         let names: Vec<String> = header.iter().map(normalise_header).collect();
         let find = |name: &str| {
             let wanted = normalise_header(name);
@@ -228,6 +244,7 @@ impl Columns {
         sen.sort_by_key(|(number, i, _)| (*number, *i));
 
         Ok(Columns {
+            headers: header.iter().map(|h| h.trim().to_string()).collect(),
             width: header.len(),
             urn: required(column::URN)?,
             name: required(column::NAME)?,
@@ -322,6 +339,10 @@ impl Row<'_> {
 }
 
 fn read_row(columns: &Columns, mut row: Row<'_>, warnings: &mut Vec<RowIssue>) -> Result<GiasRecord, Skip> {
+    if let Some((index, length)) = overlong_field(row.record.iter().map(str::len)) {
+        row.urn = parse_urn(row.cell(columns.urn));
+        return Err(row.rejected(columns.headers.get(index).map(String::as_str), overlong_field_reason(length)));
+    }
     // A short row has lost fields, so the ones it has may sit under the wrong headers. Extra
     // fields are harmless only when blank (a trailing comma).
     let fields = row.record.len();

@@ -54,9 +54,10 @@ pub fn read_la_lookup(bytes: &[u8]) -> Result<LaLookup> {
         (column("dfe_la_code")?, column("dfe_la_name")?, column("gss_code_codepoint_2025")?, column("ctyua23cd")?);
 
     let mut lookup = LaLookup::default();
-    for record in reader.records() {
+    for (i, record) in reader.records().enumerate() {
         let record = record.map_err(csv_error)?;
-        let row = record.position().map_or(0, |p| p.line());
+        // Spreadsheet rows, the header being row 1 (the reader's line lags with CRLF).
+        let row = i + 2;
         let bad = |reason: String| Error::Csv { file: FILE.to_string(), reason: format!("row {row}: {reason}") };
         let field = |i: usize| record.get(i).unwrap_or("").trim();
         let code = field(code_col);

@@ -8,6 +8,8 @@ pub mod postcodes;
 pub mod sources;
 pub mod text;
 
+use crate::error::Error;
+use crate::limits::{MAX_COLUMNS, MAX_FIELD_BYTES};
 use crate::model::{AgeRange, Boarding, Gender, LaCode, LatLon, NeedSet, Phase, Places, Status, Urn};
 use serde::{Deserialize, Serialize};
 
@@ -121,4 +123,37 @@ pub fn neutralise_csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{text}")),
         _ => std::borrow::Cow::Borrowed(text),
     }
+}
+
+/// [`Error::TooLarge`] for a file with more than `cap` data rows ([`MAX_ROWS`](crate::limits::MAX_ROWS), [`MAX_POSTCODE_ROWS`](crate::limits::MAX_POSTCODE_ROWS)).
+pub(crate) fn too_many_rows(source: &str, cap: u64, cap_name: &'static str) -> Error {
+    Error::TooLarge {
+        what: source.to_string(),
+        found: format!("at least {} data rows", cap + 1),
+        limit: format!("{cap} data rows"),
+        cap: cap_name,
+    }
+}
+
+/// [`Error::TooLarge`] for a header of more than [`MAX_COLUMNS`] columns.
+pub(crate) fn too_many_columns(source: &str, columns: usize) -> Error {
+    Error::TooLarge {
+        what: format!("{source}: the header"),
+        found: format!("{columns} columns"),
+        limit: format!("{MAX_COLUMNS} columns"),
+        cap: "MAX_COLUMNS",
+    }
+}
+
+/// The first of the field `lengths` of a row above [`MAX_FIELD_BYTES`]: its position and length.
+pub(crate) fn overlong_field(lengths: impl IntoIterator<Item = usize>) -> Option<(usize, usize)> {
+    lengths.into_iter().enumerate().find(|(_, length)| *length > MAX_FIELD_BYTES)
+}
+
+/// Why a row with an overlong field is rejected.
+pub(crate) fn overlong_field_reason(length: usize) -> String {
+    format!(
+        "the field is {length} bytes long, more than the {MAX_FIELD_BYTES} a field may hold \
+         (limits::MAX_FIELD_BYTES); a stray quote may have joined many lines into it"
+    )
 }

@@ -19,7 +19,8 @@ use std::path::Path;
 use crate::bng::bng_to_wgs84;
 use crate::error::{Error, Result};
 use crate::import::la::LaLookup;
-use crate::import::{ImportReport, RowIssue};
+use crate::import::{overlong_field, overlong_field_reason, too_many_columns, too_many_rows, ImportReport, RowIssue};
+use crate::limits::{MAX_COLUMNS, MAX_POSTCODE_ROWS};
 use crate::model::{area_of, Postcode};
 use crate::postcode::{
     majority, shard_file_name, AreaIndex, District, InwardCode, Jurisdiction, OutsideArea, OutsideUnit, Place,
@@ -52,8 +53,9 @@ pub struct BuiltPostcodes {
 /// Builds every England postcode area shard from the Code-Point Open GB units CSV.
 ///
 /// `source` names the input in the report (a file name); `data_date` (e.g. `2025-10`) is written
-/// into every shard and the index. Errors only when the input cannot be read at all or lacks a
-/// column; bad rows are in the report.
+/// into every shard and the index. Errors only when the input cannot be read at all, lacks a
+/// column, or has more than [`MAX_POSTCODE_ROWS`] rows or [`MAX_COLUMNS`] columns; bad rows
+/// (including one with a field over [`MAX_FIELD_BYTES`](crate::limits::MAX_FIELD_BYTES)) are in the report.
 pub fn build_postcode_shards(
     csv: impl Read,
     source: &str,
@@ -63,6 +65,9 @@ pub fn build_postcode_shards(
     let csv_error = |e: csv::Error| Error::Csv { file: source.to_string(), reason: e.to_string() };
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(csv);
     let headers = reader.byte_headers().map_err(csv_error)?.clone();
+    if headers.len() > MAX_COLUMNS {
+        return Err(too_many_columns(source, headers.len()));
+    }
     let mut col = [0usize; COLUMNS.len()];
     for (slot, name) in col.iter_mut().zip(COLUMNS) {
         // The first header may carry a UTF-8 byte order mark.
@@ -78,14 +83,24 @@ pub fn build_postcode_shards(
     let mut units_without_la: BTreeMap<String, u32> = BTreeMap::new();
     let mut record = csv::ByteRecord::new();
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
+        if report.rows_read == MAX_POSTCODE_ROWS {
+            return Err(too_many_rows(source, MAX_POSTCODE_ROWS, "MAX_POSTCODE_ROWS"));
+        }
         report.rows_read += 1;
-        let row = record.position().map_or(report.rows_read + 1, |p| p.line());
+        // Rows as a spreadsheet numbers them, the header being row 1. (Not the reader's line:
+        // with CRLF line ends that is still the previous line when a record starts.)
+        let row = report.rows_read + 1;
         let issue = |column: Option<&str>, reason: String| RowIssue {
             row,
             column: column.map(str::to_string),
             urn: None,
             reason,
         };
+        if let Some((index, length)) = overlong_field(record.iter().map(<[u8]>::len)) {
+            let column = headers.get(index).map(|h| String::from_utf8_lossy(h).trim().to_string());
+            report.rejected.push(RowIssue { column, ..issue(None, overlong_field_reason(length)) });
+            continue;
+        }
         if record.len() != headers.len() {
             report.rejected.push(issue(None, format!("expected {} fields, found {}", headers.len(), record.len())));
             continue;
@@ -383,6 +398,18 @@ mod tests {
             let err = build_postcode_shards(&b"postcode,pq,easting\n"[..], "x.csv", "2025-10", &las()).unwrap_err();
             assert!(matches!(err, Error::MissingColumn { column, .. } if column == "northing"));
         }
+    }
+
+    #[test]
+    fn rows_are_numbered_the_same_with_crlf_line_ends() {
+        // Found by the import property tests: with CRLF, every row was numbered one too low.
+        let rows = "not a postcode,10,1,1,E92000001,,E08000035,\nLS6 2AB,10,428256,436300,E92000001,,E08000035,\n\
+                    LS6 2AB,10,428256,436300,E92000001,,E08000035,\n";
+        let crlf = format!("{HEADER}{rows}").replace('\n', "\r\n");
+        let (_, report) = build_postcode_shards(crlf.as_bytes(), "t.csv", "2025-10", &las()).unwrap();
+        let rejected: Vec<u64> = report.rejected.iter().map(|i| i.row).collect();
+        assert_eq!(rejected, [2, 4]);
+        assert!(report.rejected[1].reason.ends_with("also at row 3"), "{}", report.rejected[1].reason);
     }
 
     mod authorities {

@@ -3,7 +3,11 @@
 //! establishment, with everything it does not say left as `None`. Merging is done elsewhere.
 
 use crate::error::{Error, Result};
-use crate::import::{text, Facts, ImportReport, Overlays, RowIssue};
+use crate::import::{
+    overlong_field, overlong_field_reason, text, too_many_columns, too_many_rows, Facts, ImportReport, Overlays,
+    RowIssue,
+};
+use crate::limits::{MAX_COLUMNS, MAX_ROWS};
 use crate::model::{AgeBasis, AgeRange, Gender, LaCode, LatLon, Need, NeedSet, Phase, Places, Status, Urn};
 use std::collections::HashMap;
 
@@ -14,21 +18,34 @@ struct Table {
 }
 
 impl Table {
+    /// Reads the header and every row; a row that cannot be read, or with a field longer than
+    /// [`MAX_FIELD_BYTES`](crate::limits::MAX_FIELD_BYTES), is rejected here.
     fn parse(file: &str, bytes: &[u8], report: &mut ImportReport) -> Result<Table> {
+        text::check_csv_bytes(file, bytes)?;
         let text = text::decode(bytes);
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|e| Error::Csv { file: file.into(), reason: e.to_string() })?
-            .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-            .collect();
+        let header = reader.headers().map_err(|e| Error::Csv { file: file.into(), reason: e.to_string() })?;
+        if header.len() > MAX_COLUMNS {
+            return Err(too_many_columns(file, header.len()));
+        }
+        let headers: Vec<String> = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
         let mut records = Vec::new();
         for (i, rec) in reader.records().enumerate() {
+            if report.rows_read == MAX_ROWS {
+                return Err(too_many_rows(file, MAX_ROWS, "MAX_ROWS"));
+            }
             let row = i as u64 + 2;
             report.rows_read += 1;
             match rec {
-                Ok(r) => records.push((row, r)),
+                Ok(r) => match overlong_field(r.iter().map(str::len)) {
+                    Some((index, length)) => report.rejected.push(RowIssue {
+                        row,
+                        column: headers.get(index).cloned(),
+                        urn: None,
+                        reason: overlong_field_reason(length),
+                    }),
+                    None => records.push((row, r)),
+                },
                 Err(e) => report.rejected.push(RowIssue {
                     row,
                     column: None,
@@ -235,7 +252,7 @@ pub fn read_academies(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, ImportRep
         if !seen.insert(urn) {
             report.filtered.push(RowIssue {
                 row: *row,
-                column: None,
+                column: Some("Academy URN".into()),
                 urn: Some(urn.0),
                 reason: "academy listed again under another trust (first listing kept)".into(),
             });
@@ -364,13 +381,19 @@ pub fn read_school_profiles(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, Imp
         age_range_high: Option<u8>,
     }
     let mut report = ImportReport::new(file);
-    let rows: Vec<serde_json::Value> = serde_json::from_slice(text::decode(bytes).as_bytes())
+    crate::limits::check_size(file, bytes.len() as u64, crate::limits::MAX_INPUT_BYTES, "MAX_INPUT_BYTES")?;
+    let text = text::decode(bytes);
+    // Each record is kept as its raw text until it is read, so memory stays near the file's size.
+    let rows: Vec<&serde_json::value::RawValue> = serde_json::from_str(&text)
         .map_err(|e| Error::Csv { file: file.into(), reason: format!("not a JSON array of establishments: {e}") })?;
+    if rows.len() as u64 > MAX_ROWS {
+        return Err(too_many_rows(file, MAX_ROWS, "MAX_ROWS"));
+    }
     let mut out = Vec::new();
     for (i, value) in rows.into_iter().enumerate() {
         let row = i as u64 + 1;
         report.rows_read += 1;
-        let r: Row = match serde_json::from_value(value) {
+        let r: Row = match serde_json::from_str(value.get()) {
             Ok(r) => r,
             Err(e) => {
                 report.rejected.push(RowIssue {
@@ -463,6 +486,9 @@ pub fn read_section41(file: &str, bytes: &[u8], approved: bool) -> Result<(Vec<S
     let mut report = ImportReport::new(file);
     let t = Table::parse(file, bytes, &mut report)?;
     let (c_la, c_name) = if approved { (0, 1) } else { (t.col(file, "Local Authority")?, t.col(file, "School Name")?) };
+    // The approved list's real titles are in its second header row.
+    let (la_title, name_title) =
+        if approved { ("Local authority", "Institution trading name (1)") } else { ("Local Authority", "School Name") };
     let mut out = Vec::new();
     for (row, rec) in &t.records {
         // The approved list repeats its real titles in its first data row.
@@ -475,12 +501,15 @@ pub fn read_section41(file: &str, bytes: &[u8], approved: bool) -> Result<(Vec<S
                 report.accepted += 1;
                 out.push(Section41Entry { la_name: la.into(), name: name.into(), approved });
             }
-            _ => report.rejected.push(RowIssue {
-                row: *row,
-                column: None,
-                urn: None,
-                reason: "local authority or name missing".into(),
-            }),
+            (la, _) => {
+                let (column, what) = if la.is_none() { (la_title, "local authority") } else { (name_title, "name") };
+                report.rejected.push(RowIssue {
+                    row: *row,
+                    column: Some(column.into()),
+                    urn: None,
+                    reason: format!("no {what}"),
+                })
+            }
         }
     }
     Ok((out, report))

@@ -314,9 +314,23 @@ impl QueryArgs {
     }
 }
 
+/// Text from a data file or a policy pack, made safe to print: line breaks and tabs become
+/// spaces, and other control characters (a terminal escape sequence starts with one) and
+/// bidirectional-formatting characters (which can make text read backwards) become `�`.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => '\u{FFFD}',
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
 fn text(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => printable(s),
         Value::Null => String::new(),
         other => other.to_string(),
     }
@@ -458,7 +472,7 @@ pub fn main() -> ExitCode {
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             ExitCode::FAILURE
         }
     }
@@ -480,7 +494,7 @@ fn run(command: Command) -> placement_finder::Result<()> {
                 let balanced = if r.is_balanced() { "" } else { "  (DOES NOT ADD UP)" };
                 println!("{}{balanced}", r.summary());
                 for (reason, n) in r.filtered_by_reason().iter().take(4) {
-                    println!("    filtered {n:>6}  {reason}");
+                    println!("    filtered {n:>6}  {}", printable(reason));
                 }
             }
             let m = &output.merge;
@@ -599,12 +613,17 @@ fn run(command: Command) -> placement_finder::Result<()> {
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
                 return Ok(());
             }
-            println!("dataset {} (schema {}, built {})", d.meta.data_version, d.meta.schema_version, d.meta.build_date);
-            println!("{}", d.meta.coverage);
+            println!(
+                "dataset {} (schema {}, built {})",
+                printable(&d.meta.data_version),
+                d.meta.schema_version,
+                d.meta.build_date
+            );
+            println!("{}", printable(&d.meta.coverage));
             println!("\nsources:");
             for s in &d.meta.sources {
                 let date = s.date.map(|d| d.to_string()).unwrap_or_else(|| "date unknown".into());
-                println!("  {date}  {:>6} rows  {}", s.rows, s.title);
+                println!("  {date}  {:>6} rows  {}", s.rows, printable(&s.title));
             }
             println!("\nsettings by kind (of which kind inferred from GIAS phase):");
             for (kind, n, from_phase) in &st.by_kind {
@@ -630,10 +649,24 @@ fn run(command: Command) -> placement_finder::Result<()> {
             println!("councils: {} with settings; {} settings with no council", st.by_la.len(), st.without_la);
             if by_council {
                 for (code, name, n, sp) in &st.by_la {
+                    let name = printable(name);
                     println!("  {code:03} {name:<32} {n:>5} settings, {sp:>4} specialist");
                 }
             }
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_escapes_and_direction_overrides_from_data_are_not_printed() {
+        assert_eq!(printable("Oak\x1b]0;pwned\x07 School"), "Oak\u{FFFD}]0;pwned\u{FFFD} School");
+        assert_eq!(printable("Evil \u{202E}loohcS"), "Evil \u{FFFD}loohcS");
+        assert_eq!(printable("Lower\r\nsite\tB"), "Lower  site B");
+        assert_eq!(printable("St John's Catholic School, Boston Spa"), "St John's Catholic School, Boston Spa");
     }
 }
