@@ -18,7 +18,8 @@ all_targets=(gias council sources dataset postcode policy query)
 read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+toolchains="$(rustup toolchain list)"
+grep -q '^nightly' <<<"$toolchains" || rustup toolchain install nightly --profile minimal
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 
 # ---- seeds: the real fixtures, each behind the mode byte its target reads -----------------
