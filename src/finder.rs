@@ -172,13 +172,13 @@ impl Finder {
     }
 
     /// The tailored list for a query.
-    pub fn shortlist(&self, query: &Query) -> Result<ShortList> {
+    pub fn shortlist<'a>(&'a self, query: &'a Query) -> Result<ShortList<'a>> {
         check_query(query)?;
         rank::shortlist(&self.dataset.settings, &self.index, &self.policy, query, &self.context)
     }
 
     /// Why one establishment is, or is not, on the list for a query.
-    pub fn explain(&self, query: &Query, urn: Urn) -> Result<Explanation> {
+    pub fn explain(&self, query: &Query, urn: Urn) -> Result<Explanation<'_>> {
         check_query(query)?;
         rank::explain(&self.dataset.settings, &self.index, &self.policy, query, &self.context, urn)
     }

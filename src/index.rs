@@ -33,7 +33,7 @@ use std::f64::consts::FRAC_PI_2;
 use std::fmt;
 
 use rstar::primitives::GeomWithData;
-use rstar::{RStarInsertionStrategy, RTree, RTreeParams};
+use rstar::{ParentNode, RStarInsertionStrategy, RTree, RTreeNode, RTreeParams, AABB};
 
 use crate::model::{LatLon, Need, NeedSet, ProvisionKind, Setting, SettingId};
 
@@ -219,6 +219,23 @@ impl SettingIndex {
         InOrder::new(from, &self.locations, upstream.into_iter().flatten())
     }
 
+    /// The settings of a partition within `max_m` of `from` (inclusive), in increasing
+    /// distance (ties by id), lazily: exactly `nearest_iter(..).take_while(|h| h.distance_m <=
+    /// max_m)`, but parts of the tree beyond `max_m` are never opened, so a partition with
+    /// nothing near costs a few envelope tests.
+    ///
+    /// Empty if `from` is not a valid [`LatLon`] or `max_m` is negative or NaN.
+    pub fn nearest_within(&self, partition: Partition, from: LatLon, max_m: f64) -> impl Iterator<Item = Hit> + '_ {
+        let upstream = match unit_vector(from) {
+            Some(q) if max_m >= 0.0 => {
+                let max_chord = chord_from_metres(max_m) + CHORD_SLACK;
+                Some(Walk::new(self.tree(partition), q, max_chord * max_chord))
+            }
+            _ => None,
+        };
+        InOrder::new(from, &self.locations, upstream.into_iter().flatten()).take_while(move |h| h.distance_m <= max_m)
+    }
+
     /// All settings of several partitions in increasing distance from `from` (ties by id), each
     /// setting once even if it is in more than one of them, lazily. For "the nearest `k`
     /// within `radius_m`", add `.take_while(|h| h.distance_m <= radius_m)`.
@@ -330,6 +347,123 @@ fn lower_bound_m(chord_2: f64) -> f64 {
 
 fn hit(from: LatLon, locations: &[LatLon], leaf: &Leaf) -> Hit {
     Hit { id: SettingId(leaf.data), distance_m: from.distance_m(locations[leaf.data as usize]) }
+}
+
+/// A tree's leaves within a squared chord of a query point, in non-decreasing squared chord:
+/// a best-first walk that never opens a node farther than the limit.
+///
+/// rstar's own nearest-neighbour iterator cannot be limited, so it opens every node it meets
+/// on the way to a first leaf, however far; here only nodes that may hold a leaf within the
+/// limit go in the heap, and the leaves of an opened node wait in a short sorted list.
+struct Walk<'a> {
+    query: [f64; 3],
+    max_chord_2: f64,
+    /// Nodes not yet opened, a binary min-heap on the squared chord to their envelope.
+    nodes: Vec<(f64, &'a ParentNode<Leaf>)>,
+    /// Leaves of opened nodes not yet returned, sorted farthest first.
+    leaves: Vec<(f64, &'a Leaf)>,
+}
+
+impl<'a> Walk<'a> {
+    fn new(tree: &'a Tree, query: [f64; 3], max_chord_2: f64) -> Walk<'a> {
+        let mut walk = Walk { query, max_chord_2, nodes: Vec::new(), leaves: Vec::new() };
+        walk.open(tree.root());
+        walk
+    }
+
+    fn open(&mut self, node: &'a ParentNode<Leaf>) {
+        for child in node.children() {
+            match child {
+                RTreeNode::Leaf(leaf) => {
+                    let d2 = chord_2(leaf.geom(), &self.query);
+                    if d2 <= self.max_chord_2 {
+                        let at = self.leaves.partition_point(|&(other, _)| other > d2);
+                        self.leaves.insert(at, (d2, leaf));
+                    }
+                }
+                RTreeNode::Parent(parent) => {
+                    let d2 = box_chord_2(&parent.envelope(), &self.query);
+                    if d2 <= self.max_chord_2 {
+                        heap_push(&mut self.nodes, (d2, parent));
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<'a> Iterator for Walk<'a> {
+    type Item = (&'a Leaf, f64);
+
+    fn next(&mut self) -> Option<(&'a Leaf, f64)> {
+        loop {
+            if let Some(&(d2, leaf)) = self.leaves.last() {
+                // No farther than every unopened node: nothing inside them is nearer.
+                if self.nodes.first().is_none_or(|&(node_d2, _)| d2 <= node_d2) {
+                    self.leaves.pop();
+                    return Some((leaf, d2));
+                }
+            }
+            let (_, node) = heap_pop(&mut self.nodes)?;
+            self.open(node);
+        }
+    }
+}
+
+/// Squared chord between two unit-sphere points.
+fn chord_2(p: &[f64; 3], q: &[f64; 3]) -> f64 {
+    let d = [p[0] - q[0], p[1] - q[1], p[2] - q[2]];
+    d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
+}
+
+/// Squared chord from `q` to the nearest point of a box: never more than [`chord_2`] to any
+/// point inside it, also after rounding (each step rounds monotonically).
+fn box_chord_2(envelope: &AABB<[f64; 3]>, q: &[f64; 3]) -> f64 {
+    let (lower, upper) = (envelope.lower(), envelope.upper());
+    let gap = |i: usize| (lower[i] - q[i]).max(q[i] - upper[i]).max(0.0);
+    let d = [gap(0), gap(1), gap(2)];
+    d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
+}
+
+/// Pushes onto a binary min-heap on the first field.
+fn heap_push<T: Copy>(heap: &mut Vec<(f64, T)>, item: (f64, T)) {
+    let mut i = heap.len();
+    heap.push(item);
+    while i > 0 {
+        let parent = (i - 1) / 2;
+        if heap[parent].0 <= item.0 {
+            break;
+        }
+        heap[i] = heap[parent];
+        i = parent;
+    }
+    heap[i] = item;
+}
+
+/// Pops the smallest from a binary min-heap on the first field.
+fn heap_pop<T: Copy>(heap: &mut Vec<(f64, T)>) -> Option<(f64, T)> {
+    let last = heap.pop()?;
+    let Some(&top) = heap.first() else {
+        return Some(last);
+    };
+    let n = heap.len();
+    let mut i = 0;
+    loop {
+        let mut child = 2 * i + 1;
+        if child >= n {
+            break;
+        }
+        if child + 1 < n && heap[child + 1].0 < heap[child].0 {
+            child += 1;
+        }
+        if last.0 <= heap[child].0 {
+            break;
+        }
+        heap[i] = heap[child];
+        i = child;
+    }
+    heap[i] = last;
+    Some(top)
 }
 
 /// Merges several nearest-neighbour streams into one in increasing chord order. A linear scan
@@ -696,6 +830,36 @@ mod tests {
         }
 
         #[test]
+        fn nearest_within_is_within_in_order_and_a_prefix_of_nearest_iter() {
+            let (settings, index, queries) = fixture();
+            for (q, &from) in queries.iter().enumerate() {
+                for max_m in [0.0, 1.0, 2_000.0, 15_000.0, 60_000.0, 300_000.0, f64::INFINITY] {
+                    for partition in Partition::all() {
+                        let context = format!("query {q} {from:?} {partition:?} max={max_m}");
+                        let got: Vec<Hit> = index.nearest_within(partition, from, max_m).collect();
+                        assert_same(&got, &brute_force_within(&settings, partition, from, max_m), &context);
+                        let prefix: Vec<Hit> =
+                            index.nearest_iter(partition, from).take_while(|h| h.distance_m <= max_m).collect();
+                        assert_same(&got, &prefix, &context);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn nearest_within_includes_a_setting_exactly_at_the_limit() {
+            let (settings, index, queries) = fixture();
+            for &from in &queries {
+                let partition = Partition::Need(Need::SEMH);
+                let all = brute_force_nearest(&settings, &[partition], from);
+                let edge = all[all.len() / 2];
+                let got: Vec<Hit> = index.nearest_within(partition, from, edge.distance_m).collect();
+                assert_eq!(got.last().map(|h| h.distance_m), Some(edge.distance_m));
+                assert_same(&got, &brute_force_within(&settings, partition, from, edge.distance_m), "edge");
+            }
+        }
+
+        #[test]
         fn k_nearest_merges_partitions_and_lists_each_setting_once() {
             let (settings, index, queries) = fixture();
             let mut rng = SplitMix(SEED + 2);
@@ -838,6 +1002,27 @@ mod tests {
         }
 
         #[test]
+        fn nearest_within_follows_the_haversine_where_the_chord_disagrees() {
+            let mut rng = SplitMix(98);
+            let mut cases = 0;
+            while cases < 200 {
+                let Some((from, chord_first, other)) = chord_misleads(&mut rng) else {
+                    continue;
+                };
+                cases += 1;
+                let settings: Vec<Setting> = [other, chord_first]
+                    .into_iter()
+                    .map(|location| setting(location, ProvisionKind::Mainstream, None))
+                    .collect();
+                let index = SettingIndex::build(&settings);
+                let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream);
+                let farthest = from.distance_m(other).max(from.distance_m(chord_first));
+                let got: Vec<Hit> = index.nearest_within(partition, from, farthest).collect();
+                assert_same(&got, &brute_force_within(&settings, partition, from, farthest), "near tie");
+            }
+        }
+
+        #[test]
         fn a_setting_in_two_requested_partitions_is_listed_once() {
             let both = NeedSet::EMPTY.with(Need::ASD).with(Need::SLCN);
             let settings = vec![
@@ -870,6 +1055,7 @@ mod tests {
                 assert_eq!(index.len(partition), 0);
                 assert_eq!(index.nearest_iter(partition, from).count(), 0);
                 assert!(index.within(partition, from, f64::INFINITY).is_empty());
+                assert_eq!(index.nearest_within(partition, from, f64::INFINITY).count(), 0);
             }
             let all: Vec<Partition> = Partition::all().collect();
             assert!(index.k_nearest(&all, from, 20, |_| true).is_empty());
@@ -930,6 +1116,7 @@ mod tests {
                 assert_eq!(index.nearest_iter(Partition::Need(Need::ASD), from).count(), 0, "{from:?}");
                 assert_eq!(index.nearest_in(&all, from).count(), 0, "{from:?}");
                 assert!(index.within(Partition::Need(Need::ASD), from, 1e6).is_empty(), "{from:?}");
+                assert_eq!(index.nearest_within(Partition::Need(Need::ASD), from, 1e6).count(), 0, "{from:?}");
                 assert!(index.k_nearest(&all, from, 10, |_| true).is_empty(), "{from:?}");
             }
         }
@@ -941,6 +1128,8 @@ mod tests {
             for partition in Partition::all() {
                 assert!(index.within(partition, from, -1.0).is_empty());
                 assert!(index.within(partition, from, f64::NAN).is_empty());
+                assert_eq!(index.nearest_within(partition, from, -1.0).count(), 0);
+                assert_eq!(index.nearest_within(partition, from, f64::NAN).count(), 0);
             }
         }
 

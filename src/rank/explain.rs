@@ -1,6 +1,6 @@
 //! "Why is this school (not) on the list?": one establishment, every placement it offers.
 
-use super::output::{lower_first, metres, miles_text, reasons, round_miles, rule_text, RankContext, Reason};
+use super::output::{lower_first, metres, miles_text, owned, reasons, round_miles, rule_text, RankContext, Reason};
 use super::query::{prepare, Query};
 use super::score::{rule, score, Rule};
 use super::search::run;
@@ -9,11 +9,12 @@ use crate::index::SettingIndex;
 use crate::model::{ProvisionKind, Setting, SettingId, Site, Urn};
 use crate::policy::Policy;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// The answer for one URN.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Explanation {
+pub struct Explanation<'a> {
     pub urn: Urn,
     pub in_dataset: bool,
     /// One paragraph in plain English.
@@ -21,15 +22,22 @@ pub struct Explanation {
     /// How many settings the list has.
     pub listed: u32,
     /// The establishment and each resourced provision, SEN unit or satellite it has.
-    pub sites: Vec<SiteExplanation>,
+    pub sites: Vec<SiteExplanation<'a>>,
+}
+
+impl Explanation<'_> {
+    /// The same explanation, owning all its text.
+    pub fn into_owned(self) -> Explanation<'static> {
+        Explanation { sites: self.sites.into_iter().map(SiteExplanation::into_owned).collect(), ..self }
+    }
 }
 
 /// One placement of the establishment.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SiteExplanation {
+pub struct SiteExplanation<'a> {
     pub site: Site,
-    pub name: String,
+    pub name: Cow<'a, str>,
     pub kind: ProvisionKind,
     pub kind_label: &'static str,
     pub outcome: Outcome,
@@ -41,7 +49,17 @@ pub struct SiteExplanation {
     pub score: f64,
     pub coverage: f64,
     /// The full breakdown: every factor with its numbers, then the notes.
-    pub reasons: Vec<Reason>,
+    pub reasons: Vec<Reason<'a>>,
+}
+
+impl SiteExplanation<'_> {
+    pub fn into_owned(self) -> SiteExplanation<'static> {
+        SiteExplanation {
+            name: owned(self.name),
+            reasons: self.reasons.into_iter().map(Reason::into_owned).collect(),
+            ..self
+        }
+    }
 }
 
 /// Where a setting stands.
@@ -59,19 +77,19 @@ pub enum Outcome {
 }
 
 /// Explains where each placement of establishment `urn` stands in the list for `query`.
-pub fn explain(
-    settings: &[Setting],
+pub fn explain<'a>(
+    settings: &'a [Setting],
     index: &SettingIndex,
-    policy: &Policy,
+    policy: &'a Policy,
     query: &Query,
-    ctx: &RankContext,
+    ctx: &'a RankContext,
     urn: Urn,
-) -> Result<Explanation> {
+) -> Result<Explanation<'a>> {
     let tables = ctx.tables_for(settings)?;
     let p = prepare(policy, query)?;
     let run = run(tables, index, &p);
     let listed = u32::try_from(run.listed.len()).unwrap_or(u32::MAX);
-    let mut sites: Vec<(usize, &Setting)> = settings.iter().enumerate().filter(|(_, s)| s.urn == urn).collect();
+    let mut sites: Vec<(usize, &'a Setting)> = settings.iter().enumerate().filter(|(_, s)| s.urn == urn).collect();
     sites.sort_by_key(|(_, s)| s.site);
 
     if sites.is_empty() {
@@ -137,7 +155,7 @@ pub fn explain(
         let (reasons, _) = reasons(&p, ctx, s, row, d, &scored, presumption);
         out.push(SiteExplanation {
             site: s.site,
-            name: s.name.clone(),
+            name: Cow::Borrowed(&s.name),
             kind: s.kind,
             kind_label: s.kind.label(),
             outcome,

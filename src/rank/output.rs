@@ -12,6 +12,8 @@ use crate::model::{
 };
 use crate::policy::Wording;
 use serde::Serialize;
+use std::borrow::Cow;
+use std::fmt::Write;
 
 /// What the list was made from: shown with the list so that a printed copy says so.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -74,35 +76,76 @@ impl RankContext {
 }
 
 /// The tailored list: self-describing, so that a printed or shared copy says what it is.
+///
+/// Text that the list shares with the settings, the policy pack, the query or the dataset's
+/// details is borrowed from them (`'a`), not copied: a list of 20 would otherwise copy a few
+/// hundred strings. [`into_owned`](Self::into_owned) makes a list that owns everything.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ShortList {
+pub struct ShortList<'a> {
     /// The query, as given.
-    pub query: Query,
+    pub query: Cow<'a, Query>,
     pub child: ChildAge,
-    pub policy: PolicyRef,
+    pub policy: PolicyRef<'a>,
     /// The kinds of setting considered.
     pub kinds: Vec<ProvisionKind>,
     pub radius_miles: f64,
     /// "This list is advisory ..." (policy wording).
-    pub advisory: String,
-    pub data: DataInfo,
-    pub results: Vec<RankedSetting>,
-    pub near_misses: Vec<NearMiss>,
+    pub advisory: Cow<'a, str>,
+    pub data: Cow<'a, DataInfo>,
+    pub results: Vec<RankedSetting<'a>>,
+    pub near_misses: Vec<NearMiss<'a>>,
     pub counts: Counts,
+}
+
+impl ShortList<'_> {
+    /// The same list, owning all its text.
+    pub fn into_owned(self) -> ShortList<'static> {
+        ShortList {
+            query: Cow::Owned(self.query.into_owned()),
+            child: self.child,
+            policy: self.policy.into_owned(),
+            kinds: self.kinds,
+            radius_miles: self.radius_miles,
+            advisory: owned(self.advisory),
+            data: Cow::Owned(self.data.into_owned()),
+            results: self.results.into_iter().map(RankedSetting::into_owned).collect(),
+            near_misses: self.near_misses.into_iter().map(NearMiss::into_owned).collect(),
+            counts: self.counts,
+        }
+    }
+}
+
+/// A borrowed or owned string, owned.
+pub(crate) fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(text.into_owned())
 }
 
 /// The policy pack a list was made under.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PolicyRef {
-    pub id: String,
-    pub version: String,
+pub struct PolicyRef<'a> {
+    pub id: Cow<'a, str>,
+    pub version: Cow<'a, str>,
     pub illustrative: bool,
-    pub title: String,
-    pub notice: String,
-    pub level_id: String,
-    pub level_label: String,
+    pub title: Cow<'a, str>,
+    pub notice: Cow<'a, str>,
+    pub level_id: Cow<'a, str>,
+    pub level_label: Cow<'a, str>,
+}
+
+impl PolicyRef<'_> {
+    pub fn into_owned(self) -> PolicyRef<'static> {
+        PolicyRef {
+            id: owned(self.id),
+            version: owned(self.version),
+            illustrative: self.illustrative,
+            title: owned(self.title),
+            notice: owned(self.notice),
+            level_id: owned(self.level_id),
+            level_label: owned(self.level_label),
+        }
+    }
 }
 
 /// How many settings the search looked at. The search stops as soon as nothing further can make
@@ -122,15 +165,15 @@ pub struct Counts {
 /// One setting on the list.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RankedSetting {
+pub struct RankedSetting<'a> {
     /// 1-based position.
     pub rank: u32,
     pub urn: Urn,
     pub site: Site,
-    pub name: String,
+    pub name: Cow<'a, str>,
     pub kind: ProvisionKind,
     pub kind_label: &'static str,
-    pub establishment_type: Option<String>,
+    pub establishment_type: Option<Cow<'a, str>>,
     pub age_range: Option<AgeRange>,
     pub phase: Option<Phase>,
     pub gender: Option<Gender>,
@@ -143,24 +186,38 @@ pub struct RankedSetting {
     /// Share of the score's weight that rests on known data, 0–1.
     pub coverage: f64,
     /// Every factor, then every note, in plain English.
-    pub reasons: Vec<Reason>,
+    pub reasons: Vec<Reason<'a>>,
     /// The codes of the notes among `reasons` (things to check), for badges.
     pub flags: Vec<ReasonCode>,
     pub places: Option<PlacesInfo>,
-    pub website: Option<String>,
-    pub postcode: Option<String>,
+    pub website: Option<Cow<'a, str>>,
+    pub postcode: Option<Cow<'a, str>>,
     pub location: LatLon,
-    pub la: Option<LaRef>,
+    pub la: Option<LaRef<'a>>,
+}
+
+impl RankedSetting<'_> {
+    pub fn into_owned(self) -> RankedSetting<'static> {
+        RankedSetting {
+            name: owned(self.name),
+            establishment_type: self.establishment_type.map(owned),
+            reasons: self.reasons.into_iter().map(Reason::into_owned).collect(),
+            website: self.website.map(owned),
+            postcode: self.postcode.map(owned),
+            la: self.la.map(|la| LaRef { code: la.code, name: la.name.map(owned) }),
+            ..self
+        }
+    }
 }
 
 /// A setting with the child's primary-need specialism that one rule left out, though it would
 /// otherwise have made the list.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct NearMiss {
+pub struct NearMiss<'a> {
     pub urn: Urn,
     pub site: Site,
-    pub name: String,
+    pub name: Cow<'a, str>,
     pub kind: ProvisionKind,
     pub kind_label: &'static str,
     pub distance_m: u32,
@@ -168,6 +225,12 @@ pub struct NearMiss {
     /// The score it would have had.
     pub score: f64,
     pub rule: Rule,
+}
+
+impl NearMiss<'_> {
+    pub fn into_owned(self) -> NearMiss<'static> {
+        NearMiss { name: owned(self.name), ..self }
+    }
 }
 
 /// Places figures, camelCase for JS.
@@ -190,9 +253,9 @@ impl From<Places> for PlacesInfo {
 
 /// A council area, with its name when known.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LaRef {
+pub struct LaRef<'a> {
     pub code: LaCode,
-    pub name: Option<String>,
+    pub name: Option<Cow<'a, str>>,
 }
 
 /// What a reason is about. Factor reasons carry a [`FactorScore`]; the rest are notes.
@@ -217,11 +280,18 @@ pub enum ReasonCode {
 
 /// One line of an explanation.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Reason {
+pub struct Reason<'a> {
     pub code: ReasonCode,
-    pub text: String,
+    /// Borrowed when it is the policy's wording as it stands.
+    pub text: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub factor: Option<FactorScore>,
+}
+
+impl Reason<'_> {
+    pub fn into_owned(self) -> Reason<'static> {
+        Reason { text: owned(self.text), ..self }
+    }
 }
 
 /// The numbers behind a factor reason.
@@ -279,16 +349,6 @@ fn month_year(d: Date) -> String {
     ];
     let month = MONTHS.get(usize::from(d.month).wrapping_sub(1)).copied().unwrap_or("");
     format!("{month} {}", d.year)
-}
-
-/// "autism", "autism and hearing impairment", "a, b and c".
-fn need_list(needs: NeedSet) -> String {
-    let words: Vec<&str> = needs.iter().map(|n| n.plain()).collect();
-    match words.split_last() {
-        None => String::new(),
-        Some((last, [])) => (*last).to_string(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 pub(crate) fn lower_first(text: &str) -> String {
@@ -367,97 +427,154 @@ fn gender_words(g: Gender) -> &'static str {
     }
 }
 
-fn factor_text(
-    p: &Prepared,
-    ctx: &RankContext,
-    s: &Setting,
+/// The sentence for one factor of `s`; empty for an unknown need factor whose weight went to
+/// the known factors (the primary need's sentence says so). Fixed sentences are borrowed.
+fn factor_text<'a>(
+    p: &Prepared<'a>,
+    ctx: &'a RankContext,
+    s: &'a Setting,
     row: &Row,
     distance_m: f64,
     (f, e): (Factor, &Eval),
-) -> String {
+) -> Cow<'a, str> {
     let (known, value) = (e.is_known(), e.value);
     let needs = recorded_needs(s).unwrap_or(NeedSet::EMPTY);
     let primary = p.primary.plain();
-    let not_known = match (e.assumed, p.policy.unknown_needs_value) {
-        (true, Some(v)) => {
-            format!("Specialisms not recorded: counted as {v:.1} of a match, neither a match nor a mismatch")
-        }
-        _ => "Specialisms not recorded: left out of the score (its weight goes to the known factors)".to_string(),
-    };
     match f {
-        Factor::PrimaryNeed if !known => not_known,
+        Factor::PrimaryNeed if !known => match (e.assumed, p.policy.unknown_needs_value) {
+            (true, Some(v)) => Cow::Owned(format!(
+                "Specialisms not recorded: counted as {v:.1} of a match, neither a match nor a mismatch"
+            )),
+            _ => "Specialisms not recorded: left out of the score (its weight goes to the known factors)".into(),
+        },
         Factor::PrimaryNeed if value > 0.0 => {
             if s.kind.is_specialist() {
-                format!("Specialist provision for {primary}")
+                concat(&["Specialist provision for ", primary])
             } else {
-                format!("Records provision for {primary}")
+                concat(&["Records provision for ", primary])
             }
         }
-        Factor::PrimaryNeed if needs.is_empty() => format!(
-            "{}: no specialism recorded (every school and college must support children with special educational needs)",
-            s.kind.label()
-        ),
+        Factor::PrimaryNeed if needs.is_empty() => concat(&[
+            s.kind.label(),
+            ": no specialism recorded (every school and college must support children with special educational needs)",
+        ]),
         Factor::PrimaryNeed => {
             let more = if s.needs_possibly_truncated { "; GIAS lists at most five, so there may be more" } else { "" };
-            format!("No recorded provision for {primary} (records {}{more})", need_list(needs))
+            let mut text = concat_string(&["No recorded provision for ", primary, " (records "]);
+            push_need_list(&mut text, needs);
+            text.push_str(more);
+            text.push(')');
+            Cow::Owned(text)
         }
-        Factor::SecondaryNeeds if e.assumed => "Other needs in the plan: not recorded either (counted the same way)".into(),
-        Factor::SecondaryNeeds if !known => String::new(),
+        Factor::SecondaryNeeds if e.assumed => {
+            "Other needs in the plan: not recorded either (counted the same way)".into()
+        }
+        Factor::SecondaryNeeds if !known => Cow::Borrowed(""),
         Factor::SecondaryNeeds => {
             let matched = NeedSet(needs.0 & p.others.0);
             let n = p.others.len();
             if matched.is_empty() {
-                format!("Records none of the other needs in the plan (0 of {n})")
+                Cow::Owned(format!("Records none of the other needs in the plan (0 of {n})"))
             } else {
                 let noun = if n == 1 { "other need" } else { "other needs" };
-                format!("Also records provision for {} ({} of {n} {noun})", need_list(matched), matched.len())
+                let mut text = String::with_capacity(96);
+                text.push_str("Also records provision for ");
+                push_need_list(&mut text, matched);
+                let _ = write!(text, " ({} of {n} {noun})", matched.len());
+                Cow::Owned(text)
             }
         }
         Factor::BroadArea if e.assumed => "Broad area of need: not recorded either (counted the same way)".into(),
-        Factor::BroadArea if !known => String::new(),
+        Factor::BroadArea if !known => Cow::Borrowed(""),
         Factor::BroadArea => {
             let area = p.primary.area().map_or("", |a| a.label());
+            let mut text = String::with_capacity(96);
             if value == 0.0 {
-                format!("No recorded provision in {}", lower_first(area))
+                text.push_str("No recorded provision in ");
+                push_lower_first(&mut text, area);
             } else if needs.contains(p.primary) {
-                format!("Same broad area of need: {}", lower_first(area))
+                text.push_str("Same broad area of need: ");
+                push_lower_first(&mut text, area);
             } else {
-                format!(
-                    "Same broad area of need ({}): records {}",
-                    lower_first(area),
-                    need_list(NeedSet(needs.0 & p.area.0))
-                )
+                text.push_str("Same broad area of need (");
+                push_lower_first(&mut text, area);
+                text.push_str("): records ");
+                push_need_list(&mut text, NeedSet(needs.0 & p.area.0));
             }
+            Cow::Owned(text)
         }
         Factor::KindFit => {
-            let (kind, level) = (s.kind.label(), &p.level.label);
+            let (kind, level) = (s.kind.label(), p.level.label.as_str());
             let added = p.considered & kind_bit(s.kind) != 0;
             match p.level.fit(s.kind) {
-                None if added => format!("{kind}: not usually considered for “{level}”; you added it to the search"),
-                None => format!("{kind}: not usually considered for “{level}”"),
-                Some(_) if value >= 1.0 => format!("{kind}: a usual kind of setting for “{level}”"),
-                Some(_) if value > 0.0 => format!("{kind}: sometimes considered for “{level}”"),
-                Some(_) => format!("{kind}: considered for “{level}”, but rarely a good fit"),
+                None if added => {
+                    concat(&[kind, ": not usually considered for “", level, "”; you added it to the search"])
+                }
+                None => concat(&[kind, ": not usually considered for “", level, "”"]),
+                Some(_) if value >= 1.0 => concat(&[kind, ": a usual kind of setting for “", level, "”"]),
+                Some(_) if value > 0.0 => concat(&[kind, ": sometimes considered for “", level, "”"]),
+                Some(_) => concat(&[kind, ": considered for “", level, "”, but rarely a good fit"]),
             }
         }
-        Factor::Distance => Wording::fill(&p.policy.wording.distance, &[("miles", &miles_text(distance_m))]),
-        Factor::Preferences => preference_text(p, ctx, s, row),
+        Factor::Distance => {
+            Cow::Owned(Wording::fill(&p.policy.wording.distance, &[("miles", &miles_text(distance_m))]))
+        }
+        Factor::Preferences => Cow::Owned(preference_text(p, ctx, s, row)),
         Factor::Places => {
             let prefix = site_words(s);
             match s.places {
                 Some(Places { capacity: Some(cap), on_roll, as_of }) => {
-                    let when = as_of.map(|d| format!(" ({})", month_year(d))).unwrap_or_default();
-                    match on_roll {
-                        Some(roll) if roll >= cap => format!(
-                            "{prefix}: {cap} places, {roll} on roll{when}: shown as information, never a reason to leave it out"
-                        ),
-                        Some(roll) => format!("{prefix}: {cap} places, {roll} on roll{when}"),
-                        None => format!("{prefix}: {cap} places{when}; number on roll not published"),
+                    let mut text = String::with_capacity(128);
+                    let _ = match on_roll {
+                        Some(roll) => write!(text, "{prefix}: {cap} places, {roll} on roll"),
+                        None => write!(text, "{prefix}: {cap} places"),
+                    };
+                    if let Some(d) = as_of {
+                        let _ = write!(text, " ({})", month_year(d));
                     }
+                    match on_roll {
+                        Some(roll) if roll >= cap => {
+                            text.push_str(": shown as information, never a reason to leave it out");
+                        }
+                        Some(_) => {}
+                        None => text.push_str("; number on roll not published"),
+                    }
+                    Cow::Owned(text)
                 }
-                _ => "Places not published".to_string(),
+                _ => Cow::Borrowed("Places not published"),
             }
         }
+    }
+}
+
+/// The pieces joined, in a string of the right size.
+fn concat_string(pieces: &[&str]) -> String {
+    let mut text = String::with_capacity(pieces.iter().map(|p| p.len()).sum::<usize>() + 64);
+    pieces.iter().for_each(|p| text.push_str(p));
+    text
+}
+
+fn concat(pieces: &[&str]) -> Cow<'static, str> {
+    Cow::Owned(concat_string(pieces))
+}
+
+/// Appends "autism", "autism and hearing impairment", "a, b and c".
+fn push_need_list(text: &mut String, needs: NeedSet) {
+    let n = needs.len();
+    for (i, need) in needs.iter().enumerate() {
+        if i > 0 {
+            text.push_str(if i + 1 == n { " and " } else { ", " });
+        }
+        text.push_str(need.plain());
+    }
+}
+
+/// Appends `words` with its first letter in lower case.
+fn push_lower_first(text: &mut String, words: &str) {
+    let mut chars = words.chars();
+    if let Some(first) = chars.next() {
+        text.extend(first.to_lowercase());
+        text.push_str(chars.as_str());
     }
 }
 
@@ -472,19 +589,24 @@ fn preference_text(p: &Prepared, ctx: &RankContext, s: &Setting, row: &Row) -> S
             ""
         }
     };
-    let mut parts: Vec<String> = Vec::new();
+    let mut text = String::with_capacity(96);
+    let mut part = |pieces: &[&str]| {
+        if !text.is_empty() {
+            text.push_str("; ");
+        }
+        pieces.iter().for_each(|p| text.push_str(p));
+    };
     match (single_sex, s.gender) {
-        (Some(Some(v)), Some(g)) => parts.push(format!("{}{}", gender_words(g), verdict(v))),
-        (Some(_), _) => parts.push("Gender of entry not recorded".to_string()),
+        (Some(Some(v)), Some(g)) => part(&[gender_words(g), verdict(v)]),
+        (Some(_), _) => part(&["Gender of entry not recorded"]),
         (None, _) => {}
     }
     match religion {
-        Some(Some(v)) => {
-            let rc = s.religious_character.as_deref().filter(|r| !super::query::means_no_religion(r));
-            let what = rc.map_or_else(|| "No religious character".to_string(), |r| format!("Religious character: {r}"));
-            parts.push(format!("{what}{}", verdict(v)));
-        }
-        Some(None) => parts.push("Religious character not recorded".to_string()),
+        Some(Some(v)) => match s.religious_character.as_deref().filter(|r| !super::query::means_no_religion(r)) {
+            Some(r) => part(&["Religious character: ", r, verdict(v)]),
+            None => part(&["No religious character", verdict(v)]),
+        },
+        Some(None) => part(&["Religious character not recorded"]),
         None => {}
     }
     match (boarding, s.boarding) {
@@ -494,12 +616,12 @@ fn preference_text(p: &Prepared, ctx: &RankContext, s: &Setting, row: &Row) -> S
                 Boarding::SomeBoarders => "Some pupils board",
                 Boarding::NoBoarders => "No boarding",
             };
-            parts.push(format!("{what}{}", verdict(v)));
+            part(&[what, verdict(v)]);
         }
-        (Some(_), _) => parts.push("Boarding not recorded".to_string()),
+        (Some(_), _) => part(&["Boarding not recorded"]),
         (None, _) => {}
     }
-    parts.join("; ")
+    text
 }
 
 fn reason_code(f: Factor) -> ReasonCode {
@@ -515,15 +637,15 @@ fn reason_code(f: Factor) -> ReasonCode {
 }
 
 /// Every applicable factor with its numbers, then the notes; and the notes' codes.
-pub(crate) fn reasons(
-    p: &Prepared,
-    ctx: &RankContext,
-    s: &Setting,
+pub(crate) fn reasons<'a>(
+    p: &Prepared<'a>,
+    ctx: &'a RankContext,
+    s: &'a Setting,
     row: &Row,
     distance_m: f64,
     scored: &Scored,
     presumption: bool,
-) -> (Vec<Reason>, Vec<ReasonCode>) {
+) -> (Vec<Reason<'a>>, Vec<ReasonCode>) {
     let mut out = Vec::with_capacity(12);
     for f in Factor::ALL {
         let e = scored.eval(f);
@@ -548,32 +670,35 @@ pub(crate) fn reasons(
         });
     }
     let wording = &p.policy.wording;
-    let mut note = |code: ReasonCode, text: String| out.push(Reason { code, text, factor: None });
+    let mut note = |code: ReasonCode, text: Cow<'a, str>| out.push(Reason { code, text, factor: None });
     match s.ages {
-        None => note(ReasonCode::AgesNotRecorded, wording.ages_not_recorded.clone()),
+        None => note(ReasonCode::AgesNotRecorded, Cow::Borrowed(&wording.ages_not_recorded)),
         Some(AgeRange { low, high, basis: AgeBasis::Phase }) => note(
             ReasonCode::AgesNotRecorded,
-            Wording::fill(
+            Cow::Owned(Wording::fill(
                 &wording.ages_inferred,
                 &[
                     ("low", &low.to_string()),
                     ("high", &high.to_string()),
                     ("phase", s.phase.map_or("not recorded", Phase::label)),
                 ],
-            ),
+            )),
         ),
         Some(_) => {}
     }
     if row.needs_unknown() {
-        note(ReasonCode::NeedsNotRecorded, Wording::fill(&wording.needs_not_recorded, &[("need", p.primary.plain())]));
+        note(
+            ReasonCode::NeedsNotRecorded,
+            Cow::Owned(Wording::fill(&wording.needs_not_recorded, &[("need", p.primary.plain())])),
+        );
     }
     if s.status == Status::OpenProposedToClose {
-        note(ReasonCode::ProposedToClose, wording.proposed_to_close.clone());
+        note(ReasonCode::ProposedToClose, Cow::Borrowed(&wording.proposed_to_close));
     }
     if s.kind == ProvisionKind::IndependentSpecial {
         match s.section41 {
-            Some(true) => note(ReasonCode::Section41, wording.section41_approved.clone()),
-            Some(false) => note(ReasonCode::Section41, wording.section41_not_approved.clone()),
+            Some(true) => note(ReasonCode::Section41, Cow::Borrowed(&wording.section41_approved)),
+            Some(false) => note(ReasonCode::Section41, Cow::Borrowed(&wording.section41_not_approved)),
             None => {}
         }
     }
@@ -582,39 +707,40 @@ pub(crate) fn reasons(
     if (4..=15).contains(&age) {
         let limit_miles = if age < 8 { 2.0 } else { 3.0 };
         if distance_m > limit_miles * METRES_PER_MILE {
-            note(ReasonCode::BeyondWalkingDistance, wording.beyond_walking_distance.clone());
+            note(ReasonCode::BeyondWalkingDistance, Cow::Borrowed(&wording.beyond_walking_distance));
         }
     }
     if let (Some(home), Some(la)) = (p.home_la, s.la) {
         if home != la {
-            note(ReasonCode::OutsideHomeLa, Wording::fill(&wording.outside_home_la, &[("la", &la_words(la, ctx))]));
+            let text = Wording::fill(&wording.outside_home_la, &[("la", &la_words(la, ctx))]);
+            note(ReasonCode::OutsideHomeLa, Cow::Owned(text));
         }
     }
     if presumption {
-        note(ReasonCode::MainstreamPresumption, wording.mainstream_presumption.clone());
+        note(ReasonCode::MainstreamPresumption, Cow::Borrowed(&wording.mainstream_presumption));
     }
     let flags = out.iter().filter(|r| r.factor.is_none()).map(|r| r.code).collect();
     (out, flags)
 }
 
-fn ranked(
-    p: &Prepared,
-    ctx: &RankContext,
-    (s, row): (&Setting, &Row),
+fn ranked<'a>(
+    p: &Prepared<'a>,
+    ctx: &'a RankContext,
+    (s, row): (&'a Setting, &Row),
     c: &Cand,
     rank: usize,
     presumption: bool,
-) -> RankedSetting {
+) -> RankedSetting<'a> {
     let scored = score(p, &ctx.tables, row, c.distance_m);
     let (reasons, flags) = reasons(p, ctx, s, row, c.distance_m, &scored, presumption);
     RankedSetting {
         rank: u32::try_from(rank).unwrap_or(u32::MAX),
         urn: s.urn,
         site: s.site,
-        name: s.name.clone(),
+        name: Cow::Borrowed(&s.name),
         kind: s.kind,
         kind_label: s.kind.label(),
-        establishment_type: s.establishment_type.clone(),
+        establishment_type: s.establishment_type.as_deref().map(Cow::Borrowed),
         age_range: s.ages,
         phase: s.phase,
         gender: s.gender,
@@ -625,19 +751,19 @@ fn ranked(
         reasons,
         flags,
         places: s.places.map(PlacesInfo::from),
-        website: s.website.clone(),
-        postcode: s.postcode.clone(),
+        website: s.website.as_deref().map(Cow::Borrowed),
+        postcode: s.postcode.as_deref().map(Cow::Borrowed),
         location: s.location,
-        la: s.la.map(|code| LaRef { code, name: ctx.la_name(code).map(str::to_string) }),
+        la: s.la.map(|code| LaRef { code, name: ctx.la_name(code).map(Cow::Borrowed) }),
     }
 }
 
-pub(crate) fn near_miss(p: &Prepared, s: &Setting, c: &Cand, ctx: &RankContext) -> NearMiss {
+pub(crate) fn near_miss<'a>(p: &Prepared, s: &'a Setting, c: &Cand, ctx: &RankContext) -> NearMiss<'a> {
     let code = c.rule.unwrap_or(RuleCode::BeyondRadius);
     NearMiss {
         urn: s.urn,
         site: s.site,
-        name: s.name.clone(),
+        name: Cow::Borrowed(&s.name),
         kind: s.kind,
         kind_label: s.kind.label(),
         distance_m: metres(c.distance_m),
@@ -647,7 +773,13 @@ pub(crate) fn near_miss(p: &Prepared, s: &Setting, c: &Cand, ctx: &RankContext) 
     }
 }
 
-pub(crate) fn build(settings: &[Setting], p: &Prepared, run: &Run, query: &Query, ctx: &RankContext) -> ShortList {
+pub(crate) fn build<'a>(
+    settings: &'a [Setting],
+    p: &Prepared<'a>,
+    run: &Run,
+    query: &'a Query,
+    ctx: &'a RankContext,
+) -> ShortList<'a> {
     let results = run
         .listed
         .iter()
@@ -659,22 +791,23 @@ pub(crate) fn build(settings: &[Setting], p: &Prepared, run: &Run, query: &Query
         .collect();
     let near_misses = run.near.iter().filter_map(|c| Some(near_miss(p, settings.get(c.id.index())?, c, ctx))).collect();
     let kinds = ProvisionKind::ALL.into_iter().filter(|k| p.considered & super::query::kind_bit(*k) != 0).collect();
+    let (policy, level) = (p.policy, p.level);
     ShortList {
-        query: query.clone(),
+        query: Cow::Borrowed(query),
         child: p.child.clone(),
         policy: PolicyRef {
-            id: p.policy.id.clone(),
-            version: p.policy.version.clone(),
-            illustrative: p.policy.illustrative,
-            title: p.policy.title.clone(),
-            notice: p.policy.notice.clone(),
-            level_id: p.level.id.clone(),
-            level_label: p.level.label.clone(),
+            id: Cow::Borrowed(&policy.id),
+            version: Cow::Borrowed(&policy.version),
+            illustrative: policy.illustrative,
+            title: Cow::Borrowed(&policy.title),
+            notice: Cow::Borrowed(&policy.notice),
+            level_id: Cow::Borrowed(&level.id),
+            level_label: Cow::Borrowed(&level.label),
         },
         kinds,
         radius_miles: p.radius_miles,
-        advisory: p.policy.wording.advisory.clone(),
-        data: ctx.data.clone(),
+        advisory: Cow::Borrowed(&policy.wording.advisory),
+        data: Cow::Borrowed(&ctx.data),
         results,
         near_misses,
         counts: Counts {

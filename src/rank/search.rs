@@ -115,7 +115,6 @@ struct Lane<I> {
     next: Option<Hit>,
     /// Distance of `next` (0 before the lane is opened).
     d: f64,
-    done: bool,
 }
 
 /// Can a goal still gain a setting at distance `d` or more? `t1`, `t2` are the scores to beat
@@ -147,7 +146,6 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
             iter: None,
             next: None,
             d: 0.0,
-            done: false,
         };
         if lane.list.is_some() || lane.near.is_some() || lane.mainstream.is_some() {
             lanes.push(lane);
@@ -186,32 +184,35 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
         max(max(list, near), mainstream)
     };
 
-    loop {
-        // Best-first: pick the lane whose next setting could score highest, noting the
-        // runner-up; retire lanes that can no longer add anything (thresholds only rise and
-        // distances only grow, so a retired lane stays useless).
-        let th = thresholds(&top, &near, &mainstream);
-        let (mut pick, mut first, mut second) = (None, f64::NEG_INFINITY, f64::NEG_INFINITY);
-        let mut kept = 0;
-        lanes.retain(|lane| {
-            let Some(k) = key(lane, th) else { return false };
-            if k > first {
-                second = first;
-                (pick, first) = (Some(kept), k);
-            } else if k > second {
-                second = k;
-            }
-            kept += 1;
-            true
-        });
-        let Some(i) = pick else { break };
+    // Best-first over the lanes, by key. Keys only fall while a lane waits (thresholds only
+    // rise, closing goals), so each lane waits in a max-heap under the key it had when it was
+    // put there, an upper bound of its key now: the lane on top whose key, recomputed, is
+    // still no lower than the next one's stored key is the lane to read. This picks what
+    // recomputing every lane's key at every step would pick, for a few keys a step.
+    let mut queue: Vec<(f64, usize)> = Vec::with_capacity(lanes.len());
+    let th = thresholds(&top, &near, &mainstream);
+    for (i, lane) in lanes.iter().enumerate() {
+        if let Some(k) = key(lane, th) {
+            queue_push(&mut queue, (k, i));
+        }
+    }
+    while let Some((_, i)) = queue_pop(&mut queue) {
+        // A lane whose key is gone can add nothing (distances only grow): it retires.
+        let Some(k) = key(&lanes[i], thresholds(&top, &near, &mainstream)) else { continue };
+        if queue.first().is_some_and(|&(waiting, _)| k < waiting) {
+            queue_push(&mut queue, (k, i));
+            continue;
+        }
         let lane = &mut lanes[i];
 
-        // Read from that lane for as long as it stays ahead of the runner-up: the other
-        // lanes' keys cannot rise meanwhile.
+        // Read from that lane for as long as its key stays no lower than any waiting lane's
+        // stored key: the waiting lanes' keys cannot rise meanwhile.
         loop {
             let hit = if lane.iter.is_none() {
-                lane.iter = Some(index.nearest_iter(lane.partition, p.home));
+                // Nothing beyond the farthest distance any of the lane's goals looks at can
+                // be read, so the walk need not go there.
+                let max_d = if lane.near.is_some() { radius.max(reach) } else { radius };
+                lane.iter = Some(index.nearest_within(lane.partition, p.home, max_d));
                 None
             } else {
                 lane.next.take()
@@ -258,18 +259,16 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
                     }
                     lane.next = Some(next);
                 }
-                None => {
-                    lane.done = true;
-                    break;
-                }
+                None => break,
             }
             match key(lane, thresholds(&top, &near, &mainstream)) {
-                Some(k) if k >= second => {}
-                _ => break,
+                Some(k) if queue.first().is_none_or(|&(waiting, _)| k >= waiting) => {}
+                Some(k) => {
+                    queue_push(&mut queue, (k, i));
+                    break;
+                }
+                None => break,
             }
-        }
-        if lane.done {
-            lanes.swap_remove(i);
         }
     }
 
@@ -277,6 +276,47 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
     let last = top.kth().copied();
     let near = near.into_vec().into_iter().filter(|c| last.is_none_or(|l| order(c, &l) == Ordering::Less)).collect();
     Found { top: top.into_vec(), near, mainstream: mainstream.into_vec(), considered, eligible }
+}
+
+/// Pushes onto a binary max-heap of `(key, lane)` on the key.
+fn queue_push(heap: &mut Vec<(f64, usize)>, item: (f64, usize)) {
+    let mut i = heap.len();
+    heap.push(item);
+    while i > 0 {
+        let parent = (i - 1) / 2;
+        if heap[parent].0 >= item.0 {
+            break;
+        }
+        heap[i] = heap[parent];
+        i = parent;
+    }
+    heap[i] = item;
+}
+
+/// Pops the largest key from a binary max-heap of `(key, lane)`.
+fn queue_pop(heap: &mut Vec<(f64, usize)>) -> Option<(f64, usize)> {
+    let last = heap.pop()?;
+    let Some(&top) = heap.first() else {
+        return Some(last);
+    };
+    let n = heap.len();
+    let mut i = 0;
+    loop {
+        let mut child = 2 * i + 1;
+        if child >= n {
+            break;
+        }
+        if child + 1 < n && heap[child + 1].0 > heap[child].0 {
+            child += 1;
+        }
+        if last.0 >= heap[child].0 {
+            break;
+        }
+        heap[i] = heap[child];
+        i = child;
+    }
+    heap[i] = last;
+    Some(top)
 }
 
 /// The list after the presumption of mainstream.

@@ -1,15 +1,15 @@
 //! Specifications of the tailored list, on synthetic settings.
 
 use super::query::{prepare, Prepared};
-use super::score::{rule, score, Scored};
-use super::search::{order, run, Cand};
+use super::score::{score, Scored};
+use super::search::{run, Cand};
 use super::tables::Tables;
 use super::*;
 use crate::error::Error;
 use crate::index::SettingIndex;
 use crate::model::{
     AgeBasis, AgeRange, Boarding, Date, Gender, KindBasis, LaCode, LatLon, LocalAuthority, Need, NeedSet, Phase,
-    Places, Provenance, ProvisionKind, Setting, SettingId, Site, Status, Urn, METRES_PER_MILE,
+    Places, Provenance, ProvisionKind, Setting, Site, Status, Urn, METRES_PER_MILE,
 };
 use crate::policy::Policy;
 
@@ -83,13 +83,13 @@ fn query(age: u8, need: Need, level: &str) -> Query {
     Query::new(HOME, age, need, level)
 }
 
-fn list_with(settings: &[Setting], policy: &Policy, q: &Query) -> ShortList {
+fn list_with(settings: &[Setting], policy: &Policy, q: &Query) -> ShortList<'static> {
     let index = SettingIndex::build(settings);
     let ctx = RankContext::new(settings, DataInfo::default(), las());
-    shortlist(settings, &index, policy, q, &ctx).unwrap()
+    shortlist(settings, &index, policy, q, &ctx).unwrap().into_owned()
 }
 
-fn list(settings: &[Setting], q: &Query) -> ShortList {
+fn list(settings: &[Setting], q: &Query) -> ShortList<'static> {
     list_with(settings, &Policy::illustrative_default(), q)
 }
 
@@ -97,7 +97,7 @@ fn urns(l: &ShortList) -> Vec<u32> {
     l.results.iter().map(|r| r.urn.0).collect()
 }
 
-fn reason(r: &RankedSetting, code: ReasonCode) -> Option<&Reason> {
+fn reason<'r>(r: &'r RankedSetting, code: ReasonCode) -> Option<&'r Reason<'r>> {
     r.reasons.iter().find(|x| x.code == code)
 }
 
@@ -171,7 +171,7 @@ mod child_age {
         let index = SettingIndex::build(&settings);
         let ctx = RankContext::new(&settings, DataInfo::default(), Vec::new());
         let q = Query { taught_out_of_year_group: Some(9), ..query(10, Need::ASD, "specialist") };
-        let e = explain(&settings, &index, &Policy::illustrative_default(), &q, &ctx, Urn(1)).unwrap();
+        let e = explain(&settings, &index, &Policy::illustrative_default(), &q, &ctx, Urn(1)).unwrap().into_owned();
         assert_eq!(
             e.sites[0].text,
             "Not on the list: Age range 11–16 does not include age 9 (the age you asked to match). \
@@ -297,7 +297,7 @@ mod hard_filters {
         let settings = std::slice::from_ref(&s);
         let index = SettingIndex::build(settings);
         let ctx = RankContext::new(settings, DataInfo::default(), las());
-        let e = explain(settings, &index, &Policy::illustrative_default(), q, &ctx, s.urn).unwrap();
+        let e = explain(settings, &index, &Policy::illustrative_default(), q, &ctx, s.urn).unwrap().into_owned();
         match &e.sites[0].outcome {
             Outcome::Excluded { rule, .. } => (rule.code, rule.text.clone()),
             other => panic!("expected an exclusion, got {other:?}"),
@@ -744,7 +744,7 @@ mod explanations {
         let l = list(&[school, rp], &q);
         let r = &l.results[0];
         assert_eq!((r.urn.0, r.site), (7, Site::ResourcedProvision));
-        let text = |c| reason(r, c).unwrap().text.as_str();
+        let text = |c| reason(r, c).unwrap().text.as_ref();
         assert_eq!(text(ReasonCode::PrimaryNeedSpecialism), "Specialist provision for autism");
         assert_eq!(
             text(ReasonCode::SecondaryNeeds),
@@ -841,7 +841,8 @@ mod explanations {
             &ctx,
             Urn(7),
         )
-        .unwrap();
+        .unwrap()
+        .into_owned();
         let sites: Vec<Site> = e.sites.iter().map(|s| s.site).collect();
         assert_eq!(sites, [Site::Main, Site::SenUnit]);
         assert!(
@@ -1052,58 +1053,7 @@ fn random_query(rng: &mut Rng, span_miles: f64) -> Query {
     q
 }
 
-/// The list by definition: score every setting, sort, take the top k; near misses and the
-/// presumption of mainstream by their definitions.
-fn exhaustive(settings: &[Setting], t: &Tables, p: &Prepared) -> (Vec<Cand>, usize, Vec<Cand>) {
-    let mut eligible = Vec::new();
-    let mut near = Vec::new();
-    for (i, s) in settings.iter().enumerate() {
-        let d = p.home.distance_m(s.location);
-        let row = &t.rows[i];
-        let r = rule(p, row, d);
-        let c = Cand {
-            id: SettingId(i as u32),
-            urn: s.urn,
-            site: s.site,
-            kind: s.kind,
-            score: score(p, t, row, d).score,
-            distance_m: d,
-            rule: r,
-        };
-        let specialist = s.needs.is_some_and(|n| n.contains(p.primary));
-        match r {
-            None => eligible.push(c),
-            Some(_) if specialist && d <= p.reach_m => near.push(c),
-            Some(_) => {}
-        }
-    }
-    eligible.sort_by(order);
-    near.sort_by(order);
-    let mut top: Vec<Cand> = eligible.iter().take(p.limit).copied().collect();
-    if top.len() == p.limit {
-        let last = *top.last().unwrap();
-        near.retain(|c| order(c, &last).is_lt());
-    }
-    near.truncate(p.policy.near_misses as usize);
-
-    let mainstream = |c: &Cand| c.kind == ProvisionKind::Mainstream;
-    let minimum = p.policy.mainstream_quota(p.limit);
-    let have = top.iter().filter(|c| mainstream(c)).count();
-    let mut from = top.len();
-    if p.allowed & (1 << ProvisionKind::Mainstream.index()) != 0 && top.len() == p.limit && have < minimum {
-        let adds: Vec<Cand> =
-            eligible[p.limit..].iter().filter(|c| mainstream(c)).take(minimum - have).copied().collect();
-        for _ in 0..adds.len() {
-            let last_other = top.iter().rposition(|c| !mainstream(c)).unwrap();
-            top.remove(last_other);
-        }
-        from = top.len();
-        top.extend(adds);
-    }
-    (top, from, near)
-}
-
-/// Runs `queries` over `settings` and compares the search with [`exhaustive`]; returns how many
+/// Runs `queries` over `settings` and compares the search with [`exhaustive`](reference::exhaustive); returns how many
 /// settings were listed, near misses shown and mainstream schools added by the presumption.
 fn compare(settings: &[Setting], queries: &[Query], what: &str) -> (usize, usize, usize) {
     let index = SettingIndex::build(settings);
@@ -1113,7 +1063,7 @@ fn compare(settings: &[Setting], queries: &[Query], what: &str) -> (usize, usize
     for (case, q) in queries.iter().enumerate() {
         let p = prepare(&policy, q).unwrap_or_else(|e| panic!("{what} case {case}: {e}"));
         let got = run(ctx.tables(), &index, &p);
-        let (top, from, near) = exhaustive(settings, ctx.tables(), &p);
+        let (top, from, near) = reference::exhaustive(settings, ctx.tables(), &p);
         // Same settings in the same order; the scores agree to rounding (the reference measures
         // distances itself, the search takes the index's).
         let ids = |v: &[Cand]| v.iter().map(|c| (c.urn.0, c.site)).collect::<Vec<_>>();
