@@ -31,3 +31,5 @@ step "build the page (data, wasm, vendor files)";  bash scripts/build.sh
 step "page type check";  tsc -p tsconfig.json
 step "page JS unit tests and browser end-to-end tests"
 node --test tests/js/ tests/e2e/
+step "fuzz (each target 30 s, two at a time; scripts/fuzz.sh installs nightly and cargo-fuzz if missing)"
+bash scripts/fuzz.sh 30 2
