@@ -27,9 +27,9 @@ step "native tests (unit, doc, integration on real fixtures)";  cargo test
 step "wasm tests (node)";  cargo test --target wasm32-unknown-unknown --test wasm
 step "wasm tests (headless Chromium)"
 WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" cargo test --target wasm32-unknown-unknown --test wasm
+step "fuzz (each target 30 s, two at a time; scripts/fuzz.sh installs nightly and cargo-fuzz if missing)"
+bash scripts/fuzz.sh 30 2
 step "build the page (data, wasm, vendor files)";  bash scripts/build.sh
 step "page type check";  tsc -p tsconfig.json
 step "page JS unit tests and browser end-to-end tests"
 node --test tests/js/ tests/e2e/
-step "fuzz (each target 30 s, two at a time; scripts/fuzz.sh installs nightly and cargo-fuzz if missing)"
-bash scripts/fuzz.sh 30 2
