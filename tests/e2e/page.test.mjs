@@ -190,6 +190,9 @@ describe('searching', () => {
       await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.7);
       await page.getByRole('button', { name: 'Search from here' }).click();
       await settled();
+      // The form takes the map's place once the new search has been made (slower under load).
+      await page.waitForFunction(() => /** @type {HTMLInputElement} */ (document.querySelector('#postcode')).value === '', null, { timeout: 15_000 });
+      await page.waitForFunction(() => /place you chose/.test(document.querySelector('#pf-status')?.textContent ?? ''), null, { timeout: 15_000 });
       assert.equal(await page.inputValue('#postcode'), '');
       assert.match(await page.textContent('#where-status') ?? '', /place you chose on the map/);
       assert.match(await page.textContent('#pf-status') ?? '', /of the place you chose/);
