@@ -207,6 +207,8 @@ describe('searching', () => {
     await page.click(`#result-${first} [data-action="map"]`);
     const popupButton = page.locator(`.leaflet-popup button[data-key="${first}"]`);
     await popupButton.waitFor();
+    // Focus moves into the popup once it has opened (later under load).
+    await page.waitForFunction((key) => document.activeElement?.getAttribute('data-key') === key, first, { timeout: 15_000 });
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-key')), first);
     await popupButton.click();
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-key')), first);
