@@ -51,6 +51,11 @@ pub enum Error {
     #[error("{what} is too large: {found}, more than the {limit} this program accepts (limits::{cap})")]
     TooLarge { what: String, found: String, limit: String, cap: &'static str },
 
+    /// An import that cannot go ahead as asked (no file given, two GIAS files...).
+    /// Remedy: give one GIAS establishment CSV and/or one council supplement.
+    #[error("{what}: {reason}")]
+    Import { what: String, reason: String },
+
     /// Reading or writing a file (native only).
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },

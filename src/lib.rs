@@ -41,6 +41,7 @@ pub mod pipeline;
 pub mod policy;
 pub mod postcode;
 pub mod rank;
+pub mod rebuild;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

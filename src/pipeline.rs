@@ -2,13 +2,14 @@
 //! postcode area shards and a report of every row left out). Used by `placement-finder
 //! build-data`, the integration tests and the benchmark.
 
-use crate::assemble::{apply_supplement, assemble, facts_from_gias, Inputs, MergeReport, SourceFacts};
+use crate::assemble::{assemble, facts_from_gias, Inputs, MergeReport, SourceFacts};
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::import::postcodes::BuiltPostcodes;
-use crate::import::{self, neutralise_csv_cell, ImportReport};
+use crate::import::{self, ImportReport};
 use crate::limits::{self, MAX_INPUT_BYTES};
 use crate::model::{Date, LaCode, LatLon, Source};
+use crate::rebuild::{self, RebuildKit};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -36,6 +37,8 @@ pub struct BuildOutput {
     pub postcodes: Option<BuiltPostcodes>,
     pub imports: Vec<ImportReport>,
     pub merge: MergeReport,
+    /// What the page needs to rebuild the dataset from a council's own GIAS download.
+    pub kit: RebuildKit,
 }
 
 /// Reads an input file, decompressing `.gz` and `.xz`. A file over [`MAX_INPUT_BYTES`] is
@@ -117,9 +120,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
     if let Some(gias) = &opts.gias {
         let name = gias.display().to_string();
         let (records, report) = import::gias::read_gias(&name, &read(gias)?)?;
-        let date = records.iter().filter_map(|r| r.last_changed).max();
         sources.push(SourceFacts {
-            source: source("gias", "DfE Get Information About Schools, all establishment data", date, &report),
+            source: rebuild::gias_source(&records, &report),
             lists_open: true,
             facts: records.iter().map(facts_from_gias).collect(),
         });
@@ -235,18 +237,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         imports.push(report);
     }
 
-    let data_version = {
-        let mut h = crc32fast::Hasher::new();
-        for s in &sources {
-            h.update(s.source.key.as_bytes());
-            h.update(&s.source.rows.to_le_bytes());
-        }
-        format!("{}-{:08x}", opts.build_date, h.finalize())
-    };
+    let data_version =
+        rebuild::data_version(opts.build_date, &sources.iter().map(|s| s.source.clone()).collect::<Vec<_>>());
     let la_at = |p: LatLon| la_grid.la_at(p);
     let (mut dataset, merge) = assemble(Inputs {
         sources,
-        section41,
+        section41: section41.clone(),
         authorities: la.authorities.clone(),
         la_at: &la_at,
         build_date: opts.build_date,
@@ -255,17 +251,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
 
     if let Some(path) = &opts.supplement {
         let name = path.display().to_string();
-        let (rows, mut report) = import::council::read_supplement(&name, &read(path)?)?;
-        let src = Source {
-            key: "council-supplement".into(),
-            title: format!("Council supplement ({name})"),
-            date: Some(opts.build_date),
-            rows: report.rows_read as u32,
-        };
-        apply_supplement(&mut dataset, &rows, src, &mut report);
-        imports.push(report);
+        let (rows, report) = import::council::read_supplement(&name, &read(path)?)?;
+        imports.push(rebuild::add_supplement(&mut dataset, &name, &rows, report, opts.build_date));
     }
-    Ok(BuildOutput { dataset, postcodes, imports, merge })
+    let kit = RebuildKit { version: RebuildKit::VERSION, authorities: la.authorities.clone(), section41 };
+    Ok(BuildOutput { dataset, postcodes, imports, merge, kit })
 }
 
 /// Writes the dataset, shards, manifest and the rows-left-out report into `out_dir`.
@@ -285,6 +275,10 @@ pub fn write(output: &BuildOutput, out_dir: &Path) -> Result<Vec<(PathBuf, usize
             written.push((out_dir.join("postcodes").join(file.name), file.bytes));
         }
     }
+    let path = out_dir.join("rebuild-kit.json");
+    let kit = output.kit.to_json();
+    std::fs::write(&path, &kit).map_err(io(&path))?;
+    written.push((path, kit.len()));
     let path = out_dir.join("build-report.csv");
     let csv = report_csv(&output.imports, &output.merge);
     std::fs::write(&path, &csv).map_err(io(&path))?;
@@ -292,42 +286,7 @@ pub fn write(output: &BuildOutput, out_dir: &Path) -> Result<Vec<(PathBuf, usize
     Ok(written)
 }
 
-/// Every row or establishment left out, one per line: source, row, URN, outcome, column, reason.
-pub fn report_csv(imports: &[ImportReport], merge: &MergeReport) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["source", "row", "urn", "outcome", "column", "reason"]);
-    for r in imports {
-        // Filtered rows are listed one by one unless there are very many (the 254,537 Scottish
-        // and Welsh postcode units), which are counted by reason instead.
-        let source = neutralise_csv_cell(&r.source);
-        if r.filtered.len() > 5_000 {
-            for (reason, n) in r.filtered_by_reason() {
-                let reason = format!("{reason} ({n} rows)");
-                let _ = w.write_record([&*source, "", "", "filtered", "", &neutralise_csv_cell(&reason)]);
-            }
-        }
-        let filtered: &[crate::import::RowIssue] = if r.filtered.len() > 5_000 { &[] } else { &r.filtered };
-        for (outcome, issues) in [("rejected", &r.rejected[..]), ("filtered", filtered), ("warning", &r.warnings[..])] {
-            for i in issues {
-                // Every text cell may hold what the input file held (a header, a quoted value).
-                let _ = w.write_record([
-                    &*source,
-                    &i.row.to_string(),
-                    &i.urn.map(|u| u.to_string()).unwrap_or_default(),
-                    outcome,
-                    &neutralise_csv_cell(i.column.as_deref().unwrap_or("")),
-                    &neutralise_csv_cell(&i.reason),
-                ]);
-            }
-        }
-    }
-    for (reason, urns) in &merge.left_out {
-        for urn in urns {
-            let _ = w.write_record(["merge", "", &urn.to_string(), "left out", "", &neutralise_csv_cell(reason)]);
-        }
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-}
+pub use crate::rebuild::report_csv;
 
 /// Which council a point is in, from the nearest England postcode unit within 2 km
 /// (a 0.02° grid of units; exact enough for an establishment's own address).

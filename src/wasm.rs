@@ -5,8 +5,11 @@
 use crate::coverage::{CoverageEngine, DemandPoint, Distances, Filter, Grid, View};
 use crate::dataset::Dataset;
 use crate::finder::Finder as NativeFinder;
+use crate::limits;
+use crate::model::Date;
 use crate::model::LaCode;
 use crate::rank::Query;
+use crate::rebuild::{FileKind, Importer as RebuildImporter, RebuildKit, Rebuilt};
 use crate::Urn;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -36,6 +39,12 @@ export type Policy = Record<string, any>;
 export interface CoverageFilter { needs: string[]; kinds: string[]; age: number | null }
 export type CoverageReport = Record<string, any>;
 export interface MapView { south: number; west: number; north: number; east: number; width: number; height: number }
+export interface RebuildSummary {
+  sources: { source: string; rowsRead: number; accepted: number; filtered: number; rejected: number; warnings: number }[];
+  rejectedRows: { source: string; row: number; urn: number | null; column: string | null; reason: string }[];
+  settings: number; establishmentsKept: number; establishmentsLeftOut: number; dataVersion: string; coverage: string;
+  reportCsv: string;
+}
 export interface ChildAge { age: number; year: number | null; yearGroup: string; matchAge: number; taughtOutOfYearGroup: boolean }
 "#;
 
@@ -215,6 +224,78 @@ impl Dashboard {
         }
         let d = self.last.as_ref().ok_or_else(|| JsError::new("run the coverage first"))?;
         Ok(self.inner.overlay_rgba(d, la.map(LaCode), &view))
+    }
+}
+
+/// Rebuilds the dataset in the page from a council's own files (see `src/rebuild.rs`): a GIAS
+/// "all establishment data" CSV and/or a council supplement.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Importer {
+    inner: Option<RebuildImporter>,
+    rebuilt: Option<Rebuilt>,
+}
+
+#[wasm_bindgen]
+impl Importer {
+    /// From the rebuild kit (`data/rebuild-kit.json`) and today's date (`YYYY-MM-DD`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(kit_json: &str, build_date: &str) -> Result<Importer, JsError> {
+        let kit = RebuildKit::from_json(kit_json).map_err(err)?;
+        let date = Date::parse(build_date)
+            .ok_or_else(|| JsError::new(&format!("the build date {build_date:?} is not a date (YYYY-MM-DD)")))?;
+        Ok(Importer { inner: Some(RebuildImporter::new(kit, date)), rebuilt: None })
+    }
+
+    /// Refuses a file over the size cap before any of it is read.
+    #[wasm_bindgen(js_name = checkSize)]
+    pub fn check_size(name: &str, bytes: f64) -> Result<(), JsError> {
+        limits::check_size(name, bytes as u64, limits::MAX_INPUT_BYTES, "MAX_INPUT_BYTES").map_err(err)
+    }
+
+    /// Takes a file; returns `"gias"` or `"supplement"`.
+    #[wasm_bindgen(js_name = addFile)]
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<String, JsError> {
+        let kind = self.importer()?.add_file(name, bytes).map_err(err)?;
+        Ok(match kind {
+            FileKind::Gias => "gias",
+            FileKind::Supplement => "supplement",
+        }
+        .into())
+    }
+
+    /// Reads up to `max_rows` more GIAS rows; the share done, 0 to 1.
+    pub fn step(&mut self, max_rows: u32) -> Result<f64, JsError> {
+        self.importer()?.step(max_rows as usize).map_err(err)
+    }
+
+    /// GIAS rows read so far.
+    #[wasm_bindgen(js_name = rowsRead)]
+    pub fn rows_read(&self) -> f64 {
+        self.inner.as_ref().map_or(0, RebuildImporter::rows_read) as f64
+    }
+
+    /// Builds the dataset (over `base`, the dataset in use, when only a supplement was given)
+    /// and returns the report: counts per file, every rejected row, the full report as CSV.
+    #[wasm_bindgen(unchecked_return_type = "RebuildSummary")]
+    pub fn finish(&mut self, base: Option<Vec<u8>>) -> Result<JsValue, JsError> {
+        let importer = self.inner.take().ok_or_else(|| JsError::new("this import has already finished"))?;
+        let base = base.map(|b| Dataset::decode(&b)).transpose().map_err(err)?;
+        let rebuilt = importer.finish(base).map_err(err)?;
+        let summary = to_js_via_json(&rebuilt.summary());
+        self.rebuilt = Some(rebuilt);
+        summary
+    }
+
+    /// The new dataset file, after `finish`.
+    #[wasm_bindgen(js_name = datasetBytes)]
+    pub fn dataset_bytes(&self) -> Result<Vec<u8>, JsError> {
+        let rebuilt = self.rebuilt.as_ref().ok_or_else(|| JsError::new("finish the import first"))?;
+        Ok(rebuilt.dataset.encode())
+    }
+
+    fn importer(&mut self) -> Result<&mut RebuildImporter, JsError> {
+        self.inner.as_mut().ok_or_else(|| JsError::new("this import has already finished"))
     }
 }
 

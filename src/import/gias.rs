@@ -146,40 +146,130 @@ pub struct GiasRecord {
 /// # Ok::<(), placement_finder::Error>(())
 /// ```
 pub fn read_gias(source: &str, bytes: &[u8]) -> Result<(Vec<GiasRecord>, ImportReport)> {
-    text::check_csv_bytes(source, bytes)?;
-    let text = text::decode(bytes);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let csv_error = |e: csv::Error| Error::Csv { file: source.to_string(), reason: e.to_string() };
+    let mut reader = GiasReader::new(source, bytes)?;
+    while !reader.step(usize::MAX)? {}
+    Ok(reader.finish())
+}
 
-    let mut record = csv::StringRecord::new();
-    if !reader.read_record(&mut record).map_err(csv_error)? {
-        return Err(Error::Csv {
-            file: source.to_string(),
-            reason: "the file is empty; expected a GIAS CSV starting with a header row".to_string(),
-        });
+/// The same import as [`read_gias`], a few rows at a time, so that a page can show progress
+/// while a national file (52,000 rows) is read: [`new`](Self::new) checks and decodes the file
+/// and reads the header, each [`step`](Self::step) reads up to a number of rows, and
+/// [`finish`](Self::finish) hands over the records and the report.
+///
+/// ```
+/// use placement_finder::import::gias::GiasReader;
+///
+/// let csv = "URN,EstablishmentName,TypeOfEstablishment (name),EstablishmentStatus (name),Easting,Northing\n\
+///            108133,West Oaks School,Community special school,Open,429960,435300\n\
+///            100004,Sherborne Nursery School,Local authority nursery school,Closed,528515,184869\n";
+/// let mut reader = GiasReader::new("example.csv", csv.as_bytes())?;
+/// assert!(!reader.step(1)?); // one row read, more to come
+/// assert!(reader.progress() > 0.0 && reader.progress() < 1.0);
+/// while !reader.step(1)? {}
+/// let (records, report) = reader.finish();
+/// assert_eq!((records.len(), report.rows_read), (1, 2));
+/// # Ok::<(), placement_finder::Error>(())
+/// ```
+pub struct GiasReader {
+    source: String,
+    reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
+    total_bytes: u64,
+    columns: Columns,
+    record: csv::StringRecord,
+    row_number: u64,
+    done: bool,
+    report: ImportReport,
+    records: Vec<GiasRecord>,
+}
+
+impl std::fmt::Debug for GiasReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GiasReader")
+            .field("source", &self.source)
+            .field("rows_read", &self.report.rows_read)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
     }
-    let columns = Columns::resolve(source, &record)?;
+}
 
-    let mut report = ImportReport::new(source);
-    let mut records = Vec::new();
-    let mut row_number: u64 = 1;
-    while reader.read_record(&mut record).map_err(csv_error)? {
-        if report.rows_read == MAX_ROWS {
-            return Err(too_many_rows(source, MAX_ROWS, "MAX_ROWS"));
+impl GiasReader {
+    /// Checks the whole file ([`text::check_csv_bytes`]), decodes it and reads the header.
+    /// Fails as [`read_gias`] does for a file that is unusable as a whole.
+    pub fn new(source: &str, bytes: &[u8]) -> Result<GiasReader> {
+        text::check_csv_bytes(source, bytes)?;
+        let text = text::decode(bytes).into_owned().into_bytes();
+        let total_bytes = text.len() as u64;
+        let mut reader =
+            csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(std::io::Cursor::new(text));
+        let mut record = csv::StringRecord::new();
+        let csv_error = |e: csv::Error| Error::Csv { file: source.to_string(), reason: e.to_string() };
+        if !reader.read_record(&mut record).map_err(csv_error)? {
+            return Err(Error::Csv {
+                file: source.to_string(),
+                reason: "the file is empty; expected a GIAS CSV starting with a header row".to_string(),
+            });
         }
-        row_number += 1;
-        report.rows_read += 1;
-        let row = Row { record: &record, number: row_number, urn: None };
-        match read_row(&columns, row, &mut report.warnings) {
-            Ok(r) => {
-                report.accepted += 1;
-                records.push(r);
+        let columns = Columns::resolve(source, &record)?;
+        Ok(GiasReader {
+            source: source.to_string(),
+            reader,
+            total_bytes,
+            columns,
+            record,
+            row_number: 1,
+            done: false,
+            report: ImportReport::new(source),
+            records: Vec::new(),
+        })
+    }
+
+    /// Reads up to `max_rows` more rows; true once the file is finished.
+    pub fn step(&mut self, max_rows: usize) -> Result<bool> {
+        let source = &self.source;
+        let csv_error = |e: csv::Error| Error::Csv { file: source.to_string(), reason: e.to_string() };
+        for _ in 0..max_rows {
+            if self.done {
+                break;
             }
-            Err(Skip::Filtered(issue)) => report.filtered.push(issue),
-            Err(Skip::Rejected(issue)) => report.rejected.push(issue),
+            if !self.reader.read_record(&mut self.record).map_err(csv_error)? {
+                self.done = true;
+                break;
+            }
+            if self.report.rows_read == MAX_ROWS {
+                return Err(too_many_rows(source, MAX_ROWS, "MAX_ROWS"));
+            }
+            self.row_number += 1;
+            self.report.rows_read += 1;
+            let row = Row { record: &self.record, number: self.row_number, urn: None };
+            match read_row(&self.columns, row, &mut self.report.warnings) {
+                Ok(r) => {
+                    self.report.accepted += 1;
+                    self.records.push(r);
+                }
+                Err(Skip::Filtered(issue)) => self.report.filtered.push(issue),
+                Err(Skip::Rejected(issue)) => self.report.rejected.push(issue),
+            }
         }
+        Ok(self.done)
     }
-    Ok((records, report))
+
+    /// The share of the file read so far, 0 to 1.
+    pub fn progress(&self) -> f64 {
+        if self.done || self.total_bytes == 0 {
+            return 1.0;
+        }
+        (self.reader.position().byte() as f64 / self.total_bytes as f64).min(1.0)
+    }
+
+    /// Rows read so far.
+    pub fn rows_read(&self) -> u64 {
+        self.report.rows_read
+    }
+
+    /// The accepted records in file order and the report (complete once `step` returned true).
+    pub fn finish(self) -> (Vec<GiasRecord>, ImportReport) {
+        (self.records, self.report)
+    }
 }
 
 /// Column positions, resolved once from the header so that each row is read by index.

@@ -474,7 +474,8 @@ pub fn read_school_profiles(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, Imp
 }
 
 /// One entry of the DfE Section 41 lists (names and LA only; no URN).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Section41Entry {
     pub la_name: String,
     pub name: String,
