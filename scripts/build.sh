@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/node_modules/.bin:$PATH"
 
 # 1. Data: rebuilt when any source file is newer than the dataset.
-if [ ! -f www/data/dataset.bin ] || [ -n "$(find data/sources -newer www/data/dataset.bin -type f | head -1)" ]; then
+if [ ! -f www/data/dataset.bin ] || [ ! -f www/data/rebuild-kit.json ] || [ -n "$(find data/sources -newer www/data/dataset.bin -type f | head -1)" ]; then
   cargo run --release --quiet --bin placement-finder -- build-data --out www/data
 fi
 

@@ -247,6 +247,148 @@ function checkbox(code, label, name, checked) {
     h('label', { class: 'pf-label pf-checkboxes__label', for: id }, label));
 }
 
+// ---- Use your own data ----------------------------------------------------------------------
+
+/** Rejected rows listed on the page (the CSV report has every one). */
+const REJECTED_ROWS = 100;
+/** @type {string} */
+let lastImportCsv = '';
+
+/** @param {string} iso */
+function whenText(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short' });
+}
+
+/**
+ * The notice that this device uses imported data, with the way back.
+ * @param {import('./saved-data.js').ImportedInfo | null} imported
+ */
+function showImported(imported) {
+  const notice = $('pf-imported-notice');
+  notice.hidden = !imported;
+  if (!imported) return;
+  $('pf-imported-text').textContent = `This dashboard and the finder on this device use data imported from ${imported.files.join(' and ')} ` +
+    `on ${whenText(imported.importedAt)} (${count(imported.settings)} settings; data version ${imported.dataVersion}), not the published data.`;
+}
+
+/** @param {string} message */
+function importError(message) {
+  const box = $('import-error');
+  box.textContent = `Error: ${message}`;
+  box.hidden = false;
+  $('import-files').setAttribute('aria-invalid', 'true');
+}
+
+/** @param {import('./engine.js').ImportProgress} p */
+function showProgress(p) {
+  const bar = /** @type {HTMLProgressElement} */ ($('import-bar'));
+  const stage = $('import-stage');
+  if (p.stage === 'checking') stage.textContent = 'Checking the files…';
+  else if (p.stage === 'reading') stage.textContent = `Opening ${p.file}…`;
+  else if (p.stage === 'rows') {
+    stage.textContent = `Reading rows: ${count(p.rows ?? 0)} so far`;
+    bar.value = p.fraction ?? 0;
+  } else if (p.stage === 'building') {
+    stage.textContent = 'Building the list of settings…';
+    bar.value = 1;
+  } else if (p.stage === 'saving') stage.textContent = 'Keeping the data on this device…';
+}
+
+/**
+ * What the import did: counts per file, the rejected rows, the full report as CSV.
+ * @param {import('./engine.js').RebuildSummary} summary
+ * @param {number} ms
+ */
+function importResult(summary, ms) {
+  const files = summary.sources.map((s) => h('li', {},
+    `${s.source}: ${count(s.rowsRead)} rows — ${count(s.accepted)} accepted, ${count(s.filtered)} left out as not a placement ` +
+    `(closed, not yet open, not a school type this tool lists…), ${count(s.rejected)} rejected` +
+    (s.warnings ? `, ${count(s.warnings)} values left unrecorded` : '')));
+  const rejected = summary.rejectedRows;
+  const table = rejected.length
+    ? h('div', { class: 'pf-table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Rejected rows' },
+      h('table', { class: 'pf-table pf-table--compact', id: 'import-rejected' },
+        h('caption', {}, rejected.length > REJECTED_ROWS
+          ? `Rejected rows: the first ${REJECTED_ROWS} of ${count(rejected.length)} (the report has every one)` : 'Rejected rows'),
+        h('thead', {}, h('tr', {},
+          h('th', { scope: 'col' }, 'File'), h('th', { scope: 'col', class: 'pf-table__numeric' }, 'Row'),
+          h('th', { scope: 'col', class: 'pf-table__numeric' }, 'URN'), h('th', { scope: 'col' }, 'Column'), h('th', { scope: 'col' }, 'Why'))),
+        h('tbody', {}, ...rejected.slice(0, REJECTED_ROWS).map((r) => h('tr', {},
+          h('td', {}, r.source), h('td', { class: 'pf-table__numeric' }, String(r.row)),
+          h('td', { class: 'pf-table__numeric' }, r.urn == null ? '–' : String(r.urn)),
+          h('td', {}, r.column ?? '–'), h('td', {}, r.reason))))))
+    : h('p', { class: 'pf-body', id: 'import-no-rejected' }, 'No row was rejected.');
+  lastImportCsv = summary.reportCsv;
+  return [
+    h('h3', { class: 'pf-heading-s', id: 'import-done', tabindex: -1 }, `Imported in ${(ms / 1000).toFixed(1)} seconds: ${count(summary.settings)} settings`),
+    h('ul', { class: 'pf-list pf-list--bullet' }, ...files),
+    h('p', { class: 'pf-body-s' }, summary.coverage),
+    table,
+    h('button', { class: 'pf-button pf-button--secondary', type: 'button', id: 'import-report' },
+      'Download the full import report (CSV)'),
+  ];
+}
+
+/** @param {File[]} files */
+async function importFiles(files) {
+  if (!files.length) return;
+  const input = /** @type {HTMLInputElement} */ ($('import-files'));
+  $('import-error').hidden = true;
+  input.removeAttribute('aria-invalid');
+  $('import-result').replaceChildren();
+  $('import-progress').hidden = false;
+  input.disabled = true;
+  main.setAttribute('data-importing', '');
+  try {
+    const kitUrl = new URL(main.dataset.rebuildKit || 'data/rebuild-kit.json', document.baseURI).href;
+    const done = await client.importFiles(files, { kitUrl }, showProgress);
+    $('import-result').replaceChildren(...importResult(done.summary, done.timing.ms));
+    main.dataset.importMs = String(done.timing.ms);
+    showImported(done.imported);
+    if (done.councils) {
+      const select = /** @type {HTMLSelectElement} */ ($('scope'));
+      const chosen = select.value;
+      select.replaceChildren(h('option', { value: '' }, 'England'), ...done.councils.map(([code, name]) => h('option', { value: code }, name)));
+      select.value = chosen;
+    }
+    /** @type {HTMLElement} */ ($('import-done')).focus();
+    await run();
+  } catch (error) {
+    importError(error instanceof Error ? error.message : String(error));
+    input.disabled = false;
+    input.focus();
+  } finally {
+    $('import-progress').hidden = true;
+    input.disabled = false;
+    input.value = '';
+    main.removeAttribute('data-importing');
+  }
+}
+
+const drop = $('import-drop');
+$('import-files').addEventListener('change', (event) => {
+  const input = /** @type {HTMLInputElement} */ (event.target);
+  importFiles([...(input.files ?? [])]);
+});
+drop.addEventListener('dragover', (event) => {
+  event.preventDefault();
+  drop.classList.add('pf-drop--active');
+});
+drop.addEventListener('dragleave', () => drop.classList.remove('pf-drop--active'));
+drop.addEventListener('drop', (event) => {
+  event.preventDefault();
+  drop.classList.remove('pf-drop--active');
+  importFiles([...(event.dataTransfer?.files ?? [])]);
+});
+$('import-result').addEventListener('click', (event) => {
+  if (/** @type {HTMLElement} */ (event.target).id === 'import-report' && lastImportCsv) downloadCsv(lastImportCsv, 'import-report.csv');
+});
+$('import-forget').addEventListener('click', async () => {
+  await client.forgetImportedData();
+  location.reload();
+});
+
 async function start() {
   const url = (/** @type {string} */ key, /** @type {string} */ fallback) => new URL(main.dataset[key] || fallback, document.baseURI).href;
   try {
@@ -262,6 +404,7 @@ async function start() {
     for (const k of loaded.vocabulary.kinds) kindLabels.set(k.code, k.label);
     $('kind-options').replaceChildren(...loaded.vocabulary.kinds.map((k) =>
       checkbox(k.code, k.label, 'kinds', DEFAULT_KINDS.includes(k.code))));
+    showImported(loaded.imported);
     main.dataset.ready = 'true';
     main.dataset.gridMs = String(loaded.timing.gridMs);
     await run();

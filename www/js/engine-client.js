@@ -7,7 +7,8 @@
  * @typedef {import('./types.js').Policy} Policy
  * @typedef {import('./types.js').Vocabulary} Vocabulary
  * @typedef {{ meta: Meta, policy: Policy, vocabulary: Vocabulary,
- *   timing: { fetchMs: number, indexMs: number, bytes: number }, cachedAt?: string | null }} Loaded
+ *   timing: { fetchMs: number, indexMs: number, bytes: number }, cachedAt?: string | null,
+ *   imported?: import('./saved-data.js').ImportedInfo | null }} Loaded
  *   cachedAt: set when the dataset came from the service worker's copy (offline), when it was saved
  */
 
@@ -29,12 +30,16 @@ export class EngineClient {
   constructor(workerUrl = new URL('./engine-worker.js', import.meta.url)) {
     this.worker = new Worker(workerUrl, { type: 'module', name: 'placement-finder-engine' });
     this.nextId = 1;
-    /** @type {Map<number, { resolve: (value: any) => void, reject: (error: Error) => void }>} */
+    /** @type {Map<number, { resolve: (value: any) => void, reject: (error: Error) => void, progress?: (p: any) => void }>} */
     this.pending = new Map();
     this.worker.addEventListener('message', (event) => {
-      const { id, ok, value, error } = event.data;
+      const { id, ok, value, error, progress } = event.data;
       const call = this.pending.get(id);
       if (!call) return;
+      if (progress !== undefined) {
+        call.progress?.(progress);
+        return;
+      }
       this.pending.delete(id);
       if (ok) call.resolve(value);
       else call.reject(new EngineCallError(error.code, error.message));
@@ -58,9 +63,19 @@ export class EngineClient {
    * @returns {Promise<any>}
    */
   call(method, ...args) {
+    return this.callWithProgress(method, undefined, ...args);
+  }
+
+  /**
+   * @param {string} method
+   * @param {((progress: any) => void) | undefined} progress called with each progress report
+   * @param {...unknown} args
+   * @returns {Promise<any>}
+   */
+  callWithProgress(method, progress, ...args) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, progress });
       this.worker.postMessage({ id, method, args });
     });
   }
@@ -118,7 +133,8 @@ export class EngineClient {
   /**
    * The coverage dashboard's engine (see engine.js `loadDashboard`).
    * @param {import('./engine.js').DashboardOptions} options absolute URLs
-   * @returns {Promise<{ councils: [number, string][], vocabulary: Vocabulary, timing: { fetchMs: number, gridMs: number } }>}
+   * @returns {Promise<{ councils: [number, string][], vocabulary: Vocabulary, timing: { fetchMs: number, gridMs: number },
+   *   imported: import('./saved-data.js').ImportedInfo | null }>}
    */
   loadDashboard(options) {
     return this.call('loadDashboard', options);
@@ -131,6 +147,23 @@ export class EngineClient {
    */
   coverage(filter, la) {
     return this.call('coverage', filter, la);
+  }
+
+  /**
+   * Rebuilds the data on this device from a council's own files (engine.js `importFiles`).
+   * @param {File[]} files
+   * @param {{ kitUrl: string }} options
+   * @param {(progress: import('./engine.js').ImportProgress) => void} progress
+   * @returns {Promise<{ summary: import('./engine.js').RebuildSummary, imported: import('./saved-data.js').ImportedInfo,
+   *   councils: [number, string][] | null, timing: { ms: number } }>}
+   */
+  importFiles(files, options, progress) {
+    return this.callWithProgress('importFiles', progress, files, options);
+  }
+
+  /** Forgets data imported on this device (the page then reloads). */
+  forgetImportedData() {
+    return this.call('forgetImportedData');
   }
 
   /**

@@ -14,14 +14,19 @@ const methods = {
   loadDashboard: engine.loadDashboard,
   coverage: engine.coverage,
   coverageOverlay: engine.coverageOverlay,
+  forgetImportedData: engine.forgetImportedData,
 };
 
 self.addEventListener('message', async (event) => {
   const { id, method, args } = /** @type {MessageEvent<{id: number, method: string, args: unknown[]}>} */ (event).data;
   try {
+    // The import reports its progress as it goes: {id, progress} messages before the answer.
+    const progress = (/** @type {unknown} */ p) => self.postMessage({ id, progress: p });
     const fn = methods[method];
-    if (!fn) throw new engine.EngineError('query', `unknown method ${method}`);
-    const value = await fn(...args);
+    if (method !== 'importFiles' && !fn) throw new engine.EngineError('query', `unknown method ${method}`);
+    const value = method === 'importFiles'
+      ? await engine.importFiles(progress, .../** @type {[File[], { kitUrl: string }]} */ (args))
+      : await fn(...args);
     self.postMessage({ id, ok: true, value });
   } catch (error) {
     const e = /** @type {{ message?: unknown, code?: unknown }} */ (error ?? {});

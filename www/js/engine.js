@@ -8,10 +8,15 @@
 
 import * as wasm from '../pkg/placement_finder.js';
 import { schoolYearOn } from './query.js';
+import { forgetImported, readImported, saveImported } from './saved-data.js';
 
-const { default: init, Finder, lookupPostcode, postcodeArea } = wasm;
+const { default: init, Finder, Importer, lookupPostcode, postcodeArea } = wasm;
 /** The coverage engine (absent from older wasm packages and the fake engine). */
 const DashboardEngine = /** @type {any} */ (wasm).Dashboard;
+
+/**
+ * @typedef {import('./saved-data.js').ImportedInfo} ImportedInfo
+ */
 
 /**
  * @typedef {{ datasetUrl: string, postcodesUrl: string, policyUrl?: string | null }} LoadOptions
@@ -74,19 +79,22 @@ export async function load(options) {
   const started = performance.now();
   /** When the service worker answered from its copy because the network failed (sw.js). */
   let cachedAt = /** @type {string | null} */ (null);
+  const saved = await readImported();
   const [, dataset, policy] = await Promise.all([
     init(),
-    fetchOk(options.datasetUrl, 'the list of settings').then((r) => {
-      cachedAt = r.headers.get('x-pf-cached-at');
-      return r.arrayBuffer();
-    }),
+    saved
+      ? saved.bytes
+      : fetchOk(options.datasetUrl, 'the list of settings').then(async (r) => {
+        cachedAt = r.headers.get('x-pf-cached-at');
+        return new Uint8Array(await r.arrayBuffer());
+      }),
     options.policyUrl ? fetchOk(options.policyUrl, 'the council policy pack').then((r) => r.text()) : null,
   ]);
   const fetched = performance.now();
   try {
-    finder = new Finder(new Uint8Array(dataset), policy);
+    finder = new Finder(dataset, policy);
   } catch (error) {
-    throw new EngineError('load', messageOf(error));
+    throw new EngineError('load', saved ? `the data imported on this device: ${messageOf(error)}` : messageOf(error));
   }
   return {
     meta: finder.meta(),
@@ -94,7 +102,16 @@ export async function load(options) {
     vocabulary: finder.vocabulary(),
     timing: { fetchMs: fetched - started, indexMs: performance.now() - fetched, bytes: dataset.byteLength },
     cachedAt,
+    imported: saved ? infoOf(saved) : null,
   };
+}
+
+/**
+ * @param {import('./saved-data.js').ImportedRecord} record
+ * @returns {ImportedInfo}
+ */
+function infoOf(record) {
+  return { files: record.files, importedAt: record.importedAt, settings: record.settings, dataVersion: record.dataVersion };
 }
 
 /** The URLs fetched so far (dataset, policy pack, postcode index and shards). */
@@ -209,6 +226,8 @@ export function ageAt(dateOfBirth, startDate) {
 
 /** @type {any} */
 let dashboard = null;
+/** What the dashboard was built from, to build it again over imported data. */
+let dashboardInputs = /** @type {{ dataset: Uint8Array, boundaries: string, sectors: string } | null} */ (null);
 
 /**
  * @typedef {{ datasetUrl: string, boundariesUrl: string, sectorsUrl: string }} DashboardOptions
@@ -223,23 +242,26 @@ let dashboard = null;
  */
 export async function loadDashboard(options) {
   const started = performance.now();
+  const saved = await readImported();
   const [, dataset, boundaries, sectors] = await Promise.all([
     init(),
-    fetchOk(options.datasetUrl, 'the list of settings').then((r) => r.arrayBuffer()),
+    saved ? saved.bytes : fetchOk(options.datasetUrl, 'the list of settings').then(async (r) => new Uint8Array(await r.arrayBuffer())),
     fetchOk(options.boundariesUrl, 'the council boundaries').then((r) => r.text()),
     fetchOk(options.sectorsUrl, 'the postcode sectors').then((r) => r.text()),
   ]);
   const fetched = performance.now();
   if (typeof DashboardEngine !== 'function') throw new EngineError('load', 'this engine has no coverage dashboard');
   try {
-    dashboard = new DashboardEngine(new Uint8Array(dataset), boundaries, sectors);
+    dashboard = new DashboardEngine(dataset, boundaries, sectors);
   } catch (error) {
-    throw new EngineError('load', messageOf(error));
+    throw new EngineError('load', saved ? `the data imported on this device: ${messageOf(error)}` : messageOf(error));
   }
+  dashboardInputs = { dataset, boundaries, sectors };
   return {
     councils: /** @type {[number, string][]} */ (dashboard.councils()),
     vocabulary: /** @type {import('./types.js').Vocabulary} */ (dashboard.vocabulary()),
     timing: { fetchMs: fetched - started, gridMs: performance.now() - fetched },
+    imported: saved ? infoOf(saved) : null,
   };
 }
 
@@ -287,4 +309,87 @@ export async function coverageOverlay(la, view) {
     reader.onerror = () => reject(new EngineError('query', 'could not draw the map'));
     reader.readAsDataURL(blob);
   });
+}
+
+// ---- Use your own data (dashboard.html) ------------------------------------------------------
+
+/** GIAS rows read between progress reports. */
+const ROWS_PER_STEP = 4000;
+
+/**
+ * @typedef {{ stage: 'checking' | 'reading' | 'rows' | 'building' | 'saving', file?: string, fraction?: number, rows?: number }} ImportProgress
+ * @typedef {{ sources: { source: string, rowsRead: number, accepted: number, filtered: number, rejected: number, warnings: number }[],
+ *   rejectedRows: { source: string, row: number, urn: number | null, column: string | null, reason: string }[],
+ *   settings: number, establishmentsKept: number, establishmentsLeftOut: number, dataVersion: string, coverage: string,
+ *   reportCsv: string }} RebuildSummary
+ */
+
+/** Today on this device, `YYYY-MM-DD`. */
+function today() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/**
+ * Rebuilds the dataset on this device from a council's own files (a GIAS "all establishment
+ * data" CSV and/or a council supplement), switches the dashboard to it and keeps it (IndexedDB)
+ * for the finder and the dashboard on this device. The files are read here and never sent.
+ * @param {(progress: ImportProgress) => void} progress
+ * @param {File[]} files
+ * @param {{ kitUrl: string }} options
+ * @returns {Promise<{ summary: RebuildSummary, imported: ImportedInfo, councils: [number, string][] | null, timing: { ms: number } }>}
+ */
+export async function importFiles(progress, files, options) {
+  const started = performance.now();
+  await init();
+  if (!files.length) throw new EngineError('query', 'choose a GIAS establishment CSV or a council supplement first');
+  progress({ stage: 'checking' });
+  /** @param {unknown} error */
+  const fail = (error) => new EngineError('query', messageOf(error));
+  // The size cap first, before a byte is read: a 500 MB file fails at once.
+  for (const file of files) {
+    try {
+      Importer.checkSize(file.name, file.size);
+    } catch (error) {
+      throw fail(error);
+    }
+  }
+  const kit = await fetchOk(options.kitUrl, 'the rebuild kit').then((r) => r.text());
+  /** @type {import('../pkg/placement_finder.js').Importer | null} */
+  let importer = null;
+  try {
+    importer = new Importer(kit, today());
+    for (const file of files) {
+      progress({ stage: 'reading', file: file.name });
+      importer.addFile(file.name, new Uint8Array(await file.arrayBuffer()));
+    }
+    for (let fraction = 0; fraction < 1;) {
+      fraction = importer.step(ROWS_PER_STEP);
+      progress({ stage: 'rows', fraction, rows: importer.rowsRead() });
+    }
+    progress({ stage: 'building' });
+    const summary = /** @type {RebuildSummary} */ (importer.finish(dashboardInputs?.dataset ?? null));
+    const bytes = importer.datasetBytes();
+    /** @type {[number, string][] | null} */
+    let councils = null;
+    if (dashboardInputs && DashboardEngine) {
+      dashboard = new DashboardEngine(bytes, dashboardInputs.boundaries, dashboardInputs.sectors);
+      dashboardInputs = { ...dashboardInputs, dataset: bytes };
+      councils = dashboard.councils();
+    }
+    progress({ stage: 'saving' });
+    const record = { bytes, files: files.map((f) => f.name), importedAt: new Date().toISOString(), settings: summary.settings, dataVersion: summary.dataVersion };
+    await saveImported(record);
+    return { summary, imported: infoOf(record), councils, timing: { ms: performance.now() - started } };
+  } catch (error) {
+    if (error instanceof EngineError) throw error;
+    throw fail(error);
+  } finally {
+    importer?.free();
+  }
+}
+
+/** Forgets the imported data; the page reloads to use the published data. */
+export async function forgetImportedData() {
+  await forgetImported();
 }

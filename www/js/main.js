@@ -78,6 +78,7 @@ engine.load({
 }).then((value) => {
   loaded = value;
   if (value.cachedAt) showSavedCopy(value.cachedAt);
+  if (value.imported) showImported(value.imported);
   keepForOffline();
   form.build(value.vocabulary, value.policy);
   renderAbout(value.meta, value.policy);
@@ -127,6 +128,21 @@ function showSavedCopy(cachedAt) {
     `It was built on ${dateText(loaded.meta.buildDate)} (data version ${loaded.meta.dataVersion}).`;
   box.hidden = false;
 }
+
+/**
+ * Data a council officer imported on this device (dashboard "Use your own data") is in use.
+ * @param {import('./saved-data.js').ImportedInfo} imported
+ */
+function showImported(imported) {
+  byId('pf-imported-text').textContent = `This list uses data imported on this device from ${imported.files.join(' and ')} ` +
+    `on ${dateText(imported.importedAt.slice(0, 10))} (${imported.settings.toLocaleString('en-GB')} settings), not the published data.`;
+  byId('pf-imported-notice').hidden = false;
+}
+
+byId('pf-imported-forget').addEventListener('click', async () => {
+  await engine.forgetImportedData();
+  location.reload();
+});
 
 /** @param {Query} query */
 function homeOf(query) {
