@@ -1,6 +1,9 @@
 // The coverage engine in wasm (node's V8, the engine Chromium uses): grid set-up, distances for
 // England's 1 km cells and every postcode sector, and the whole dashboard report, for a sparse
-// and a dense filter. Run after scripts/build.sh:   node scripts/bench-coverage.mjs
+// and a dense filter — beside a plain-JavaScript version of the same algorithm (row sweep over
+// the National Grid, then the exact latitude-strip search on the sphere) on the same inputs,
+// in the same run, checked to give the same distances. Run after scripts/build.sh:
+//   node scripts/bench-coverage.mjs
 //
 // Not a timed test: it measures and prints (medians of 7 runs).
 
@@ -30,6 +33,157 @@ function median(run) {
   return times[3];
 }
 
+const MEAN_RADIUS_M = 6_371_008.8;
+
+/** `2 asin(c / 2)` for a squared chord, with the engine's series below 600 km. */
+function chord2ToAngle(c2) {
+  const x = Math.sqrt(c2) / 2;
+  if (x < 0.05) {
+    const x2 = x * x;
+    return 2 * x * (1 + x2 * (1 / 6 + x2 * (3 / 40 + x2 * (5 / 112))));
+  }
+  return 2 * Math.asin(Math.min(x, 1));
+}
+
+/**
+ * The same algorithm as src/coverage.rs, in plain JavaScript: a latitude strip of suitable
+ * settings as unit vectors (exact nearest on the sphere) and the row sweep with lower envelopes
+ * of parabolas for a first guess per cell. Returns functions that time the two halves.
+ * @param {any} inp `Dashboard.plainInputs(filter)`
+ */
+function plainEngine(inp) {
+  const n = inp.siteId.length;
+  const maxId = n ? Math.max(...inp.siteId) : 0;
+  // The strip: settings by latitude (then id), as unit vectors.
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => inp.siteLat[a] - inp.siteLat[b] || inp.siteId[a] - inp.siteId[b]);
+  const sLat = new Float64Array(n), sx = new Float64Array(n), sy = new Float64Array(n), sz = new Float64Array(n);
+  const sId = new Uint32Array(n);
+  const position = new Int32Array(maxId + 1).fill(-1);
+  order.forEach((i, k) => {
+    const lat = (inp.siteLat[i] * Math.PI) / 180, lon = (inp.siteLon[i] * Math.PI) / 180;
+    sLat[k] = lat; sx[k] = Math.cos(lat) * Math.cos(lon); sy[k] = Math.cos(lat) * Math.sin(lon); sz[k] = Math.sin(lat);
+    sId[k] = inp.siteId[i]; position[inp.siteId[i]] = k;
+  });
+  const unitOf = (/** @type {number[]} */ lats, /** @type {number[]} */ lons) => {
+    const m = lats.length, x = new Float64Array(m), y = new Float64Array(m), z = new Float64Array(m), la = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      const lat = (lats[i] * Math.PI) / 180, lon = (lons[i] * Math.PI) / 180;
+      la[i] = lat; x[i] = Math.cos(lat) * Math.cos(lon); y[i] = Math.cos(lat) * Math.sin(lon); z[i] = Math.sin(lat);
+    }
+    return { x, y, z, la };
+  };
+  const cells = unitOf(inp.cellLat, inp.cellLon);
+  const points = unitOf(inp.pointLat, inp.pointLon);
+  let bestId = -1, best2 = Infinity;
+  /** Nearest suitable setting to a unit vector (ties to the lowest id); sets bestId/best2. */
+  function nearest(qx, qy, qz, lat, guess) {
+    best2 = Infinity; bestId = -1;
+    let bestAngle = Infinity;
+    if (guess >= 0 && position[guess] >= 0) {
+      const k = position[guess];
+      best2 = (sx[k] - qx) ** 2 + (sy[k] - qy) ** 2 + (sz[k] - qz) ** 2; bestId = guess;
+      bestAngle = chord2ToAngle(best2) + 1e-12;
+    }
+    let lo = 0, hi = n;
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (sLat[mid] < lat) lo = mid + 1; else hi = mid; }
+    const visit = (/** @type {number} */ k) => {
+      if (Math.abs(sLat[k] - lat) > bestAngle) return false;
+      const d2 = (sx[k] - qx) ** 2 + (sy[k] - qy) ** 2 + (sz[k] - qz) ** 2;
+      if (d2 < best2 || (d2 === best2 && sId[k] < bestId)) { best2 = d2; bestId = sId[k]; bestAngle = chord2ToAngle(d2) + 1e-12; }
+      return true;
+    };
+    for (let k = lo; k < n; k++) if (!visit(k)) break;
+    for (let k = lo - 1; k >= 0; k--) if (!visit(k)) break;
+  }
+  // Settings by northing (then id) for the sweep.
+  const byN = Array.from({ length: n }, (_, i) => i).sort((a, b) => inp.siteN[a] - inp.siteN[b] || inp.siteId[a] - inp.siteId[b]);
+  const nN = Float64Array.from(byN, (i) => inp.siteN[i]), nE = Float64Array.from(byN, (i) => inp.siteE[i]);
+  const nId = Uint32Array.from(byN, (i) => inp.siteId[i]);
+  const partition = (/** @type {(v: number) => boolean} */ before) => {
+    let lo = 0, hi = n;
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (before(nN[mid])) lo = mid + 1; else hi = mid; }
+    return lo;
+  };
+
+  function cellDistances() {
+    const total = inp.cellCol.length;
+    const dist = new Float32Array(total).fill(Infinity);
+    if (!n) return dist;
+    const cellM = inp.cellM;
+    let reach = 4 * cellM;
+    /** @type {number[]} */ let bandE = [], bandH = [], bandId = [], hull = [], from = [];
+    const guessId = new Int32Array(4096);
+    for (let row = 0; row < inp.rows; row++) {
+      const a = inp.rowStart[row], b = inp.rowStart[row + 1];
+      if (a === b) continue;
+      const y = inp.originN + (row + 0.5) * cellM;
+      for (;;) {
+        const lo = partition((v) => v < y - reach), hi = partition((v) => v <= y + reach);
+        if (lo === hi) { reach *= 2; continue; }
+        const band = [];
+        for (let k = lo; k < hi; k++) band.push(k);
+        band.sort((p, q) => nE[p] - nE[q] || nId[p] - nId[q]);
+        bandE = band.map((k) => nE[k]); bandH = band.map((k) => (y - nN[k]) * (y - nN[k]) + nE[k] * nE[k]); bandId = band.map((k) => nId[k]);
+        // Lower envelope of the parabolas x² − 2ex + h.
+        hull = []; from = [];
+        for (let k = 0; k < bandE.length; k++) {
+          for (;;) {
+            if (!hull.length) { hull.push(k); from.push(-Infinity); break; }
+            const top = hull[hull.length - 1];
+            if (bandE[k] === bandE[top]) {
+              if (bandH[k] < bandH[top]) { hull.pop(); from.pop(); continue; }
+              break;
+            }
+            const x = (bandH[k] - bandH[top]) / (2 * (bandE[k] - bandE[top]));
+            if (x <= from[from.length - 1]) { hull.pop(); from.pop(); continue; }
+            hull.push(k); from.push(x); break;
+          }
+        }
+        let farthest2 = 0, j = 0;
+        for (let c = a; c < b; c++) {
+          const x = inp.originE + (inp.cellCol[c] + 0.5) * cellM;
+          while (j + 1 < hull.length && from[j + 1] <= x) j++;
+          const k = hull[j];
+          const d2 = x * x - 2 * bandE[k] * x + bandH[k];
+          if (d2 > farthest2) farthest2 = d2;
+          guessId[c - a] = bandId[k];
+        }
+        const farthest = Math.sqrt(Math.max(farthest2, 0));
+        if (farthest <= reach || (lo === 0 && hi === n)) { reach = farthest + 2 * cellM; break; }
+        reach = farthest * (1 + 1e-9) + 1;
+      }
+      for (let c = a; c < b; c++) {
+        nearest(cells.x[c], cells.y[c], cells.z[c], cells.la[c], guessId[c - a]);
+        if (bestId >= 0) dist[c] = chord2ToAngle(best2) * MEAN_RADIUS_M;
+      }
+    }
+    return dist;
+  }
+
+  function pointDistances() {
+    const m = points.x.length;
+    const dist = new Float32Array(m).fill(Infinity);
+    for (let i = 0; i < m; i++) {
+      nearest(points.x[i], points.y[i], points.z[i], points.la[i], -1);
+      if (bestId >= 0) dist[i] = chord2ToAngle(best2) * MEAN_RADIUS_M;
+    }
+    return dist;
+  }
+  return { cellDistances, pointDistances };
+}
+
+/**
+ * Largest difference between two distance arrays, in metres.
+ * @param {ArrayLike<number>} a
+ * @param {ArrayLike<number>} b
+ */
+function maxDiff(a, b) {
+  if (a.length !== b.length) return Infinity;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
 let t = performance.now();
 const dashboard = new mod.Dashboard(new Uint8Array(dataset), boundaries, sectors);
 console.log(`wasm coverage (node ${process.version}): set-up (decode, 1 km grid of England, sectors) ${(performance.now() - t).toFixed(0)} ms`);
@@ -46,7 +200,18 @@ for (const [name, filter] of Object.entries(filters)) {
   t = performance.now();
   dashboard.overlay(undefined, { south: 49.8, west: -6.5, north: 55.9, east: 1.9, width: 1024, height: 1400 });
   const overlay = performance.now() - t;
+  const cellsWasm = median(() => dashboard.cellDistances(filter));
+  const sectorsWasm = median(() => dashboard.pointDistances(filter));
+  const plain = plainEngine(dashboard.plainInputs(filter));
+  const cellsJs = median(() => plain.cellDistances());
+  const sectorsJs = median(() => plain.pointDistances());
+  const cellDiff = maxDiff(dashboard.cellDistances(filter), plain.cellDistances());
+  const sectorDiff = maxDiff(dashboard.pointDistances(filter), plain.pointDistances());
   console.log(`  ${name} (${suitable} settings):`);
+  console.log(`    England 1 km cells (${dashboard.cellDistances(filter).length}): wasm ${cellsWasm.toFixed(1)} ms, plain JS ${cellsJs.toFixed(1)} ms ` +
+    `(target ≤ 10 ms wasm; largest difference ${cellDiff} m)`);
+  console.log(`    every postcode sector (${dashboard.pointDistances(filter).length}): wasm ${sectorsWasm.toFixed(1)} ms, plain JS ${sectorsJs.toFixed(1)} ms ` +
+    `(target ≤ 50 ms; largest difference ${sectorDiff} m)`);
   console.log(`    distances, England 1 km cells + all postcode sectors: ${distances.toFixed(1)} ms`);
   console.log(`    whole report (tables, CSV, JSON to JS): England ${england.toFixed(0)} ms, Leeds ${leeds.toFixed(0)} ms`);
   console.log(`    heat-map pixels 1024×1400: ${overlay.toFixed(0)} ms`);

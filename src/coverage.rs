@@ -579,6 +579,31 @@ impl CoverageEngine {
         (dist, nearest)
     }
 
+    /// What a plain-JavaScript version of this algorithm needs, for the benchmark's comparison
+    /// (`scripts/bench-coverage.mjs`): the grid's rows and cell centres, the suitable settings
+    /// (National Grid and WGS84) and the demand points.
+    pub fn plain_inputs(&self, filter: &Suitability) -> PlainInputs {
+        let suitable = self.suitable(filter);
+        let g = &self.grid;
+        PlainInputs {
+            cell_m: g.cell_m,
+            origin_e: g.origin_e,
+            origin_n: g.origin_n,
+            rows: g.rows,
+            row_start: g.row_start.clone(),
+            cell_col: g.cells.iter().map(|c| c.col).collect(),
+            cell_lat: g.cells.iter().map(|c| c.centre.lat).collect(),
+            cell_lon: g.cells.iter().map(|c| c.centre.lon).collect(),
+            site_id: suitable.clone(),
+            site_e: suitable.iter().map(|&i| self.sites[i as usize].bng.e).collect(),
+            site_n: suitable.iter().map(|&i| self.sites[i as usize].bng.n).collect(),
+            site_lat: suitable.iter().map(|&i| self.sites[i as usize].location.lat).collect(),
+            site_lon: suitable.iter().map(|&i| self.sites[i as usize].location.lon).collect(),
+            point_lat: self.points.iter().map(|p| p.location.lat).collect(),
+            point_lon: self.points.iter().map(|p| p.location.lon).collect(),
+        }
+    }
+
     /// Suitable settings sorted by latitude, as unit vectors (see [`LatStrip`]).
     fn strip(&self, suitable: &[u32]) -> LatStrip {
         let mut ids = suitable.to_vec();
@@ -838,6 +863,27 @@ fn lower_envelope(band: &[(f64, f64, u32)], hull: &mut Vec<usize>, from: &mut Ve
             break;
         }
     }
+}
+
+/// See [`CoverageEngine::plain_inputs`]. Parallel arrays.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlainInputs {
+    pub cell_m: f64,
+    pub origin_e: f64,
+    pub origin_n: f64,
+    pub rows: u32,
+    pub row_start: Vec<u32>,
+    pub cell_col: Vec<u32>,
+    pub cell_lat: Vec<f64>,
+    pub cell_lon: Vec<f64>,
+    pub site_id: Vec<u32>,
+    pub site_e: Vec<f64>,
+    pub site_n: Vec<f64>,
+    pub site_lat: Vec<f64>,
+    pub site_lon: Vec<f64>,
+    pub point_lat: Vec<f64>,
+    pub point_lon: Vec<f64>,
 }
 
 /// Everything the dashboard shows for one filter and scope.

@@ -208,6 +208,34 @@ impl Dashboard {
         Ok(n)
     }
 
+    /// For the benchmark: the grid cells' distances only (metres; `Infinity` when none suitable).
+    #[wasm_bindgen(js_name = cellDistances)]
+    pub fn cell_distances(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CoverageFilter")] filter: JsValue,
+    ) -> Result<Vec<f32>, JsError> {
+        Ok(self.inner.cell_distances(&suitability(filter)?).0)
+    }
+
+    /// For the benchmark: the demand points' (postcode sectors') distances only.
+    #[wasm_bindgen(js_name = pointDistances)]
+    pub fn point_distances(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CoverageFilter")] filter: JsValue,
+    ) -> Result<Vec<f32>, JsError> {
+        Ok(self.inner.point_distances(&suitability(filter)?).0)
+    }
+
+    /// For the benchmark's plain-JavaScript comparison: the grid, the suitable settings and
+    /// the demand points as parallel arrays (src/coverage.rs `PlainInputs`).
+    #[wasm_bindgen(js_name = plainInputs)]
+    pub fn plain_inputs(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CoverageFilter")] filter: JsValue,
+    ) -> Result<JsValue, JsError> {
+        to_js_via_json(&self.inner.plain_inputs(&suitability(filter)?))
+    }
+
     /// RGBA pixels of the last run's heat map for a Web Mercator view (one council or England).
     pub fn overlay(
         &self,
@@ -297,6 +325,12 @@ impl Importer {
     fn importer(&mut self) -> Result<&mut RebuildImporter, JsError> {
         self.inner.as_mut().ok_or_else(|| JsError::new("this import has already finished"))
     }
+}
+
+fn suitability(filter: JsValue) -> Result<crate::coverage::Suitability, JsError> {
+    let filter: Filter = serde_wasm_bindgen::from_value(filter)
+        .map_err(|e| JsError::new(&format!("the coverage filter is not valid: {e}")))?;
+    filter.validate().map_err(err)
 }
 
 /// Reads a query from JSON text, as a shared link carries one; throws, with a message naming
