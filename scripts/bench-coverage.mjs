@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const www = join(dirname(fileURLToPath(import.meta.url)), '..', 'www');
-const mod = await import(process.env.PF_PKG ? join(process.env.PF_PKG, 'placement_finder.js') : join(www, 'pkg/placement_finder.js'));
-mod.initSync({ module: await readFile(process.env.PF_PKG ? join(process.env.PF_PKG, 'placement_finder_bg.wasm') : join(www, 'pkg/placement_finder_bg.wasm')) });
+const mod = await import(process.env.PF_PKG ? join(process.env.PF_PKG, 'placement_finder.js') : join(www, 'pkg-dashboard/placement_finder.js'));
+mod.initSync({ module: await readFile(process.env.PF_PKG ? join(process.env.PF_PKG, 'placement_finder_bg.wasm') : join(www, 'pkg-dashboard/placement_finder_bg.wasm')) });
 
 const [dataset, boundaries, sectors] = await Promise.all([
   readFile(join(www, 'data/dataset.bin')),

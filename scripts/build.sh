@@ -15,12 +15,22 @@ if [ ! -f www/data/sectors.csv ] || [ www/data/dataset.bin -nt www/data/sectors.
   cargo run --release --quiet --bin placement-finder -- sectors --postcodes www/data/postcodes --out www/data/sectors.csv
 fi
 
-# 2. The wasm engine.
-cargo build --profile wasm-release --target wasm32-unknown-unknown --lib
-wasm-bindgen --target web --out-dir pkg target/wasm32-unknown-unknown/wasm-release/placement_finder.wasm
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types \
-  --enable-multivalue --enable-mutable-globals pkg/placement_finder_bg.wasm -o pkg/placement_finder_bg.wasm
-rm -rf www/pkg && mkdir -p www/pkg && cp pkg/placement_finder.js pkg/placement_finder_bg.wasm pkg/*.d.ts www/pkg/
+# 2. The wasm engine, twice: the finder's module (what a family's phone downloads) into pkg/,
+#    and the dashboard's (the finder plus the coverage engine and the importer) into
+#    pkg-dashboard/. Both from the one crate; `--features dashboard` adds the rest.
+wasm_build() { # $1: output folder, $2...: cargo flags
+  local out=$1; shift
+  cargo build --profile wasm-release --target wasm32-unknown-unknown --lib "$@"
+  rm -rf "$out" && mkdir -p "$out"
+  wasm-bindgen --target web --out-dir "$out" target/wasm32-unknown-unknown/wasm-release/placement_finder.wasm
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types \
+    --enable-multivalue --enable-mutable-globals "$out/placement_finder_bg.wasm" -o "$out/placement_finder_bg.wasm"
+}
+wasm_build pkg
+wasm_build target/pkg-dashboard --features dashboard
+rm -rf www/pkg www/pkg-dashboard && mkdir -p www/pkg www/pkg-dashboard
+cp pkg/placement_finder.js pkg/placement_finder_bg.wasm pkg/*.d.ts www/pkg/
+cp target/pkg-dashboard/placement_finder.js target/pkg-dashboard/placement_finder_bg.wasm target/pkg-dashboard/*.d.ts www/pkg-dashboard/
 
 # 3. Vendor files the page imports (Leaflet is the only one), and the council boundaries the map
 #    draws when no tiles are configured (ONS, OGL; about 70 KB compressed).
@@ -29,6 +39,6 @@ mkdir -p www/vendor/leaflet
 cp node_modules/leaflet/dist/leaflet-src.esm.js node_modules/leaflet/dist/leaflet.css www/vendor/leaflet/
 cp -r node_modules/leaflet/dist/images www/vendor/leaflet/
 
-raw=$(stat -c %s www/pkg/placement_finder_bg.wasm)
-gz=$(gzip -9c www/pkg/placement_finder_bg.wasm | wc -c)
-echo "wasm: $raw bytes, $gz gzip"
+for m in pkg pkg-dashboard; do
+  echo "wasm ($m): $(stat -c %s www/$m/placement_finder_bg.wasm) bytes, $(gzip -9c www/$m/placement_finder_bg.wasm | wc -c) gzip"
+done

@@ -2,14 +2,16 @@
 //! It converts and holds no logic: one long-lived [`Finder`], plain JS objects out (camelCase,
 //! `null` never `undefined`), errors as JS `Error`s carrying the Rust message.
 
-use crate::coverage::{CoverageEngine, DemandPoint, Distances, Filter, Grid, View};
-use crate::dataset::Dataset;
+#[cfg(feature = "dashboard")]
+use crate::{
+    coverage::{CoverageEngine, DemandPoint, Distances, Filter, Grid, View},
+    dataset::Dataset,
+    limits,
+    model::{Date, LaCode},
+    rebuild::{FileKind, Importer as RebuildImporter, RebuildKit, Rebuilt},
+};
 use crate::finder::Finder as NativeFinder;
-use crate::limits;
-use crate::model::Date;
-use crate::model::LaCode;
 use crate::rank::Query;
-use crate::rebuild::{FileKind, Importer as RebuildImporter, RebuildKit, Rebuilt};
 use crate::Urn;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -150,6 +152,7 @@ pub fn lookup_postcode(shard: &[u8], postcode: &str) -> Result<JsValue, JsError>
 
 /// The inclusion dashboard's engine: a dataset, the 1 km grid of England and the postcode
 /// sectors; remembers the last distances so the map can be drawn at any size.
+#[cfg(feature = "dashboard")]
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Dashboard {
@@ -157,6 +160,7 @@ pub struct Dashboard {
     last: Option<Distances>,
 }
 
+#[cfg(feature = "dashboard")]
 #[wasm_bindgen]
 impl Dashboard {
     /// From the dataset bytes, the council boundaries (GeoJSON) and the sectors CSV.
@@ -257,6 +261,7 @@ impl Dashboard {
 
 /// Rebuilds the dataset in the page from a council's own files (see `src/rebuild.rs`): a GIAS
 /// "all establishment data" CSV and/or a council supplement.
+#[cfg(feature = "dashboard")]
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Importer {
@@ -264,6 +269,7 @@ pub struct Importer {
     rebuilt: Option<Rebuilt>,
 }
 
+#[cfg(feature = "dashboard")]
 #[wasm_bindgen]
 impl Importer {
     /// From the rebuild kit (`data/rebuild-kit.json`) and today's date (`YYYY-MM-DD`).
@@ -327,6 +333,7 @@ impl Importer {
     }
 }
 
+#[cfg(feature = "dashboard")]
 fn suitability(filter: JsValue) -> Result<crate::coverage::Suitability, JsError> {
     let filter: Filter = serde_wasm_bindgen::from_value(filter)
         .map_err(|e| JsError::new(&format!("the coverage filter is not valid: {e}")))?;

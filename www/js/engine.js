@@ -6,13 +6,33 @@
 // one), the area index and one shard per postcode *area* ("LS"); never anything that carries
 // the rest of the postcode, the child's age or needs.
 
-import * as wasm from '../pkg/placement_finder.js';
 import { schoolYearOn } from './query.js';
 import { forgetImported, readImported, saveImported } from './saved-data.js';
 
-const { default: init, Finder, Importer, lookupPostcode, postcodeArea } = wasm;
-/** The coverage engine (absent from older wasm packages and the fake engine). */
-const DashboardEngine = /** @type {any} */ (wasm).Dashboard;
+/**
+ * The wasm package, loaded once by the first `load` / `loadDashboard`: the finder's module
+ * (pkg/, what a family downloads) or the dashboard's, which adds the coverage engine and the
+ * importer (pkg-dashboard/; the same crate built with `--features dashboard`).
+ * @typedef {typeof import('../pkg-dashboard/placement_finder.js')} WasmModule
+ * @type {Promise<WasmModule> | null}
+ */
+let wasmModule = null;
+/** @type {WasmModule | null} */
+let wasm = null;
+
+/** @param {'finder' | 'dashboard'} which */
+function init(which) {
+  wasmModule ??= (async () => {
+    const mod = /** @type {WasmModule} */ (which === 'dashboard'
+      ? await import('../pkg-dashboard/placement_finder.js')
+      : await import('../pkg/placement_finder.js'));
+    await mod.default();
+    wasm = mod;
+    return mod;
+  })();
+  return wasmModule;
+}
+
 
 /**
  * @typedef {import('./saved-data.js').ImportedInfo} ImportedInfo
@@ -36,7 +56,7 @@ export class EngineError extends Error {
   }
 }
 
-/** @type {import('../pkg/placement_finder.js').Finder | null} */
+/** @type {import('../pkg-dashboard/placement_finder.js').Finder | null} */
 let finder = null;
 /** @type {string} */
 let postcodesUrl = '';
@@ -63,7 +83,7 @@ async function fetchOk(url, what) {
   return response;
 }
 
-/** @returns {import('../pkg/placement_finder.js').Finder} */
+/** @returns {import('../pkg-dashboard/placement_finder.js').Finder} */
 function ready() {
   if (!finder) throw new EngineError('notLoaded', 'the engine is not loaded yet');
   return finder;
@@ -80,8 +100,8 @@ export async function load(options) {
   /** When the service worker answered from its copy because the network failed (sw.js). */
   let cachedAt = /** @type {string | null} */ (null);
   const saved = await readImported();
-  const [, dataset, policy] = await Promise.all([
-    init(),
+  const [mod, dataset, policy] = await Promise.all([
+    init('finder'),
     saved
       ? saved.bytes
       : fetchOk(options.datasetUrl, 'the list of settings').then(async (r) => {
@@ -92,7 +112,7 @@ export async function load(options) {
   ]);
   const fetched = performance.now();
   try {
-    finder = new Finder(dataset, policy);
+    finder = new mod.Finder(dataset, policy);
   } catch (error) {
     throw new EngineError('load', saved ? `the data imported on this device: ${messageOf(error)}` : messageOf(error));
   }
@@ -156,8 +176,9 @@ function areaIndex() {
 export async function findPostcode(postcode) {
   /** @type {string} */
   let area;
+  const mod = await (wasmModule ?? init('finder'));
   try {
-    area = postcodeArea(postcode);
+    area = mod.postcodeArea(postcode);
   } catch (error) {
     throw new EngineError('malformed', messageOf(error));
   }
@@ -176,7 +197,7 @@ export async function findPostcode(postcode) {
   }
   const bytes = await shard;
   try {
-    return lookupPostcode(bytes, postcode);
+    return mod.lookupPostcode(bytes, postcode);
   } catch (error) {
     throw new EngineError('notFound', messageOf(error));
   }
@@ -211,9 +232,9 @@ export function explain(query, urn) {
  * @returns {import('./types.js').AgeAt}
  */
 export function ageAt(dateOfBirth, startDate) {
-  const engine = /** @type {{ ageAt?: (dob: string, start: string) => import('./types.js').AgeAt }} */ (/** @type {unknown} */ (wasm));
-  // An engine without ageAt: the same rule (age on 31 August before the school year), in JS.
-  if (typeof engine.ageAt !== 'function') return schoolYearOn(dateOfBirth, startDate);
+  const engine = /** @type {{ ageAt?: (dob: string, start: string) => import('./types.js').AgeAt } | null} */ (/** @type {unknown} */ (wasm));
+  // Before the engine has loaded: the same rule (age on 31 August before the school year), in JS.
+  if (typeof engine?.ageAt !== 'function') return schoolYearOn(dateOfBirth, startDate);
   try {
     return engine.ageAt(dateOfBirth, startDate);
   } catch (error) {
@@ -243,16 +264,16 @@ let dashboardInputs = /** @type {{ dataset: Uint8Array, boundaries: string, sect
 export async function loadDashboard(options) {
   const started = performance.now();
   const saved = await readImported();
-  const [, dataset, boundaries, sectors] = await Promise.all([
-    init(),
+  const [mod, dataset, boundaries, sectors] = await Promise.all([
+    init('dashboard'),
     saved ? saved.bytes : fetchOk(options.datasetUrl, 'the list of settings').then(async (r) => new Uint8Array(await r.arrayBuffer())),
     fetchOk(options.boundariesUrl, 'the council boundaries').then((r) => r.text()),
     fetchOk(options.sectorsUrl, 'the postcode sectors').then((r) => r.text()),
   ]);
   const fetched = performance.now();
-  if (typeof DashboardEngine !== 'function') throw new EngineError('load', 'this engine has no coverage dashboard');
+  if (typeof mod.Dashboard !== 'function') throw new EngineError('load', 'this engine has no coverage dashboard');
   try {
-    dashboard = new DashboardEngine(dataset, boundaries, sectors);
+    dashboard = new mod.Dashboard(dataset, boundaries, sectors);
   } catch (error) {
     throw new EngineError('load', saved ? `the data imported on this device: ${messageOf(error)}` : messageOf(error));
   }
@@ -341,7 +362,8 @@ function today() {
  */
 export async function importFiles(progress, files, options) {
   const started = performance.now();
-  await init();
+  const { Importer, Dashboard } = await init('dashboard');
+  if (typeof Importer !== 'function') throw new EngineError('load', 'this engine cannot import data (it is the finder\'s, not the dashboard\'s)');
   if (!files.length) throw new EngineError('query', 'choose a GIAS establishment CSV or a council supplement first');
   progress({ stage: 'checking' });
   /** @param {unknown} error */
@@ -355,7 +377,7 @@ export async function importFiles(progress, files, options) {
     }
   }
   const kit = await fetchOk(options.kitUrl, 'the rebuild kit').then((r) => r.text());
-  /** @type {import('../pkg/placement_finder.js').Importer | null} */
+  /** @type {import('../pkg-dashboard/placement_finder.js').Importer | null} */
   let importer = null;
   try {
     importer = new Importer(kit, today());
@@ -372,8 +394,8 @@ export async function importFiles(progress, files, options) {
     const bytes = importer.datasetBytes();
     /** @type {[number, string][] | null} */
     let councils = null;
-    if (dashboardInputs && DashboardEngine) {
-      dashboard = new DashboardEngine(bytes, dashboardInputs.boundaries, dashboardInputs.sectors);
+    if (dashboardInputs) {
+      dashboard = new Dashboard(bytes, dashboardInputs.boundaries, dashboardInputs.sectors);
       dashboardInputs = { ...dashboardInputs, dataset: bytes };
       councils = dashboard.councils();
     }
