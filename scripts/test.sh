@@ -11,7 +11,9 @@ export WASM_BINDGEN_TEST_TIMEOUT=120
 step() { printf '\n== %s\n' "$*"; }
 step "format";  cargo fmt --check
 step "lints (native)";  cargo clippy --all-targets -- -D warnings
-step "lints (wasm32)";  cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+step "lints (wasm32: the finder's module, and the dashboard's)"
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --lib --test wasm --target wasm32-unknown-unknown --features dashboard -- -D warnings
 step "docs";  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet
 step "boundary: wasm crates are named only in src/wasm.rs"
 if grep -rlE 'wasm_bindgen|js_sys|web_sys|serde_wasm_bindgen' src --include='*.rs' | grep -v '^src/wasm.rs$'; then
@@ -24,9 +26,9 @@ if grep -rlE '\brstar\b' src --include='*.rs' | grep -v '^src/index.rs$'; then
 fi
 echo "ok"
 step "native tests (unit, doc, integration on real fixtures)";  cargo test
-step "wasm tests (node)";  cargo test --target wasm32-unknown-unknown --test wasm
+step "wasm tests (node)";  cargo test --target wasm32-unknown-unknown --features dashboard --test wasm
 step "wasm tests (headless Chromium)"
-WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" cargo test --target wasm32-unknown-unknown --test wasm
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" cargo test --target wasm32-unknown-unknown --features dashboard --test wasm
 step "fuzz (each target 30 s, two at a time; scripts/fuzz.sh installs nightly and cargo-fuzz if missing)"
 bash scripts/fuzz.sh 30 2
 step "build the page (data, wasm, vendor files)";  bash scripts/build.sh

@@ -2,6 +2,9 @@
 //! It converts and holds no logic: one long-lived [`Finder`], plain JS objects out (camelCase,
 //! `null` never `undefined`), errors as JS `Error`s carrying the Rust message.
 
+use crate::finder::Finder as NativeFinder;
+use crate::rank::Query;
+use crate::Urn;
 #[cfg(feature = "dashboard")]
 use crate::{
     coverage::{CoverageEngine, DemandPoint, Distances, Filter, Grid, View},
@@ -10,9 +13,6 @@ use crate::{
     model::{Date, LaCode},
     rebuild::{FileKind, Importer as RebuildImporter, RebuildKit, Rebuilt},
 };
-use crate::finder::Finder as NativeFinder;
-use crate::rank::Query;
-use crate::Urn;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 

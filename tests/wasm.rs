@@ -134,3 +134,56 @@ fn age_and_year_group_from_dates() {
     assert_eq!(get(&v, "age").as_f64().unwrap(), 7.0);
     assert_eq!(get(&v, "yearGroup").as_string().unwrap(), "Year 3");
 }
+
+/// The dashboard module's importer (`--features dashboard`): a GIAS file in, a dataset the
+/// finder reads out, and the row report as a plain object.
+#[cfg(feature = "dashboard")]
+mod importer {
+    use super::*;
+    use placement_finder::rebuild::RebuildKit;
+    use placement_finder::wasm::Importer;
+
+    const SAMPLE: &[u8] = include_bytes!("fixtures/gias/gias_raw_subset_itt_mentor_services_cp1252_crlf.csv");
+
+    fn kit() -> String {
+        let authorities = (200..1000)
+            .map(|code| LocalAuthority {
+                code: LaCode(code),
+                name: format!("Council {code}"),
+                gss: format!("E0{code:07}"),
+            })
+            .collect();
+        RebuildKit { version: RebuildKit::VERSION, authorities, section41: vec![] }.to_json()
+    }
+
+    #[wasm_bindgen_test]
+    fn a_gias_file_becomes_a_dataset_the_finder_reads_with_a_report() {
+        let mut importer = Importer::new(&kit(), "2026-11-22").map_err(message).unwrap();
+        Importer::check_size("sample.csv", SAMPLE.len() as f64).map_err(message).unwrap();
+        assert_eq!(importer.add_file("sample.csv", SAMPLE).map_err(message).unwrap(), "gias");
+        let mut progress = 0.0;
+        while progress < 1.0 {
+            progress = importer.step(3).map_err(message).unwrap();
+        }
+        assert_eq!(importer.rows_read(), 8.0);
+        let summary = importer.finish(None).map_err(message).unwrap();
+        let source = Array::from(&get(&summary, "sources")).get(0);
+        assert_eq!(get(&source, "rowsRead").as_f64(), Some(8.0));
+        assert!(get(&summary, "reportCsv").as_string().unwrap().starts_with("source,row,urn,outcome,column,reason"));
+        assert!(Array::from(&get(&summary, "rejectedRows")).is_array());
+        let bytes = importer.dataset_bytes().map_err(message).unwrap();
+        let finder = Finder::new(&bytes, None).map_err(message).unwrap();
+        let meta = finder.meta().map_err(message).unwrap();
+        assert_eq!(get(&meta, "settingCount").as_f64(), get(&summary, "settings").as_f64());
+        // Once finished, it says so rather than starting again.
+        assert!(message(importer.step(1).unwrap_err()).contains("already finished"));
+    }
+
+    #[wasm_bindgen_test]
+    fn too_large_and_not_csv_fail_with_the_rust_message() {
+        assert!(message(Importer::check_size("huge.csv", 500e6).unwrap_err()).contains("huge.csv is too large"));
+        let mut importer = Importer::new(&kit(), "2026-11-22").map_err(message).unwrap();
+        assert!(message(importer.add_file("x.csv", b"PK\x03\x04zip").unwrap_err()).contains("zip file"));
+        assert!(message(Importer::new("<html>", "2026-11-22").unwrap_err()).contains("rebuild kit"));
+    }
+}
