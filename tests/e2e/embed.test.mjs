@@ -7,41 +7,12 @@
 
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serve } from '../../scripts/serve.mjs';
-import { AXE_TAGS, ROOT, WWW, builtPageExists, describeViolations, launch, openPage, screenshot, withScreenshotOnFailure } from './helpers.mjs';
+import { AXE_TAGS, ROOT, WWW, builtPageExists, describeViolations, launch, openPage, screenshot, startCouncil, withScreenshotOnFailure } from './helpers.mjs';
 
-const FIXTURES = join(ROOT, 'tests/e2e/fixtures');
 const PROTOCOL = 'placement-finder';
-
-/**
- * The council's own server: serves the fixture page with the finder's origin filled in, under
- * the CSP a council would send for a page with the snippet.
- * @param {() => string} finderOrigin
- */
-async function startCouncil(finderOrigin) {
-  const server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const finder = finderOrigin();
-    const headers = {
-      'Content-Security-Policy': `default-src 'self'; script-src 'self' ${finder}; frame-src ${finder}; style-src 'self'; img-src 'self' data:; base-uri 'none'`,
-      'Cache-Control': 'no-cache',
-    };
-    if (path === '/' || path === '/council-page.html') {
-      const html = (await readFile(join(FIXTURES, 'council-page.html'), 'utf8')).replaceAll('__FINDER__', finder);
-      res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8' }).end(html);
-    } else if (path === '/council-page.css') {
-      res.writeHead(200, { ...headers, 'Content-Type': 'text/css; charset=utf-8' }).end(await readFile(join(FIXTURES, 'council-page.css')));
-    } else {
-      res.writeHead(404, headers).end('not found');
-    }
-  });
-  await new Promise((done) => server.listen(0, '127.0.0.1', () => done(undefined)));
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-  return { server, origin: `http://127.0.0.1:${address.port}` };
-}
 
 /**
  * A council server and a finder server that lets it frame the finder.

@@ -1,9 +1,10 @@
 // Shared set-up for the browser tests: the page's own static server started in-process, Debian's
 // Chromium through playwright-core, request/console/CSP recording, axe-core, screenshots.
 
-import { mkdir, mkdtemp, readFile, readdir, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -47,6 +48,68 @@ export async function hostileRoot() {
   }
   execFileSync('cargo', ['run', '--quiet', '--example', 'hostile_dataset', '--', data], { cwd: ROOT, stdio: 'inherit' });
   return dir;
+}
+
+/**
+ * A served root that is `from` (the built www/, or a `hostileRoot()`) with some files replaced or
+ * added, e.g. `{ 'data/postcodes/LS.bin': '<!DOCTYPE html>...' }`: symlinks in a temporary folder,
+ * with real folders only on the way to a file that changes. For data that is broken on the server,
+ * whatever the service worker does with the request.
+ * @param {Record<string, string | Uint8Array>} files paths relative to the root
+ * @param {string} [from]
+ */
+export async function rootWith(files, from = WWW) {
+  const dir = await mkdtemp(join(tmpdir(), 'pf-www-'));
+  const changed = Object.keys(files);
+  /**
+   * @param {string} src
+   * @param {string} dst
+   * @param {string} prefix
+   */
+  async function mirror(src, dst, prefix) {
+    await mkdir(dst, { recursive: true });
+    for (const name of await readdir(src)) {
+      const path = prefix + name;
+      if (changed.includes(path)) continue;
+      if (changed.some((p) => p.startsWith(`${path}/`))) await mirror(join(src, name), join(dst, name), `${path}/`);
+      else await symlink(join(src, name), join(dst, name));
+    }
+  }
+  await mirror(from, dir, '');
+  for (const [path, body] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), body);
+  }
+  return dir;
+}
+
+/**
+ * A council's own server on a second origin: serves tests/e2e/fixtures/council-page.html (the
+ * snippet from README.md "Embedding") with the finder's origin filled in, under the CSP a council
+ * would send for a page with the snippet.
+ * @param {() => string} finderOrigin
+ */
+export async function startCouncil(finderOrigin) {
+  const fixtures = join(ROOT, 'tests/e2e/fixtures');
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const finder = finderOrigin();
+    const headers = {
+      'Content-Security-Policy': `default-src 'self'; script-src 'self' ${finder}; frame-src ${finder}; style-src 'self'; img-src 'self' data:; base-uri 'none'`,
+      'Cache-Control': 'no-cache',
+    };
+    if (path === '/' || path === '/council-page.html') {
+      const html = (await readFile(join(fixtures, 'council-page.html'), 'utf8')).replaceAll('__FINDER__', finder);
+      res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8' }).end(html);
+    } else if (path === '/council-page.css') {
+      res.writeHead(200, { ...headers, 'Content-Type': 'text/css; charset=utf-8' }).end(await readFile(join(fixtures, 'council-page.css')));
+    } else {
+      res.writeHead(404, headers).end('not found');
+    }
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', () => done(undefined)));
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return { server, origin: `http://127.0.0.1:${address.port}` };
 }
 
 /**

@@ -54,6 +54,9 @@ describe('validation', () => {
     assert.equal(validate(valid(), { ...context, homeError: problem })[0].message, 'We could not find LS6 2AA: check it, or use your location or the map');
     assert.equal(postcodeProblem('CF10 1AA', 'outsideEngland', 'CF10 1AA is in Wales: this list covers England only'),
       'CF10 1AA is in Wales: this list covers settings in England only');
+    // The postcode file could not be had or read: not the postcode's fault, so it says so.
+    assert.equal(postcodeProblem('LS6 2AA', 'load', 'postcodes for LS could not be read: postcode shard is not usable: it is an HTML page'),
+      'Postcodes in the LS area could not be loaded just now, so we could not look up LS6 2AA: try again in a few minutes, or use your location or the map');
   });
   it('accepts a map point instead of a postcode', () => {
     assert.deepEqual(validate({ ...valid(), postcode: '', point: { lat: 53.8, lon: -1.5 } }, context), []);

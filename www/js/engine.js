@@ -40,7 +40,7 @@ function init(which) {
 
 /**
  * @typedef {{ datasetUrl: string, postcodesUrl: string, policyUrl?: string | null }} LoadOptions
- * @typedef {'load' | 'malformed' | 'outsideEngland' | 'notCovered' | 'notFound' | 'query' | 'notLoaded'} ErrorCode
+ * @typedef {'load' | 'version' | 'policy' | 'malformed' | 'outsideEngland' | 'notCovered' | 'notFound' | 'query' | 'notLoaded'} ErrorCode
  */
 
 /** An engine failure with a code the page can act on. */
@@ -83,6 +83,19 @@ async function fetchOk(url, what) {
   return response;
 }
 
+/**
+ * Why the engine could not start, from the library's message: a council policy pack it refused
+ * ('policy': the page can fall back to the default pack), data of another schema version
+ * ('version'), or anything else ('load').
+ * @param {string} message
+ * @returns {ErrorCode}
+ */
+function loadErrorCode(message) {
+  if (message.startsWith('policy pack:')) return 'policy';
+  if (/ has schema version \d+, this program reads version \d+/.test(message)) return 'version';
+  return 'load';
+}
+
 /** @returns {import('../pkg-dashboard/placement_finder.js').Finder} */
 function ready() {
   if (!finder) throw new EngineError('notLoaded', 'the engine is not loaded yet');
@@ -108,13 +121,16 @@ export async function load(options) {
         cachedAt = r.headers.get('x-pf-cached-at');
         return new Uint8Array(await r.arrayBuffer());
       }),
-    options.policyUrl ? fetchOk(options.policyUrl, 'the council policy pack').then((r) => r.text()) : null,
+    options.policyUrl ? fetchOk(options.policyUrl, 'the council policy pack').then((r) => r.text(), (error) => {
+      throw new EngineError('policy', `policy pack: ${messageOf(error)}`);
+    }) : null,
   ]);
   const fetched = performance.now();
   try {
     finder = new mod.Finder(dataset, policy);
   } catch (error) {
-    throw new EngineError('load', saved ? `the data imported on this device: ${messageOf(error)}` : messageOf(error));
+    const message = messageOf(error);
+    throw new EngineError(loadErrorCode(message), saved ? `the data imported on this device: ${message}` : message);
   }
   return {
     meta: finder.meta(),
@@ -199,7 +215,15 @@ export async function findPostcode(postcode) {
   try {
     return mod.lookupPostcode(bytes, postcode);
   } catch (error) {
-    throw new EngineError('notFound', messageOf(error));
+    const message = messageOf(error);
+    // The file is not a usable shard (a web page sent instead, cut short, another version): not
+    // the postcode's fault. Forget it, so that the next search fetches it again.
+    if (message.startsWith('postcode shard ')) {
+      shards.delete(area);
+      used.delete(`${postcodesUrl}${area}.bin`); // not for the service worker to keep
+      throw new EngineError('load', `postcodes for ${area} could not be read: ${message}`);
+    }
+    throw new EngineError('notFound', message);
   }
 }
 

@@ -71,29 +71,51 @@ function absolute(path) {
 
 // ---- engine start --------------------------------------------------------------------------
 
-engine.load({
-  datasetUrl: absolute(app.dataset.dataset || 'data/dataset.bin'),
-  postcodesUrl: absolute(app.dataset.postcodes || 'data/postcodes/'),
-  policyUrl: app.dataset.policy ? absolute(app.dataset.policy) : null,
-}).then((value) => {
-  loaded = value;
-  if (value.cachedAt) showSavedCopy(value.cachedAt);
-  if (value.imported) showImported(value.imported);
-  keepForOffline();
-  form.build(value.vocabulary, value.policy);
-  renderAbout(value.meta, value.policy);
-  app.dataset.ready = 'true';
-  setStatus('Answer the questions to see the list.');
-  if (isStateFragment(location.hash)) restore(location.hash);
-  else if (pending) search(pending.explicit);
-  pending = null;
-}, (error) => {
-  const box = byId('pf-load-error');
-  box.textContent = `The list of settings could not be loaded, so this page cannot search. Please try again later. (${error.message})`;
-  box.hidden = false;
-  setStatus('');
-  app.dataset.ready = 'error';
-});
+/**
+ * Starts the engine. A council policy pack the engine refuses (unknown field, bad weight, not
+ * JSON, not found...) does not stop the page: it starts again with the illustrative default pack
+ * and says so, naming the problem for the council's web team.
+ * @param {string | null} policyUrl
+ */
+function start(policyUrl) {
+  engine.load({
+    datasetUrl: absolute(app.dataset.dataset || 'data/dataset.bin'),
+    postcodesUrl: absolute(app.dataset.postcodes || 'data/postcodes/'),
+    policyUrl,
+  }).then((value) => {
+    loaded = value;
+    if (value.cachedAt) showSavedCopy(value.cachedAt);
+    if (value.imported) showImported(value.imported);
+    keepForOffline();
+    form.build(value.vocabulary, value.policy);
+    renderAbout(value.meta, value.policy);
+    app.dataset.ready = 'true';
+    setStatus('Answer the questions to see the list.');
+    if (isStateFragment(location.hash)) restore(location.hash);
+    else if (pending) search(pending.explicit);
+    pending = null;
+  }, (error) => {
+    const { code = '', message = '' } = /** @type {{code?: string, message?: string}} */ (error);
+    if (code === 'policy' && policyUrl) {
+      console.warn(`placement-finder: the policy pack ${policyUrl} was refused, so the illustrative default is used: ${message}`);
+      const box = byId('pf-policy-error');
+      box.textContent = 'This council’s own rules for levels of need could not be used, so the levels of need and the list ' +
+        `follow an illustrative example instead, which may not match how your council decides. (${message})`;
+      box.hidden = false;
+      start(null);
+      return;
+    }
+    const box = byId('pf-load-error');
+    box.textContent = code === 'version'
+      ? 'The list of settings is a different version from the one this page reads, so this page cannot search. ' +
+        `This can happen while the site is being updated: please reload the page in a few minutes. (${message})`
+      : `The list of settings could not be loaded, so this page cannot search. Please try again later. (${message})`;
+    box.hidden = false;
+    setStatus('');
+    app.dataset.ready = 'error';
+  });
+}
+start(app.dataset.policy ? absolute(app.dataset.policy) : null);
 
 ResultsMap.create(byId('pf-map')).then((m) => {
   map = m;
@@ -160,6 +182,8 @@ function findPostcode(postcode) {
   if (!fix) {
     fix = engine.findPostcode(postcode);
     postcodes.set(postcode, fix);
+    // A failed look-up is asked again next time (the postcode file may be back).
+    fix.catch(() => postcodes.delete(postcode));
   }
   return fix;
 }
@@ -192,7 +216,8 @@ async function resolveWhere(state) {
     } catch (error) {
       form.setWhereStatus('');
       const { code = '', message = '' } = /** @type {{code?: string, message?: string}} */ (error);
-      if (code === 'load') throw error;
+      // The postcode file could not be had or read: said on the postcode field; details for the web team.
+      if (code === 'load') console.warn(`placement-finder: ${message}`);
       return { where: null, label: '', problem: postcodeProblem(postcode, code, message) };
     }
   }

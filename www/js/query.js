@@ -85,13 +85,14 @@ export function nextSeptember(today) {
 /**
  * The message for a postcode the engine could not place, by its error code.
  * @param {string} postcode normalised
- * @param {string} code 'outsideEngland', 'notCovered', 'notFound', ...
+ * @param {string} code 'outsideEngland', 'notCovered', 'notFound', 'load' (the postcode file could not be had or read), ...
  * @param {string} detail the engine's message
  */
 export function postcodeProblem(postcode, code, detail) {
   switch (code) {
     case 'outsideEngland': return `${detail.replace(/: this list covers England only$/, '')}: this list covers settings in England only`;
     case 'notCovered': return `We do not have postcodes for ${postcode.replace(/[0-9].*$/, '')}: use your location or the map instead`;
+    case 'load': return `Postcodes in the ${postcode.replace(/[0-9].*$/, '')} area could not be loaded just now, so we could not look up ${postcode}: try again in a few minutes, or use your location or the map`;
     default: return `We could not find ${postcode}: check it, or use your location or the map`;
   }
 }
