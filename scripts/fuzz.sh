@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 jobs="${2:-1}"
-all_targets=(gias council sources dataset postcode policy query)
+all_targets=(gias council sources dataset postcode policy query rebuild)
 read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
@@ -24,7 +24,7 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 
 # ---- seeds: the real fixtures, each behind the mode byte its target reads -----------------
 corpus=fuzz/corpus
-mkdir -p "$corpus"/{gias,council,sources,dataset,postcode,policy,query} fuzz/logs
+mkdir -p "$corpus"/{gias,council,sources,dataset,postcode,policy,query,rebuild} fuzz/logs
 rm -f fuzz/logs/*.status
 cp tests/fixtures/gias/*.csv "$corpus/gias/"
 # Inputs that once crashed a target (each fixed, with a regression test) stay in the corpus.
@@ -45,6 +45,11 @@ seed_source 7 s41-not-approved data/sources/independent_special_not_s41_2022-03.
 seed_source 8 la-lookup tests/fixtures/la/dfe_la_code_to_gss_ctyua_derived.csv
 seed_source 9 codepoint tests/fixtures/postcodes/codepoint_units_fixture.csv
 cp data/policy/default.json "$corpus/policy/"
+# rebuild: a step-size byte, then a GIAS file or a supplement (even) or a rebuild kit (odd).
+for f in tests/fixtures/gias/*.csv; do { printf '\x08'; cat "$f"; } >"$corpus/rebuild/$(basename "$f")"; done
+{ printf '\x06'; zcat data/sources/edubase-leeds_2023-07.csv.gz | head -n 30; } >"$corpus/rebuild/leeds-head.csv" || true
+printf '\x04urn,site,name,kind,needs\n100001,senUnit,,,ASD\n' >"$corpus/rebuild/supplement.csv"
+printf '\x01{"version":1,"authorities":[{"code":383,"name":"Leeds","gss":"E08000035"}],"section41":[{"laName":"Leeds","name":"A School","approved":true}]}' >"$corpus/rebuild/kit.json"
 cat >"$corpus/council/sample.csv" <<'EOF'
 urn,site,name,kind,needs,capacity,on_roll,places_date,low_age,high_age,lat,lon,postcode,website,notes
 100001,senUnit,,,ASD;SLCN,12,10,2026-01-15,,,,,,,Vacancies from September

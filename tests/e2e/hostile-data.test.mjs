@@ -441,6 +441,9 @@ describe('data broken on the server at run time', () => {
         assert.equal(await page.isVisible('#pf-policy-error'), true);
         assert.match(notice, /^This council’s own rules for levels of need could not be used, so the levels of need and the list follow an illustrative example instead/);
         assert.match(notice, /unknown field `radiusMile`/, 'it names the field');
+        // (The service worker may fetch it once more to keep it for offline use: not the engine.)
+        const datasetFetches = session.requests.filter((r) => new URL(r.url()).pathname === '/data/dataset.bin' && !r.serviceWorker());
+        assert.equal(datasetFetches.length, 1, 'starting again with the default pack does not fetch the dataset again');
         assert.ok(warnings.some((w) => /policy pack .*councils\/anytown\/policy\.json was refused.*unknown field `radiusMile`/.test(w)), `for the web team: ${warnings.join(' | ')}`);
         // Nothing of the refused pack is used; the default says it is illustrative, on every list.
         assert.doesNotMatch(await page.textContent('#pf-policy-notice') ?? '', /Anytown/);

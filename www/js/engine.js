@@ -102,6 +102,10 @@ function ready() {
   return finder;
 }
 
+/** The published dataset last fetched (a promise of its bytes), and its saved-copy date. */
+let lastDataset = /** @type {{ url: string, bytes: Promise<Uint8Array> } | null} */ (null);
+let lastCachedAt = /** @type {string | null} */ (null);
+
 /**
  * Starts the engine: fetches the dataset (and a council's policy pack, if any) and builds the
  * index. Returns what the page needs to build its form and statements.
@@ -113,14 +117,25 @@ export async function load(options) {
   /** When the service worker answered from its copy because the network failed (sw.js). */
   let cachedAt = /** @type {string | null} */ (null);
   const saved = await readImported();
-  const [mod, dataset, policy] = await Promise.all([
-    init('finder'),
-    saved
-      ? saved.bytes
-      : fetchOk(options.datasetUrl, 'the list of settings').then(async (r) => {
-        cachedAt = r.headers.get('x-pf-cached-at');
+  // Kept after a successful fetch, so that starting again without a refused policy pack does
+  // not download the dataset a second time.
+  if (!saved && lastDataset?.url !== options.datasetUrl) {
+    const url = options.datasetUrl;
+    lastDataset = {
+      url,
+      bytes: fetchOk(url, 'the list of settings').then(async (r) => {
+        lastCachedAt = r.headers.get('x-pf-cached-at');
         return new Uint8Array(await r.arrayBuffer());
       }),
+    };
+    lastDataset.bytes.catch(() => { if (lastDataset?.url === url) lastDataset = null; });
+  }
+  const [mod, dataset, policy] = await Promise.all([
+    init('finder'),
+    saved ? saved.bytes : /** @type {{ bytes: Promise<Uint8Array> }} */ (lastDataset).bytes.then((b) => {
+      cachedAt = lastCachedAt;
+      return b;
+    }),
     options.policyUrl ? fetchOk(options.policyUrl, 'the council policy pack').then((r) => r.text(), (error) => {
       throw new EngineError('policy', `policy pack: ${messageOf(error)}`);
     }) : null,
