@@ -366,7 +366,7 @@ pub struct CoverageEngine {
     pub grid: Grid,
     pub points: Vec<DemandPoint>,
     /// Each grid cell's centre as a unit vector, and its latitude in radians.
-    cell_unit: Vec<([f64; 3], f64)>,
+    cell_unit: Vec<([f64; 3], f64, f64)>,
     /// For each grid area, the council (by DfE code) with that GSS code, if any.
     area_la: Vec<Option<LaCode>>,
 }
@@ -443,7 +443,8 @@ impl CoverageEngine {
             .iter()
             .map(|a| dataset.authorities.iter().find(|la| la.gss == a.gss).map(|la| la.code))
             .collect();
-        let cell_unit = grid.cells.iter().map(|c| (unit(c.centre), c.centre.lat.to_radians())).collect();
+        let cell_unit =
+            grid.cells.iter().map(|c| (unit(c.centre), c.centre.lat.to_radians(), c.centre.lon.to_radians())).collect();
         CoverageEngine {
             cell_unit,
             settings: dataset.settings.clone(),
@@ -568,8 +569,8 @@ impl CoverageEngine {
                 // The sweep's answer is nearest on the National Grid; the strip makes it
                 // nearest on the sphere (it only looks at settings that could beat it).
                 let first = guess[c].0;
-                let (q, lat) = self.cell_unit[offset + c];
-                if let Some((id, chord2)) = strip.nearest_unit(q, lat, Some(first)) {
+                let (q, lat, lon) = self.cell_unit[offset + c];
+                if let Some((id, chord2)) = strip.nearest_unit(q, lat, lon, Some(first)) {
                     nearest[offset + c] = id;
                     dist[offset + c] = (chord2_to_angle(chord2) * MEAN_RADIUS_M) as f32;
                 }
@@ -604,20 +605,10 @@ impl CoverageEngine {
         }
     }
 
-    /// Suitable settings sorted by latitude, as unit vectors (see [`LatStrip`]).
+    /// Suitable settings in latitude bands, each sorted by longitude, as unit vectors (see
+    /// [`LatStrip`]).
     fn strip(&self, suitable: &[u32]) -> LatStrip {
-        let mut ids = suitable.to_vec();
-        ids.sort_by(|&a, &b| {
-            let (pa, pb) = (self.sites[a as usize].location, self.sites[b as usize].location);
-            pa.lat.total_cmp(&pb.lat).then(a.cmp(&b))
-        });
-        let lat = ids.iter().map(|&i| self.sites[i as usize].location.lat.to_radians()).collect();
-        let xyz = ids.iter().map(|&i| unit(self.sites[i as usize].location)).collect();
-        let mut position = vec![u32::MAX; self.sites.len()];
-        for (k, &id) in ids.iter().enumerate() {
-            position[id as usize] = k as u32;
-        }
-        LatStrip { ids, position, lat, xyz }
+        LatStrip::new(suitable.iter().map(|&i| (i, self.sites[i as usize].location)), self.sites.len())
     }
 
     /// Exact nearest for every demand point (see [`LatStrip::nearest`]).
@@ -931,19 +922,29 @@ impl CoverageEngine {
     }
 }
 
-/// Settings sorted by latitude, with their unit vectors: an exact nearest-on-the-sphere search.
+/// Settings in latitude bands, each band sorted by longitude, with their unit vectors: an exact
+/// nearest-on-the-sphere search.
 ///
 /// The chord between unit vectors orders points exactly as the great-circle distance does, and
-/// the great-circle angle between two points is at least their difference in latitude. So a
-/// scan outwards in latitude from the query can stop once the latitude gap alone is wider than
-/// the best angle so far. A good first guess (the row sweep's) keeps the scan short.
+/// two lower bounds prune the search without ever cutting off the answer: the great-circle
+/// angle is at least the difference in latitude (so bands farther in latitude than the best
+/// angle so far are skipped), and the squared chord is at least `cos²(query latitude) ×
+/// sin²(difference in longitude)` (its part in the equatorial plane), so a scan outwards in
+/// longitude within a band stops once that exceeds the best squared chord. A good first guess
+/// (the row sweep's) keeps both short.
 #[derive(Debug)]
 struct LatStrip {
     ids: Vec<u32>,
     /// Where each setting id is in `ids` (`u32::MAX` when it is not suitable).
     position: Vec<u32>,
+    /// Band height, radians of latitude (from the settings' density).
+    band_rad: f64,
+    /// The band index (latitude / `band_rad`, floored) of band 0.
+    first_band: i64,
+    /// `ids[band_start[b]..band_start[b + 1]]` are band `b`'s settings, west to east.
+    band_start: Vec<u32>,
     /// Radians.
-    lat: Vec<f64>,
+    lon: Vec<f64>,
     xyz: Vec<[f64; 3]>,
 }
 
@@ -970,49 +971,137 @@ fn unit(p: LatLon) -> [f64; 3] {
 }
 
 impl LatStrip {
+    /// Settings per band, on average: bands about as tall as the gaps between settings.
+    const PER_BAND: f64 = 12.0;
+
+    /// From settings (id below `id_count`, location).
+    fn new(settings: impl Iterator<Item = (u32, LatLon)>, id_count: usize) -> LatStrip {
+        let settings: Vec<(u32, LatLon)> = settings.collect();
+        let (south, north) =
+            settings.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(s, n), (_, p)| (s.min(p.lat), n.max(p.lat)));
+        let span = (north - south).to_radians();
+        // Between 1.3 km and 64 km of latitude.
+        let band_rad =
+            if span.is_finite() { (span * Self::PER_BAND / settings.len() as f64).clamp(0.0002, 0.01) } else { 0.01 };
+        let band_of = |p: LatLon| (p.lat.to_radians() / band_rad).floor() as i64;
+        let mut sites: Vec<(i64, u32, LatLon)> = settings.iter().map(|&(id, p)| (band_of(p), id, p)).collect();
+        sites.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.lon.total_cmp(&b.2.lon)).then(a.1.cmp(&b.1)));
+        let first_band = sites.first().map_or(0, |s| s.0);
+        let bands = sites.last().map_or(0, |s| (s.0 - first_band + 1) as usize);
+        let mut band_start = vec![0u32; bands + 1];
+        for s in &sites {
+            band_start[(s.0 - first_band) as usize + 1] += 1;
+        }
+        for b in 0..bands {
+            band_start[b + 1] += band_start[b];
+        }
+        let mut position = vec![u32::MAX; id_count];
+        for (k, s) in sites.iter().enumerate() {
+            if let Some(p) = position.get_mut(s.1 as usize) {
+                *p = k as u32;
+            }
+        }
+        LatStrip {
+            ids: sites.iter().map(|s| s.1).collect(),
+            position,
+            band_rad,
+            first_band,
+            band_start,
+            lon: sites.iter().map(|s| s.2.lon.to_radians()).collect(),
+            xyz: sites.iter().map(|s| unit(s.2)).collect(),
+        }
+    }
+
     /// The nearest setting to `from` (ties to the lowest id), starting from `guess` if given;
     /// `None` when there are no settings.
     fn nearest(&self, from: LatLon, guess: Option<u32>) -> Option<(u32, f64)> {
-        self.nearest_unit(unit(from), from.lat.to_radians(), guess)
+        self.nearest_unit(unit(from), from.lat.to_radians(), from.lon.to_radians(), guess)
     }
 
-    /// [`LatStrip::nearest`] from a unit vector and its latitude in radians (precomputed for
-    /// grid cells).
-    fn nearest_unit(&self, q: [f64; 3], lat: f64, guess: Option<u32>) -> Option<(u32, f64)> {
+    /// [`LatStrip::nearest`] from a unit vector and its latitude and longitude in radians
+    /// (precomputed for grid cells).
+    fn nearest_unit(&self, q: [f64; 3], lat: f64, lon: f64, guess: Option<u32>) -> Option<(u32, f64)> {
+        let bands = self.band_start.len().saturating_sub(1);
+        if bands == 0 {
+            return None;
+        }
         let chord2 = |v: &[f64; 3]| (v[0] - q[0]).powi(2) + (v[1] - q[1]).powi(2) + (v[2] - q[2]).powi(2);
-        let angle = chord2_to_angle;
-        let (mut best2, mut best_id, mut best_angle) = (f64::INFINITY, u32::MAX, f64::INFINITY);
+        let mut best = Best { d2: f64::INFINITY, id: u32::MAX, angle: f64::INFINITY };
         if let Some(id) = guess {
             if let Some(&k) = self.position.get(id as usize).filter(|&&k| k != u32::MAX) {
-                let k = k as usize;
-                (best2, best_id) = (chord2(&self.xyz[k]), id);
-                // A little slack over the exact angle: rounding must never cut off a tie.
-                best_angle = angle(best2) + 1e-12;
+                best.offer(chord2(&self.xyz[k as usize]), id);
             }
         }
-        let start = self.lat.partition_point(|&l| l < lat);
-        let visit = |k: usize, best2: &mut f64, best_id: &mut u32, best_angle: &mut f64| -> bool {
-            if (self.lat[k] - lat).abs() > *best_angle {
-                return false;
+        let cos2 = lat.cos().powi(2);
+        // The squared chord is at least this for a longitude difference `dl` (see above).
+        let lower = |dl: f64| {
+            let dl = dl.abs();
+            if dl < std::f64::consts::FRAC_PI_2 {
+                cos2 * dl.sin().powi(2)
+            } else {
+                cos2
             }
-            let d2 = chord2(&self.xyz[k]);
-            let id = self.ids[k];
-            if d2 < *best2 || (d2 == *best2 && id < *best_id) {
-                (*best2, *best_id, *best_angle) = (d2, id, angle(d2) + 1e-12);
-            }
-            true
         };
-        for k in start..self.ids.len() {
-            if !visit(k, &mut best2, &mut best_id, &mut best_angle) {
-                break;
+        let scan_band = |b: usize, best: &mut Best| {
+            let (start, end) = (self.band_start[b] as usize, self.band_start[b + 1] as usize);
+            let lons = &self.lon[start..end];
+            let split = start + lons.partition_point(|&l| l < lon);
+            // Slack over the bound: rounding must never cut off a tie.
+            let beyond = |k: usize, best: &Best| lower(self.lon[k] - lon) > best.d2 * (1.0 + 1e-9) + 1e-300;
+            for k in split..end {
+                if beyond(k, best) {
+                    break;
+                }
+                best.offer(chord2(&self.xyz[k]), self.ids[k]);
+            }
+            for k in (start..split).rev() {
+                if beyond(k, best) {
+                    break;
+                }
+                best.offer(chord2(&self.xyz[k]), self.ids[k]);
+            }
+        };
+        let own = ((lat / self.band_rad).floor() as i64 - self.first_band).clamp(0, bands as i64 - 1) as usize;
+        let band_south = |b: usize| (self.first_band + b as i64) as f64 * self.band_rad;
+        scan_band(own, &mut best);
+        let (mut up, mut down) = (own + 1, own);
+        loop {
+            // Bands north and south, nearest first, while the latitude gap alone is within reach.
+            let north = (up < bands).then(|| band_south(up) - lat).filter(|gap| *gap <= best.angle);
+            let south = (down > 0).then(|| lat - band_south(down)).filter(|gap| *gap <= best.angle);
+            match (north, south) {
+                (None, None) => break,
+                (Some(n), Some(s)) if n <= s => {
+                    scan_band(up, &mut best);
+                    up += 1;
+                }
+                (Some(_), None) => {
+                    scan_band(up, &mut best);
+                    up += 1;
+                }
+                _ => {
+                    down -= 1;
+                    scan_band(down, &mut best);
+                }
             }
         }
-        for k in (0..start).rev() {
-            if !visit(k, &mut best2, &mut best_id, &mut best_angle) {
-                break;
-            }
+        (best.id != u32::MAX).then_some((best.id, best.d2))
+    }
+}
+
+/// The best candidate so far in a [`LatStrip`] search.
+struct Best {
+    d2: f64,
+    id: u32,
+    /// The great-circle angle of `d2`, with a little slack so that rounding never cuts off a tie.
+    angle: f64,
+}
+
+impl Best {
+    fn offer(&mut self, d2: f64, id: u32) {
+        if d2 < self.d2 || (d2 == self.d2 && id < self.id) {
+            (self.d2, self.id, self.angle) = (d2, id, chord2_to_angle(d2) + 1e-12);
         }
-        (best_id != u32::MAX).then_some((best_id, best2))
     }
 }
 
@@ -1155,6 +1244,54 @@ fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The banded strip finds exactly what a scan of every setting finds (squared chord and,
+    /// on ties, the lowest id), with or without a guess, for queries inside and outside the
+    /// settings' bands, with settings that share a location or a longitude.
+    #[test]
+    fn the_strip_is_exact_against_a_scan_of_every_setting() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut rnd = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for n in [1usize, 2, 7, 60, 600] {
+            let mut sites: Vec<(u32, LatLon)> =
+                (0..n).map(|i| (i as u32 * 3, LatLon { lat: 50.0 + rnd() * 5.7, lon: -5.7 + rnd() * 7.5 })).collect();
+            // Twins (a school and its unit at one address) and settings on one meridian.
+            for i in 0..n / 5 {
+                let (_, p) = sites[i];
+                sites.push((10_000 + i as u32, p));
+                sites.push((20_000 + i as u32, LatLon { lat: 50.0 + rnd() * 5.7, lon: p.lon }));
+            }
+            let strip = LatStrip::new(sites.iter().copied(), 30_000);
+            for q in 0..400 {
+                // Some queries well outside England's box, some exactly on a setting.
+                let from = match q % 4 {
+                    0 => sites[q % sites.len()].1,
+                    1 => LatLon { lat: 45.0 + rnd() * 16.0, lon: -12.0 + rnd() * 20.0 },
+                    _ => LatLon { lat: 50.0 + rnd() * 5.7, lon: -5.7 + rnd() * 7.5 },
+                };
+                let qv = unit(from);
+                let truth = sites
+                    .iter()
+                    .map(|&(id, p)| {
+                        let v = unit(p);
+                        ((v[0] - qv[0]).powi(2) + (v[1] - qv[1]).powi(2) + (v[2] - qv[2]).powi(2), id)
+                    })
+                    .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                    .unwrap();
+                let guess = sites[(q * 7) % sites.len()].0;
+                for found in [strip.nearest(from, None), strip.nearest(from, Some(guess))] {
+                    let (id, d2) = found.expect("a setting");
+                    assert_eq!((d2, id), truth, "n={n}, query {q} at {from:?}");
+                }
+            }
+        }
+        assert_eq!(LatStrip::new(std::iter::empty(), 0).nearest(LatLon { lat: 53.8, lon: -1.5 }, None), None);
+    }
 
     /// The envelope's pick at any easting is the lowest parabola there (the strip would hide a
     /// wrong pick as slowness, so it is pinned on its own).
