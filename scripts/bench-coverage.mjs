@@ -1,7 +1,7 @@
 // The coverage engine in wasm (node's V8, the engine Chromium uses): grid set-up, distances for
 // England's 1 km cells and every postcode sector, and the whole dashboard report, for a sparse
 // and a dense filter — beside a plain-JavaScript version of the same algorithm (row sweep over
-// the National Grid, then the exact latitude-strip search on the sphere) on the same inputs,
+// the National Grid, then the exact banded search on the sphere) on the same inputs,
 // in the same run, checked to give the same distances. Run after scripts/build.sh:
 //   node scripts/bench-coverage.mjs
 //
@@ -46,54 +46,82 @@ function chord2ToAngle(c2) {
 }
 
 /**
- * The same algorithm as src/coverage.rs, in plain JavaScript: a latitude strip of suitable
- * settings as unit vectors (exact nearest on the sphere) and the row sweep with lower envelopes
+ * The same algorithm as src/coverage.rs, in plain JavaScript: latitude bands of suitable
+ * settings sorted by longitude, as unit vectors (exact nearest on the sphere) and the row sweep with lower envelopes
  * of parabolas for a first guess per cell. Returns functions that time the two halves.
  * @param {any} inp `Dashboard.plainInputs(filter)`
  */
 function plainEngine(inp) {
   const n = inp.siteId.length;
   const maxId = n ? Math.max(...inp.siteId) : 0;
-  // The strip: settings by latitude (then id), as unit vectors.
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => inp.siteLat[a] - inp.siteLat[b] || inp.siteId[a] - inp.siteId[b]);
-  const sLat = new Float64Array(n), sx = new Float64Array(n), sy = new Float64Array(n), sz = new Float64Array(n);
+  // The strip: latitude bands (height from the density), each sorted by longitude (then id).
+  const rad = (/** @type {number} */ d) => (d * Math.PI) / 180;
+  let south = Infinity, north = -Infinity;
+  for (const l of inp.siteLat) { south = Math.min(south, l); north = Math.max(north, l); }
+  const span = rad(north - south);
+  const bandRad = Number.isFinite(span) ? Math.min(Math.max((span * 12) / n, 0.0002), 0.01) : 0.01;
+  const bandOf = (/** @type {number} */ i) => Math.floor(rad(inp.siteLat[i]) / bandRad);
+  const order = Array.from({ length: n }, (_, i) => i)
+    .sort((a, b) => bandOf(a) - bandOf(b) || inp.siteLon[a] - inp.siteLon[b] || inp.siteId[a] - inp.siteId[b]);
+  const firstBand = n ? bandOf(order[0]) : 0;
+  const bands = n ? bandOf(order[n - 1]) - firstBand + 1 : 0;
+  const bandStart = new Uint32Array(bands + 1);
+  for (const i of order) bandStart[bandOf(i) - firstBand + 1]++;
+  for (let b = 0; b < bands; b++) bandStart[b + 1] += bandStart[b];
+  const sLon = new Float64Array(n), sx = new Float64Array(n), sy = new Float64Array(n), sz = new Float64Array(n);
   const sId = new Uint32Array(n);
   const position = new Int32Array(maxId + 1).fill(-1);
   order.forEach((i, k) => {
-    const lat = (inp.siteLat[i] * Math.PI) / 180, lon = (inp.siteLon[i] * Math.PI) / 180;
-    sLat[k] = lat; sx[k] = Math.cos(lat) * Math.cos(lon); sy[k] = Math.cos(lat) * Math.sin(lon); sz[k] = Math.sin(lat);
+    const lat = rad(inp.siteLat[i]), lon = rad(inp.siteLon[i]);
+    sLon[k] = lon; sx[k] = Math.cos(lat) * Math.cos(lon); sy[k] = Math.cos(lat) * Math.sin(lon); sz[k] = Math.sin(lat);
     sId[k] = inp.siteId[i]; position[inp.siteId[i]] = k;
   });
   const unitOf = (/** @type {number[]} */ lats, /** @type {number[]} */ lons) => {
-    const m = lats.length, x = new Float64Array(m), y = new Float64Array(m), z = new Float64Array(m), la = new Float64Array(m);
+    const m = lats.length, x = new Float64Array(m), y = new Float64Array(m), z = new Float64Array(m), la = new Float64Array(m), lo = new Float64Array(m);
     for (let i = 0; i < m; i++) {
-      const lat = (lats[i] * Math.PI) / 180, lon = (lons[i] * Math.PI) / 180;
-      la[i] = lat; x[i] = Math.cos(lat) * Math.cos(lon); y[i] = Math.cos(lat) * Math.sin(lon); z[i] = Math.sin(lat);
+      const lat = rad(lats[i]), lon = rad(lons[i]);
+      la[i] = lat; lo[i] = lon; x[i] = Math.cos(lat) * Math.cos(lon); y[i] = Math.cos(lat) * Math.sin(lon); z[i] = Math.sin(lat);
     }
-    return { x, y, z, la };
+    return { x, y, z, la, lo };
   };
   const cells = unitOf(inp.cellLat, inp.cellLon);
   const points = unitOf(inp.pointLat, inp.pointLon);
-  let bestId = -1, best2 = Infinity;
+  let bestId = -1, best2 = Infinity, bestAngle = Infinity;
+  let qx = 0, qy = 0, qz = 0, qlon = 0, cos2 = 0;
+  const offer = (/** @type {number} */ k) => {
+    const d2 = (sx[k] - qx) ** 2 + (sy[k] - qy) ** 2 + (sz[k] - qz) ** 2;
+    if (d2 < best2 || (d2 === best2 && sId[k] < bestId)) { best2 = d2; bestId = sId[k]; bestAngle = chord2ToAngle(d2) + 1e-12; }
+  };
+  const beyond = (/** @type {number} */ k) => {
+    const dl = Math.abs(sLon[k] - qlon);
+    const lower = dl < Math.PI / 2 ? cos2 * Math.sin(dl) ** 2 : cos2;
+    return lower > best2 * (1 + 1e-9) + 1e-300;
+  };
+  const scanBand = (/** @type {number} */ b) => {
+    const start = bandStart[b], end = bandStart[b + 1];
+    let lo = start, hi = end;
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (sLon[mid] < qlon) lo = mid + 1; else hi = mid; }
+    for (let k = lo; k < end && !beyond(k); k++) offer(k);
+    for (let k = lo - 1; k >= start && !beyond(k); k--) offer(k);
+  };
   /** Nearest suitable setting to a unit vector (ties to the lowest id); sets bestId/best2. */
-  function nearest(qx, qy, qz, lat, guess) {
-    best2 = Infinity; bestId = -1;
-    let bestAngle = Infinity;
-    if (guess >= 0 && position[guess] >= 0) {
-      const k = position[guess];
-      best2 = (sx[k] - qx) ** 2 + (sy[k] - qy) ** 2 + (sz[k] - qz) ** 2; bestId = guess;
-      bestAngle = chord2ToAngle(best2) + 1e-12;
+  function nearest(x, y, z, lat, lon, guess) {
+    best2 = Infinity; bestId = -1; bestAngle = Infinity;
+    qx = x; qy = y; qz = z; qlon = lon; cos2 = Math.cos(lat) ** 2;
+    if (!bands) return;
+    if (guess >= 0 && position[guess] >= 0) offer(position[guess]);
+    const own = Math.min(Math.max(Math.floor(lat / bandRad) - firstBand, 0), bands - 1);
+    const bandSouth = (/** @type {number} */ b) => (firstBand + b) * bandRad;
+    scanBand(own);
+    let up = own + 1, down = own;
+    for (;;) {
+      const northGap = up < bands ? bandSouth(up) - lat : Infinity;
+      const southGap = down > 0 ? lat - bandSouth(down) : Infinity;
+      const goNorth = northGap <= bestAngle, goSouth = southGap <= bestAngle;
+      if (!goNorth && !goSouth) break;
+      if (goNorth && (!goSouth || northGap <= southGap)) scanBand(up++);
+      else scanBand(--down);
     }
-    let lo = 0, hi = n;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (sLat[mid] < lat) lo = mid + 1; else hi = mid; }
-    const visit = (/** @type {number} */ k) => {
-      if (Math.abs(sLat[k] - lat) > bestAngle) return false;
-      const d2 = (sx[k] - qx) ** 2 + (sy[k] - qy) ** 2 + (sz[k] - qz) ** 2;
-      if (d2 < best2 || (d2 === best2 && sId[k] < bestId)) { best2 = d2; bestId = sId[k]; bestAngle = chord2ToAngle(d2) + 1e-12; }
-      return true;
-    };
-    for (let k = lo; k < n; k++) if (!visit(k)) break;
-    for (let k = lo - 1; k >= 0; k--) if (!visit(k)) break;
   }
   // Settings by northing (then id) for the sweep.
   const byN = Array.from({ length: n }, (_, i) => i).sort((a, b) => inp.siteN[a] - inp.siteN[b] || inp.siteId[a] - inp.siteId[b]);
@@ -153,7 +181,7 @@ function plainEngine(inp) {
         reach = farthest * (1 + 1e-9) + 1;
       }
       for (let c = a; c < b; c++) {
-        nearest(cells.x[c], cells.y[c], cells.z[c], cells.la[c], guessId[c - a]);
+        nearest(cells.x[c], cells.y[c], cells.z[c], cells.la[c], cells.lo[c], guessId[c - a]);
         if (bestId >= 0) dist[c] = chord2ToAngle(best2) * MEAN_RADIUS_M;
       }
     }
@@ -164,7 +192,7 @@ function plainEngine(inp) {
     const m = points.x.length;
     const dist = new Float32Array(m).fill(Infinity);
     for (let i = 0; i < m; i++) {
-      nearest(points.x[i], points.y[i], points.z[i], points.la[i], -1);
+      nearest(points.x[i], points.y[i], points.z[i], points.la[i], points.lo[i], -1);
       if (bestId >= 0) dist[i] = chord2ToAngle(best2) * MEAN_RADIUS_M;
     }
     return dist;
