@@ -94,7 +94,8 @@ function plainEngine(inp) {
   };
   const beyond = (/** @type {number} */ k) => {
     const dl = Math.abs(sLon[k] - qlon);
-    const lower = dl < Math.PI / 2 ? cos2 * Math.sin(dl) ** 2 : cos2;
+    const s = dl - (dl * dl * dl) / 6;
+    const lower = dl < Math.PI / 2 ? cos2 * s * s : cos2;
     return lower > best2 * (1 + 1e-9) + 1e-300;
   };
   const scanBand = (/** @type {number} */ b) => {
@@ -141,6 +142,7 @@ function plainEngine(inp) {
     let reach = 4 * cellM;
     /** @type {number[]} */ let bandE = [], bandH = [], bandId = [], hull = [], from = [];
     const guessId = new Int32Array(4096);
+    const guessSecond = new Float64Array(4096);
     for (let row = 0; row < inp.rows; row++) {
       const a = inp.rowStart[row], b = inp.rowStart[row + 1];
       if (a === b) continue;
@@ -152,22 +154,30 @@ function plainEngine(inp) {
         for (let k = lo; k < hi; k++) band.push(k);
         band.sort((p, q) => nE[p] - nE[q] || nId[p] - nId[q]);
         bandE = band.map((k) => nE[k]); bandH = band.map((k) => (y - nN[k]) * (y - nN[k]) + nE[k] * nE[k]); bandId = band.map((k) => nId[k]);
-        // Lower envelope of the parabolas x² − 2ex + h.
-        hull = []; from = [];
-        for (let k = 0; k < bandE.length; k++) {
-          for (;;) {
-            if (!hull.length) { hull.push(k); from.push(-Infinity); break; }
-            const top = hull[hull.length - 1];
-            if (bandE[k] === bandE[top]) {
-              if (bandH[k] < bandH[top]) { hull.pop(); from.pop(); continue; }
-              break;
+        // Lower envelope of the parabolas x² − 2ex + h, then the envelope of the rest.
+        const envelope = (/** @type {number[]} */ E, /** @type {number[]} */ H) => {
+          /** @type {number[]} */ const hl = [], fr = [];
+          for (let k = 0; k < E.length; k++) {
+            for (;;) {
+              if (!hl.length) { hl.push(k); fr.push(-Infinity); break; }
+              const top = hl[hl.length - 1];
+              if (E[k] === E[top]) {
+                if (H[k] < H[top]) { hl.pop(); fr.pop(); continue; }
+                break;
+              }
+              const x = (H[k] - H[top]) / (2 * (E[k] - E[top]));
+              if (x <= fr[fr.length - 1]) { hl.pop(); fr.pop(); continue; }
+              hl.push(k); fr.push(x); break;
             }
-            const x = (bandH[k] - bandH[top]) / (2 * (bandE[k] - bandE[top]));
-            if (x <= from[from.length - 1]) { hull.pop(); from.pop(); continue; }
-            hull.push(k); from.push(x); break;
           }
-        }
-        let farthest2 = 0, j = 0;
+          return { hl, fr };
+        };
+        ({ hl: hull, fr: from } = envelope(bandE, bandH));
+        const onHull = new Uint8Array(bandE.length);
+        for (const k of hull) onHull[k] = 1;
+        const restE = bandE.filter((_, k) => !onHull[k]), restH = bandH.filter((_, k) => !onHull[k]);
+        const { hl: hull2, fr: from2 } = envelope(restE, restH);
+        let farthest2 = 0, j = 0, j2 = 0;
         for (let c = a; c < b; c++) {
           const x = inp.originE + (inp.cellCol[c] + 0.5) * cellM;
           while (j + 1 < hull.length && from[j + 1] <= x) j++;
@@ -175,12 +185,27 @@ function plainEngine(inp) {
           const d2 = x * x - 2 * bandE[k] * x + bandH[k];
           if (d2 > farthest2) farthest2 = d2;
           guessId[c - a] = bandId[k];
+          let second2 = reach * reach;
+          if (j > 0) second2 = Math.min(second2, x * x - 2 * bandE[hull[j - 1]] * x + bandH[hull[j - 1]]);
+          if (j + 1 < hull.length) second2 = Math.min(second2, x * x - 2 * bandE[hull[j + 1]] * x + bandH[hull[j + 1]]);
+          if (hull2.length) {
+            while (j2 + 1 < hull2.length && from2[j2 + 1] <= x) j2++;
+            second2 = Math.min(second2, x * x - 2 * restE[hull2[j2]] * x + restH[hull2[j2]]);
+          }
+          guessSecond[c - a] = second2;
         }
         const farthest = Math.sqrt(Math.max(farthest2, 0));
         if (farthest <= reach || (lo === 0 && hi === n)) { reach = farthest + 2 * cellM; break; }
         reach = farthest * (1 + 1e-9) + 1;
       }
       for (let c = a; c < b; c++) {
+        // Certain when every other setting is farther on the grid than 1.01 × the guess on the sphere.
+        const k = position[guessId[c - a]];
+        const g2 = (sx[k] - cells.x[c]) ** 2 + (sy[k] - cells.y[c]) ** 2 + (sz[k] - cells.z[c]) ** 2;
+        if (Math.sqrt(guessSecond[c - a]) > 1.01 * chord2ToAngle(g2) * MEAN_RADIUS_M + 1) {
+          dist[c] = chord2ToAngle(g2) * MEAN_RADIUS_M;
+          continue;
+        }
         nearest(cells.x[c], cells.y[c], cells.z[c], cells.la[c], cells.lo[c], guessId[c - a]);
         if (bestId >= 0) dist[c] = chord2ToAngle(best2) * MEAN_RADIUS_M;
       }

@@ -519,11 +519,14 @@ impl CoverageEngine {
             })
             .collect();
         by_n.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
-        // Reused buffers: the band (e, h, id) and the envelope (band index, where it starts to win).
+        // The settings in the band, kept sorted by easting from row to row; reused buffers: the
+        // band (e, h, id) and the envelope (band index, where it starts to win).
+        let mut window = Window::default();
         let mut band: Vec<(f64, f64, u32)> = Vec::new();
         let mut hull: Vec<usize> = Vec::new();
         let mut from: Vec<f64> = Vec::new();
         let mut guess: Vec<(u32, f64)> = Vec::new();
+        let (mut on_hull, mut rest, mut hull2, mut from2) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut reach = 4.0 * self.grid.cell_m;
         let mut offset = 0usize;
         for row in 0..self.grid.rows {
@@ -539,23 +542,52 @@ impl CoverageEngine {
                     reach *= 2.0;
                     continue;
                 }
+                window.move_to(&by_n, lo, hi);
                 band.clear();
-                band.extend(by_n[lo..hi].iter().map(|&(n, e, id)| (e, (y - n) * (y - n) + e * e, id)));
-                band.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+                band.extend(window.by_e.iter().map(|&(e, id, k)| {
+                    let n = by_n[k as usize].0;
+                    (e, (y - n) * (y - n) + e * e, id)
+                }));
                 lower_envelope(&band, &mut hull, &mut from);
+                // The envelope of the settings not on it: with the hull's neighbours, it gives
+                // the second-nearest on the grid at every easting (see `certain` below).
+                on_hull.clear();
+                on_hull.resize(band.len(), false);
+                for &k in &hull {
+                    on_hull[k] = true;
+                }
+                rest.clear();
+                rest.extend(band.iter().zip(&on_hull).filter(|(_, on)| !**on).map(|(b, _)| *b));
+                lower_envelope(&rest, &mut hull2, &mut from2);
                 guess.clear();
                 let mut farthest2: f64 = 0.0;
-                let mut j = 0;
+                let (mut j, mut j2) = (0, 0);
+                let at = |b: &(f64, f64, u32), x: f64| x * x - 2.0 * b.0 * x + b.1;
                 for cell in cells {
                     let x = self.grid.col_x(cell.col);
                     while j + 1 < hull.len() && from[j + 1] <= x {
                         j += 1;
                     }
-                    let (e, h, id) = band[hull[j]];
                     // (x − e)² + (y − n)² = x² − 2ex + h.
-                    let d2 = x * x - 2.0 * e * x + h;
+                    let d2 = at(&band[hull[j]], x);
                     farthest2 = farthest2.max(d2);
-                    guess.push((id, d2));
+                    // Second nearest: a neighbour on the envelope (the parabolas are lines plus
+                    // x², so no other hull member can be lower there), the other settings'
+                    // envelope, or a setting outside the band (farther than `reach`).
+                    let mut second2 = reach * reach;
+                    if j > 0 {
+                        second2 = second2.min(at(&band[hull[j - 1]], x));
+                    }
+                    if j + 1 < hull.len() {
+                        second2 = second2.min(at(&band[hull[j + 1]], x));
+                    }
+                    if !hull2.is_empty() {
+                        while j2 + 1 < hull2.len() && from2[j2 + 1] <= x {
+                            j2 += 1;
+                        }
+                        second2 = second2.min(at(&rest[hull2[j2]], x));
+                    }
+                    guess.push((band[hull[j]].2, second2));
                 }
                 let farthest = farthest2.max(0.0).sqrt();
                 let whole = lo == 0 && hi == by_n.len();
@@ -566,11 +598,20 @@ impl CoverageEngine {
                 reach = farthest * (1.0 + 1e-9) + 1.0;
             }
             for c in 0..cells.len() {
-                // The sweep's answer is nearest on the National Grid; the strip makes it
-                // nearest on the sphere (it only looks at settings that could beat it).
-                let first = guess[c].0;
+                // The sweep's answer is nearest on the National Grid. It is nearest on the sphere
+                // too when every other setting is farther on the grid than GRID_OVER_SPHERE times
+                // its distance on the sphere (no setting's grid distance exceeds its distance
+                // on the sphere by that much); otherwise the strip finds the nearest on the
+                // sphere (it only looks at settings that could beat the guess).
+                let (first, second2) = guess[c];
                 let (q, lat, lon) = self.cell_unit[offset + c];
-                if let Some((id, chord2)) = strip.nearest_unit(q, lat, lon, Some(first)) {
+                let k = strip.position[first as usize] as usize;
+                let v = strip.xyz[k];
+                let chord2 = (v[0] - q[0]).powi(2) + (v[1] - q[1]).powi(2) + (v[2] - q[2]).powi(2);
+                let metres = chord2_to_angle(chord2) * MEAN_RADIUS_M;
+                let certain = second2.sqrt() > GRID_OVER_SPHERE * metres + 1.0;
+                let found = if certain { Some((first, chord2)) } else { strip.nearest_unit(q, lat, lon, Some(first)) };
+                if let Some((id, chord2)) = found {
                     nearest[offset + c] = id;
                     dist[offset + c] = (chord2_to_angle(chord2) * MEAN_RADIUS_M) as f32;
                 }
@@ -821,6 +862,49 @@ impl CoverageEngine {
     }
 }
 
+/// The settings of a band of northings (`by_n[lo..hi]`), sorted by easting then id, updated as
+/// the sweep moves north: settings that leave or enter are removed or inserted in place, so a
+/// row costs the settings that changed, not a sort of the whole band.
+#[derive(Debug, Default)]
+struct Window {
+    /// (easting, id, index in `by_n`).
+    by_e: Vec<(f64, u32, u32)>,
+    lo: usize,
+    hi: usize,
+}
+
+impl Window {
+    fn key(a: &(f64, u32, u32), e: f64, id: u32) -> std::cmp::Ordering {
+        a.0.total_cmp(&e).then(a.1.cmp(&id))
+    }
+
+    fn move_to(&mut self, by_n: &[(f64, f64, u32)], lo: usize, hi: usize) {
+        let overlap = lo.max(self.lo) < hi.min(self.hi);
+        let changes = self.lo.abs_diff(lo) + self.hi.abs_diff(hi);
+        if !overlap || changes * 4 > self.by_e.len() + (hi - lo) {
+            self.by_e.clear();
+            self.by_e.extend((lo..hi).map(|k| (by_n[k].1, by_n[k].2, k as u32)));
+            self.by_e.sort_by(|a, b| Self::key(a, b.0, b.1));
+        } else {
+            let leaving = (self.lo..lo.min(self.hi)).chain(hi.max(self.lo)..self.hi);
+            for k in leaving {
+                let (_, e, id) = by_n[k];
+                if let Ok(at) = self.by_e.binary_search_by(|a| Self::key(a, e, id)) {
+                    self.by_e.remove(at);
+                }
+            }
+            let entering = (lo..self.lo.min(hi)).chain(self.hi.max(lo)..hi);
+            for k in entering {
+                let (_, e, id) = by_n[k];
+                if let Err(at) = self.by_e.binary_search_by(|a| Self::key(a, e, id)) {
+                    self.by_e.insert(at, (e, id, k as u32));
+                }
+            }
+        }
+        (self.lo, self.hi) = (lo, hi);
+    }
+}
+
 /// The lower envelope of parabolas `x² − 2ex + h` for `band` sorted by `e` (then id): `hull`
 /// gets the band indices on the envelope from west to east, `from[k]` the easting where
 /// `hull[k]` starts to be lowest. Equal eastings keep the lower `h` (then the lower id).
@@ -948,6 +1032,16 @@ struct LatStrip {
     xyz: Vec<[f64; 3]>,
 }
 
+/// More than the most a distance on the National Grid can exceed the great-circle distance on
+/// [`MEAN_RADIUS_M`]'s sphere between the same two points in England: the grid's scale factor is
+/// at most 1.0007 there, and Airy's ellipsoid at English latitudes is at most 0.31% larger than
+/// that sphere along any direction, so the ratio stays under 1.004 (a unit test samples 50,000
+/// pairs: at most 1.00397; settings placed well outside England would need a larger bound).
+/// The sweep's guess is taken
+/// without a search only when the second-nearest on the grid is farther than this times the
+/// guess's distance on the sphere.
+const GRID_OVER_SPHERE: f64 = 1.01;
+
 /// The Earth's mean radius as `geo`'s haversine uses it (IUGG), so distances agree with
 /// [`LatLon::distance_m`].
 const MEAN_RADIUS_M: f64 = 6_371_008.8;
@@ -1033,11 +1127,13 @@ impl LatStrip {
             }
         }
         let cos2 = lat.cos().powi(2);
-        // The squared chord is at least this for a longitude difference `dl` (see above).
+        // The squared chord is at least cos²(lat)·sin²(dl) for a longitude difference `dl` (see
+        // above), and sin x ≥ x − x³/6 ≥ 0 for 0 ≤ x ≤ π/2: a bound without a sine per setting.
         let lower = |dl: f64| {
             let dl = dl.abs();
             if dl < std::f64::consts::FRAC_PI_2 {
-                cos2 * dl.sin().powi(2)
+                let s = dl - dl * dl * dl / 6.0;
+                cos2 * s * s
             } else {
                 cos2
             }
@@ -1244,6 +1340,39 @@ fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `GRID_OVER_SPHERE` bounds how much longer a National Grid distance can be than the
+    /// great-circle one, for pairs of points anywhere in England's box (Scilly to Kent,
+    /// Cornwall to Northumberland), near and far.
+    #[test]
+    fn grid_distances_never_exceed_the_sphere_by_grid_over_sphere() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut rnd = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut worst: f64 = 0.0;
+        for i in 0..50_000 {
+            let a = LatLon { lat: 49.9 + rnd() * 6.0, lon: -6.4 + rnd() * 8.3 };
+            // Half the pairs within 50 km, half anywhere.
+            let spread = if i % 2 == 0 { 0.45 } else { 8.0 };
+            let b = LatLon {
+                lat: (a.lat + (rnd() - 0.5) * spread).clamp(49.9, 55.9),
+                lon: (a.lon + (rnd() - 0.5) * spread * 1.6).clamp(-6.4, 1.9),
+            };
+            let sphere = a.distance_m(b);
+            if sphere < 100.0 {
+                continue;
+            }
+            let (pa, pb) = (Bng::of(a), Bng::of(b));
+            let grid = ((pa.e - pb.e).powi(2) + (pa.n - pb.n).powi(2)).sqrt();
+            worst = worst.max(grid / sphere);
+        }
+        assert!(worst > 1.0 && worst < 1.005, "grid/sphere up to {worst}");
+        assert!(worst < GRID_OVER_SPHERE);
+    }
 
     /// The banded strip finds exactly what a scan of every setting finds (squared chord and,
     /// on ties, the lowest id), with or without a guess, for queries inside and outside the
