@@ -152,6 +152,8 @@ pub struct SettingIndex {
     needs: [Tree; Need::ALL.len()],
     /// Indexed by [`ProvisionKind::index`].
     no_needs: [Tree; ProvisionKind::ALL.len()],
+    /// Which partitions have settings where.
+    grid: Grid,
     /// Every setting's location, by `SettingId`, so each hit's distance is
     /// `LatLon::distance_m`, bit for bit.
     locations: Vec<LatLon>,
@@ -175,6 +177,7 @@ impl SettingIndex {
         let mut needs: [Vec<Leaf>; Need::ALL.len()] = Default::default();
         let mut no_needs: [Vec<Leaf>; ProvisionKind::ALL.len()] = Default::default();
         let mut locations = Vec::with_capacity(settings.len());
+        let mut grid = Grid::new();
         for (i, setting) in settings.iter().enumerate() {
             locations.push(setting.location);
             let (Ok(id), Some(point)) = (u32::try_from(i), unit_vector(setting.location)) else {
@@ -182,13 +185,20 @@ impl SettingIndex {
             };
             let leaf = Leaf::new(point, id);
             match recorded_needs(setting) {
-                Some(set) => set.iter().for_each(|need| needs[need.index()].push(leaf)),
-                None => no_needs[setting.kind.index()].push(leaf),
+                Some(set) => set.iter().for_each(|need| {
+                    needs[need.index()].push(leaf);
+                    grid.insert(setting.location, Partition::Need(need));
+                }),
+                None => {
+                    no_needs[setting.kind.index()].push(leaf);
+                    grid.insert(setting.location, Partition::NoNeedsRecorded(setting.kind));
+                }
             }
         }
         SettingIndex {
             needs: needs.map(Tree::bulk_load_with_params),
             no_needs: no_needs.map(Tree::bulk_load_with_params),
+            grid,
             locations,
         }
     }
@@ -198,6 +208,13 @@ impl SettingIndex {
             Partition::Need(need) => &self.needs[need.index()],
             Partition::NoNeedsRecorded(kind) => &self.no_needs[kind.index()],
         }
+    }
+
+    /// The partitions that may have settings within `max_m` of `from`: every partition that
+    /// has one, and perhaps some that only have settings a little farther (it looks at a
+    /// coarse grid, not at the settings). Cheap enough to ask before reading any partition.
+    pub fn partitions_near(&self, from: LatLon, max_m: f64) -> PartitionSet {
+        self.grid.near(from, max_m)
     }
 
     /// How many settings a partition holds.
@@ -312,6 +329,101 @@ impl SettingIndex {
             }
         }
         hits
+    }
+}
+
+/// A set of partitions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PartitionSet(u64);
+
+impl PartitionSet {
+    pub const EMPTY: PartitionSet = PartitionSet(0);
+    pub const ALL: PartitionSet = PartitionSet(u64::MAX);
+
+    /// A bit per partition, by position in [`Partition::all`].
+    fn bit(partition: Partition) -> u64 {
+        let position = match partition {
+            Partition::Need(need) => need.index(),
+            Partition::NoNeedsRecorded(kind) => Need::ALL.len() + kind.index(),
+        };
+        1 << position
+    }
+
+    pub fn contains(self, partition: Partition) -> bool {
+        self.0 & Self::bit(partition) != 0
+    }
+
+    pub fn with(self, partition: Partition) -> PartitionSet {
+        PartitionSet(self.0 | Self::bit(partition))
+    }
+
+    pub fn union(self, other: PartitionSet) -> PartitionSet {
+        PartitionSet(self.0 | other.0)
+    }
+}
+
+/// A coarse latitude/longitude grid over Great Britain (0.1° by 0.16°, about 11 km by 10 km)
+/// with, for each cell, the partitions that have a setting in it. A point outside the grid
+/// counts in the nearest edge cell, so the grid answers for anywhere.
+///
+/// Most partitions have nothing within a few miles of a given home; finding that out in a
+/// tree costs a few hundred nanoseconds (opening nodes, allocating), here a few words.
+struct Grid {
+    cells: Vec<PartitionSet>,
+}
+
+impl Grid {
+    const SOUTH: f64 = 49.8;
+    const WEST: f64 = -8.8;
+    const ROWS: usize = 112;
+    const COLS: usize = 68;
+    const ROW_DEG: f64 = 0.1;
+    const COL_DEG: f64 = 0.16;
+
+    fn new() -> Grid {
+        Grid { cells: vec![PartitionSet::EMPTY; Self::ROWS * Self::COLS] }
+    }
+
+    fn row(lat: f64) -> usize {
+        ((lat - Self::SOUTH) / Self::ROW_DEG).floor().clamp(0.0, (Self::ROWS - 1) as f64) as usize
+    }
+
+    fn col(lon: f64) -> usize {
+        ((lon - Self::WEST) / Self::COL_DEG).floor().clamp(0.0, (Self::COLS - 1) as f64) as usize
+    }
+
+    fn insert(&mut self, at: LatLon, partition: Partition) {
+        let cell = &mut self.cells[Self::row(at.lat) * Self::COLS + Self::col(at.lon)];
+        *cell = cell.with(partition);
+    }
+
+    /// The partitions in any cell that the circle of `max_m` around `from` touches. The
+    /// circle's latitude and longitude bounds are widened by a metre and a part in a billion,
+    /// far more than the rounding in them or in the haversine.
+    fn near(&self, from: LatLon, max_m: f64) -> PartitionSet {
+        let angle = (max_m * (1.0 + 1e-9) + 1.0) / EARTH_RADIUS_M;
+        // A circle this wide (over 3,000 km), or a NaN: not worth bounding.
+        if angle.is_nan() || angle >= 0.5 {
+            return PartitionSet::ALL;
+        }
+        let lat_deg = angle.to_degrees();
+        let (south, north) = (from.lat - lat_deg, from.lat + lat_deg);
+        let sin_ratio = angle.sin() / from.lat.to_radians().cos();
+        let (west, east) = if north >= 90.0 || south <= -90.0 || sin_ratio.is_nan() || sin_ratio >= 1.0 {
+            (-180.0, 180.0)
+        } else {
+            let lon_deg = sin_ratio.asin().to_degrees() * (1.0 + 1e-9);
+            (from.lon - lon_deg, from.lon + lon_deg)
+        };
+        // Across the antimeridian, every column (the grid is far from it anyway).
+        let (west, east) = if west < -180.0 || east > 180.0 { (-180.0, 180.0) } else { (west, east) };
+        let columns = Self::col(west)..=Self::col(east);
+        let mut found = PartitionSet::EMPTY;
+        for row in Self::row(south)..=Self::row(north) {
+            let cells = &self.cells[row * Self::COLS..(row + 1) * Self::COLS];
+            found = cells[columns.clone()].iter().fold(found, |set, &cell| set.union(cell));
+        }
+        found
     }
 }
 
@@ -857,6 +969,44 @@ mod tests {
                 assert_eq!(got.last().map(|h| h.distance_m), Some(edge.distance_m));
                 assert_same(&got, &brute_force_within(&settings, partition, from, edge.distance_m), "edge");
             }
+        }
+
+        #[test]
+        fn partitions_near_include_every_partition_with_a_setting_within_the_distance() {
+            // Settings across England and a few far away (the grid counts those at its edge).
+            let mut settings = random_settings(SEED + 5, 1_500);
+            for at in [at(40.0, -1.0), at(65.0, 10.0), at(52.0, -30.0), at(-45.0, 170.0), at(89.9, 0.0)] {
+                settings.push(setting(at, ProvisionKind::Special, Some(NeedSet::EMPTY.with(Need::MSI))));
+            }
+            let index = SettingIndex::build(&settings);
+            let mut queries = random_queries(SEED + 6, 100, &settings);
+            queries.extend([at(40.0, -1.0), at(66.0, 11.0), at(89.0, 120.0), at(-46.0, 171.0), at(50.0, 179.99)]);
+            for (q, &from) in queries.iter().enumerate() {
+                for max_m in [0.0, 500.0, 4_828.0, 16_093.0, 60_350.0, 250_000.0, 2e6, 1e7, f64::INFINITY] {
+                    let near = index.partitions_near(from, max_m);
+                    for partition in Partition::all() {
+                        if !brute_force_within(&settings, partition, from, max_m).is_empty() {
+                            assert!(near.contains(partition), "query {q} {from:?} {partition:?} within {max_m}");
+                        }
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn partitions_near_leave_out_partitions_with_nothing_near() {
+            let settings = vec![
+                setting(at(53.80, -1.55), ProvisionKind::Special, Some(NeedSet::EMPTY.with(Need::ASD))),
+                setting(at(51.50, -0.12), ProvisionKind::Mainstream, None),
+            ];
+            let index = SettingIndex::build(&settings);
+            let near_leeds = index.partitions_near(at(53.81, -1.56), 5_000.0);
+            assert!(near_leeds.contains(Partition::Need(Need::ASD)));
+            assert!(!near_leeds.contains(Partition::NoNeedsRecorded(ProvisionKind::Mainstream)));
+            assert!(!near_leeds.contains(Partition::Need(Need::HI)));
+            assert!(index
+                .partitions_near(at(53.81, -1.56), 400_000.0)
+                .contains(Partition::NoNeedsRecorded(ProvisionKind::Mainstream)));
         }
 
         #[test]

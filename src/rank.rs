@@ -33,11 +33,12 @@
 //! total order over every setting; tests check this against scoring every setting
 //! ([`reference`](mod@reference)), on random settings and, word for word, on the real dataset.
 //!
-//! Most partitions hold nothing within the radius of a given home, so each is read only as far
-//! as the radius (or the near-miss reach) with
+//! Each partition is read only as far as the radius (or the near-miss reach) with
 //! [`SettingIndex::nearest_within`](crate::index::SettingIndex::nearest_within), which never
-//! opens a tree node beyond it, and the partitions wait in a heap by bound rather than being
-//! rescanned at every step.
+//! opens a tree node beyond it; most partitions have nothing that near a given home, and
+//! [`SettingIndex::partitions_near`](crate::index::SettingIndex::partitions_near) (a coarse grid
+//! of which partitions have settings where) leaves those out before any is opened. The
+//! partitions wait in a heap by bound rather than being rescanned at every step.
 //!
 //! The same pass collects the near misses and the best mainstream schools (each with its own
 //! bound and threshold), so nothing is searched twice. [`RankContext::new`] reads the settings

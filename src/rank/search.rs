@@ -132,6 +132,14 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
     let mainstream_bit = kind_bit(ProvisionKind::Mainstream);
     let near_k = p.policy.near_misses as usize;
     let mainstream_k = if p.allowed & mainstream_bit != 0 { p.policy.mainstream_quota(p.limit) } else { 0 };
+    // Distances are compared with slack too, in case the index's metres and ours differ in
+    // the last bits; the rules themselves use exact distances.
+    let radius = p.radius_m * (1.0 + 1e-12) + 1e-6;
+    let reach = p.reach_m * (1.0 + 1e-12) + 1e-6;
+    // Most partitions have nothing within the radius (or the near-miss reach) of a given home:
+    // those are left out without opening them, since a lane reads nothing farther.
+    let near_radius = index.partitions_near(p.home, radius);
+    let near_reach = if near_k > 0 { index.partitions_near(p.home, reach) } else { near_radius };
     let mut lanes = Vec::with_capacity(Need::ALL.len() + ProvisionKind::ALL.len());
     let mut add_lane = |partition: Partition| {
         let near = near_k > 0 && partition == Partition::Need(p.primary);
@@ -147,7 +155,9 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
             next: None,
             d: 0.0,
         };
-        if lane.list.is_some() || lane.near.is_some() || lane.mainstream.is_some() {
+        let near_enough = if lane.near.is_some() { near_reach } else { near_radius };
+        let wanted = lane.list.is_some() || lane.near.is_some() || lane.mainstream.is_some();
+        if wanted && near_enough.contains(partition) {
             lanes.push(lane);
         }
     };
@@ -159,10 +169,6 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
         add_lane(Partition::NoNeedsRecorded(kind));
     }
 
-    // Distances are compared with slack too, in case the index's metres and ours differ in
-    // the last bits; the rules themselves use exact distances.
-    let radius = p.radius_m * (1.0 + 1e-12) + 1e-6;
-    let reach = p.reach_m * (1.0 + 1e-12) + 1e-6;
     let mut top = TopK::new(p.limit);
     let mut near = TopK::new(near_k);
     let mut mainstream = TopK::new(mainstream_k);
@@ -209,8 +215,7 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
         // stored key: the waiting lanes' keys cannot rise meanwhile.
         loop {
             let hit = if lane.iter.is_none() {
-                // Nothing beyond the farthest distance any of the lane's goals looks at can
-                // be read, so the walk need not go there.
+                // Read only as far as the lane's goals look.
                 let max_d = if lane.near.is_some() { radius.max(reach) } else { radius };
                 lane.iter = Some(index.nearest_within(lane.partition, p.home, max_d));
                 None
