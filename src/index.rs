@@ -3,8 +3,9 @@
 //! [`Hit`]s (ids and metres).
 //!
 //! Partitions ([`Partition`]): one tree per recorded SEN need (a setting with ASD and SLCN is
-//! in both), and, for settings with no needs recorded, one tree per provision kind. Every
-//! setting with a valid location is in at least one partition.
+//! in both), and, for settings with no needs recorded, one tree per provision kind and
+//! [`AgeBand`] (primary, secondary, across). Every setting with a valid location is in at
+//! least one partition.
 //!
 //! # Geometry
 //!
@@ -35,7 +36,7 @@ use std::fmt;
 use rstar::primitives::GeomWithData;
 use rstar::{ParentNode, RStarInsertionStrategy, RTree, RTreeNode, RTreeParams, AABB};
 
-use crate::model::{LatLon, Need, NeedSet, ProvisionKind, Setting, SettingId};
+use crate::model::{AgeRange, LatLon, Need, NeedSet, ProvisionKind, Setting, SettingId};
 
 /// A setting found by a query, with its great-circle distance in metres.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -58,16 +59,18 @@ impl Hit {
 pub enum Partition {
     /// Settings whose recorded needs include this one.
     Need(Need),
-    /// Settings of this kind with no needs recorded (`needs` is `None` or empty).
-    NoNeedsRecorded(ProvisionKind),
+    /// Settings of this kind with no needs recorded (`needs` is `None` or empty) whose age
+    /// range lies in this band.
+    NoNeedsRecorded(ProvisionKind, AgeBand),
 }
 
 impl Partition {
     /// Every partition: the needs in [`Need::ALL`] order, then the kinds in
-    /// [`ProvisionKind::ALL`] order.
+    /// [`ProvisionKind::ALL`] order, each in [`AgeBand::ALL`] order.
     pub fn all() -> impl Iterator<Item = Partition> {
         let needs = Need::ALL.into_iter().map(Partition::Need);
-        needs.chain(ProvisionKind::ALL.into_iter().map(Partition::NoNeedsRecorded))
+        let kinds = ProvisionKind::ALL.into_iter();
+        needs.chain(kinds.flat_map(|kind| AgeBand::ALL.map(|band| Partition::NoNeedsRecorded(kind, band))))
     }
 
     /// Whether `setting` belongs to this partition (ignoring its location; see
@@ -75,9 +78,42 @@ impl Partition {
     pub fn contains(self, setting: &Setting) -> bool {
         match (self, recorded_needs(setting)) {
             (Partition::Need(need), Some(needs)) => needs.contains(need),
-            (Partition::NoNeedsRecorded(kind), None) => setting.kind == kind,
+            (Partition::NoNeedsRecorded(kind, band), None) => setting.kind == kind && AgeBand::of(setting.ages) == band,
             _ => false,
         }
+    }
+}
+
+/// Where a setting's age range lies against 11, the age of moving to secondary school.
+///
+/// Settings without needs recorded are mostly mainstream schools, about five primary schools
+/// to every secondary school. With a tree per band, a search for a child of 7 passes over the
+/// secondary schools without reading them, and one for a child of 14 over the primary schools.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AgeBand {
+    /// Taking no one older than 11: nurseries, infant, junior and primary schools.
+    UpTo11,
+    /// Taking no one younger than 11: secondary schools, sixth forms and colleges.
+    From11,
+    /// Ranges across 11 (all-through and middle schools), and ages not recorded.
+    Other,
+}
+
+impl AgeBand {
+    pub const ALL: [AgeBand; 3] = [AgeBand::UpTo11, AgeBand::From11, AgeBand::Other];
+
+    /// The band of an age range (`None`: not recorded).
+    pub fn of(ages: Option<AgeRange>) -> AgeBand {
+        match ages {
+            Some(AgeRange { high, .. }) if high <= 11 => AgeBand::UpTo11,
+            Some(AgeRange { low, .. }) if low >= 11 => AgeBand::From11,
+            _ => AgeBand::Other,
+        }
+    }
+
+    /// Position in [`AgeBand::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
     }
 }
 
@@ -150,8 +186,8 @@ type Tree = RTree<Leaf, NodeSize>;
 pub struct SettingIndex {
     /// Indexed by [`Need::index`].
     needs: [Tree; Need::ALL.len()],
-    /// Indexed by [`ProvisionKind::index`].
-    no_needs: [Tree; ProvisionKind::ALL.len()],
+    /// Indexed by [`ProvisionKind::index`], then [`AgeBand::index`].
+    no_needs: [[Tree; AgeBand::ALL.len()]; ProvisionKind::ALL.len()],
     /// Which partitions have settings where.
     grid: Grid,
     /// Every setting's location, by `SettingId`, so each hit's distance is
@@ -175,7 +211,7 @@ impl SettingIndex {
     pub fn build(settings: &[Setting]) -> SettingIndex {
         // One pass: a `Setting` is a few hundred bytes, so reading them dominates the loop.
         let mut needs: [Vec<Leaf>; Need::ALL.len()] = Default::default();
-        let mut no_needs: [Vec<Leaf>; ProvisionKind::ALL.len()] = Default::default();
+        let mut no_needs: [[Vec<Leaf>; AgeBand::ALL.len()]; ProvisionKind::ALL.len()] = Default::default();
         let mut locations = Vec::with_capacity(settings.len());
         let mut grid = Grid::new();
         for (i, setting) in settings.iter().enumerate() {
@@ -190,14 +226,15 @@ impl SettingIndex {
                     grid.insert(setting.location, Partition::Need(need));
                 }),
                 None => {
-                    no_needs[setting.kind.index()].push(leaf);
-                    grid.insert(setting.location, Partition::NoNeedsRecorded(setting.kind));
+                    let band = AgeBand::of(setting.ages);
+                    no_needs[setting.kind.index()][band.index()].push(leaf);
+                    grid.insert(setting.location, Partition::NoNeedsRecorded(setting.kind, band));
                 }
             }
         }
         SettingIndex {
             needs: needs.map(Tree::bulk_load_with_params),
-            no_needs: no_needs.map(Tree::bulk_load_with_params),
+            no_needs: no_needs.map(|bands| bands.map(Tree::bulk_load_with_params)),
             grid,
             locations,
         }
@@ -206,7 +243,7 @@ impl SettingIndex {
     fn tree(&self, partition: Partition) -> &Tree {
         match partition {
             Partition::Need(need) => &self.needs[need.index()],
-            Partition::NoNeedsRecorded(kind) => &self.no_needs[kind.index()],
+            Partition::NoNeedsRecorded(kind, band) => &self.no_needs[kind.index()][band.index()],
         }
     }
 
@@ -344,7 +381,9 @@ impl PartitionSet {
     fn bit(partition: Partition) -> u64 {
         let position = match partition {
             Partition::Need(need) => need.index(),
-            Partition::NoNeedsRecorded(kind) => Need::ALL.len() + kind.index(),
+            Partition::NoNeedsRecorded(kind, band) => {
+                Need::ALL.len() + kind.index() * AgeBand::ALL.len() + band.index()
+            }
         };
         1 << position
     }
@@ -466,13 +505,13 @@ fn hit(from: LatLon, locations: &[LatLon], leaf: &Leaf) -> Hit {
 ///
 /// rstar's own nearest-neighbour iterator cannot be limited, so it opens every node it meets
 /// on the way to a first leaf, however far; here only nodes that may hold a leaf within the
-/// limit go in the heap, and the leaves of an opened node wait in a short sorted list.
+/// limit go in the heap, and the leaves of opened nodes wait in a second heap.
 struct Walk<'a> {
     query: [f64; 3],
     max_chord_2: f64,
     /// Nodes not yet opened, a binary min-heap on the squared chord to their envelope.
     nodes: Vec<(f64, &'a ParentNode<Leaf>)>,
-    /// Leaves of opened nodes not yet returned, sorted farthest first.
+    /// Leaves of opened nodes not yet returned, a binary min-heap on their squared chord.
     leaves: Vec<(f64, &'a Leaf)>,
 }
 
@@ -489,8 +528,7 @@ impl<'a> Walk<'a> {
                 RTreeNode::Leaf(leaf) => {
                     let d2 = chord_2(leaf.geom(), &self.query);
                     if d2 <= self.max_chord_2 {
-                        let at = self.leaves.partition_point(|&(other, _)| other > d2);
-                        self.leaves.insert(at, (d2, leaf));
+                        heap_push(&mut self.leaves, (d2, leaf));
                     }
                 }
                 RTreeNode::Parent(parent) => {
@@ -509,10 +547,10 @@ impl<'a> Iterator for Walk<'a> {
 
     fn next(&mut self) -> Option<(&'a Leaf, f64)> {
         loop {
-            if let Some(&(d2, leaf)) = self.leaves.last() {
+            if let Some(&(d2, leaf)) = self.leaves.first() {
                 // No farther than every unopened node: nothing inside them is nearer.
                 if self.nodes.first().is_none_or(|&(node_d2, _)| d2 <= node_d2) {
-                    self.leaves.pop();
+                    heap_pop(&mut self.leaves);
                     return Some((leaf, d2));
                 }
             }
@@ -764,9 +802,10 @@ mod tests {
         (0..1 + rng.below(4)).map(|_| Need::ALL[rng.below(Need::ALL.len())]).collect()
     }
 
-    /// Settings spread over England with random kinds and need sets: a quarter with no needs
-    /// recorded (`None`), an eighth with an empty set, and one in six sharing the location of
-    /// an earlier setting, as a unit shares its school's address.
+    /// Settings spread over England with random kinds, need sets and age ranges: a quarter
+    /// with no needs recorded (`None`), an eighth with an empty set, a quarter without ages, and
+    /// one in six sharing the location of an earlier setting, as a unit shares its school's
+    /// address.
     fn random_settings(seed: u64, n: usize) -> Vec<Setting> {
         let mut rng = SplitMix(seed);
         let mut settings: Vec<Setting> = Vec::with_capacity(n);
@@ -779,9 +818,14 @@ mod tests {
                 2 => Some(NeedSet::EMPTY),
                 _ => Some(random_needs(&mut rng)),
             };
-            settings.push(setting(location, kind, needs));
+            let range = [None, None, ages(4, 11), ages(2, 5), ages(11, 16), ages(16, 19), ages(2, 19), ages(9, 13)];
+            settings.push(Setting { ages: range[rng.below(range.len())], ..setting(location, kind, needs) });
         }
         settings
+    }
+
+    fn ages(low: u8, high: u8) -> Option<AgeRange> {
+        Some(AgeRange { low, high, basis: crate::model::AgeBasis::Statutory })
     }
 
     /// Query points: mostly anywhere in England, some exactly at a setting.
@@ -846,6 +890,9 @@ mod tests {
                 setting(at(52.0, -1.0), ProvisionKind::Special, Some(NeedSet::EMPTY.with(Need::ASD).with(Need::SLCN))),
                 setting(at(52.0, -1.0), ProvisionKind::Mainstream, None),
                 setting(at(52.0, -1.0), ProvisionKind::Special, Some(NeedSet::EMPTY)),
+                Setting { ages: ages(4, 11), ..setting(at(52.0, -1.0), ProvisionKind::Mainstream, None) },
+                Setting { ages: ages(11, 18), ..setting(at(52.0, -1.0), ProvisionKind::Mainstream, None) },
+                Setting { ages: ages(2, 19), ..setting(at(52.0, -1.0), ProvisionKind::Special, Some(NeedSet::EMPTY)) },
             ];
             let index = SettingIndex::build(&settings);
             let sizes: Vec<(Partition, usize)> = index.partitions().filter(|&(_, n)| n > 0).collect();
@@ -854,12 +901,23 @@ mod tests {
                 vec![
                     (Partition::Need(Need::SLCN), 1),
                     (Partition::Need(Need::ASD), 1),
-                    (Partition::NoNeedsRecorded(ProvisionKind::Mainstream), 1),
-                    (Partition::NoNeedsRecorded(ProvisionKind::Special), 1),
+                    (Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::UpTo11), 1),
+                    (Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::From11), 1),
+                    (Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other), 1),
+                    (Partition::NoNeedsRecorded(ProvisionKind::Special, AgeBand::Other), 2),
                 ]
             );
-            assert!(!Partition::NoNeedsRecorded(ProvisionKind::Special).contains(&settings[0]));
-            assert!(Partition::NoNeedsRecorded(ProvisionKind::Special).contains(&settings[2]));
+            assert!(!Partition::NoNeedsRecorded(ProvisionKind::Special, AgeBand::Other).contains(&settings[0]));
+            assert!(Partition::NoNeedsRecorded(ProvisionKind::Special, AgeBand::Other).contains(&settings[2]));
+        }
+
+        #[test]
+        fn age_bands_split_at_11() {
+            let band = |low, high| AgeBand::of(ages(low, high));
+            assert_eq!([band(2, 5), band(4, 11), band(7, 11)], [AgeBand::UpTo11; 3]);
+            assert_eq!([band(11, 16), band(11, 19), band(16, 25)], [AgeBand::From11; 3]);
+            assert_eq!([band(2, 19), band(9, 13), band(10, 12)], [AgeBand::Other; 3]);
+            assert_eq!(AgeBand::of(None), AgeBand::Other);
         }
 
         #[test]
@@ -867,7 +925,7 @@ mod tests {
             let settings = random_settings(11, 2_000);
             let index = SettingIndex::build(&settings);
             let listed: Vec<(Partition, usize)> = index.partitions().collect();
-            assert_eq!(listed.len(), Need::ALL.len() + ProvisionKind::ALL.len());
+            assert_eq!(listed.len(), Need::ALL.len() + ProvisionKind::ALL.len() * AgeBand::ALL.len());
             for (partition, len) in listed {
                 assert_eq!(len, settings.iter().filter(|s| partition.contains(s)).count(), "{partition:?}");
             }
@@ -876,7 +934,7 @@ mod tests {
         #[test]
         fn debug_shows_sizes_not_points() {
             let index = SettingIndex::build(&[setting(at(52.0, -1.0), ProvisionKind::Mainstream, None)]);
-            assert_eq!(format!("{index:?}"), "{NoNeedsRecorded(Mainstream): 1}");
+            assert_eq!(format!("{index:?}"), "{NoNeedsRecorded(Mainstream, Other): 1}");
         }
     }
 
@@ -1002,11 +1060,11 @@ mod tests {
             let index = SettingIndex::build(&settings);
             let near_leeds = index.partitions_near(at(53.81, -1.56), 5_000.0);
             assert!(near_leeds.contains(Partition::Need(Need::ASD)));
-            assert!(!near_leeds.contains(Partition::NoNeedsRecorded(ProvisionKind::Mainstream)));
+            assert!(!near_leeds.contains(Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other)));
             assert!(!near_leeds.contains(Partition::Need(Need::HI)));
             assert!(index
                 .partitions_near(at(53.81, -1.56), 400_000.0)
-                .contains(Partition::NoNeedsRecorded(ProvisionKind::Mainstream)));
+                .contains(Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other)));
         }
 
         #[test]
@@ -1060,7 +1118,8 @@ mod tests {
         #[test]
         fn queries_far_from_england_agree_too() {
             let (settings, index, _) = fixture();
-            let partitions = [Partition::Need(Need::ASD), Partition::NoNeedsRecorded(ProvisionKind::Mainstream)];
+            let partitions =
+                [Partition::Need(Need::ASD), Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other)];
             for from in [at(90.0, 0.0), at(-90.0, 0.0), at(0.0, 180.0), at(0.0, -180.0), at(-45.0, 170.0)] {
                 let got = index.k_nearest(&partitions, from, 50, |_| true);
                 assert_same(&got, &brute_force_k_nearest(&settings, &partitions, from, 50, |_| true), "far");
@@ -1097,7 +1156,7 @@ mod tests {
                 .map(|lon| setting(at(52.0, lon), ProvisionKind::Mainstream, None))
                 .collect();
             let index = SettingIndex::build(&settings);
-            let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream);
+            let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other);
             let hits: Vec<Hit> = index.nearest_iter(partition, from).collect();
             assert_eq!(hits.iter().map(|h| h.id.0).collect::<Vec<_>>(), vec![1, 3, 4, 5, 0, 2]);
             assert_eq!(hits[0].distance_m, hits[1].distance_m);
@@ -1140,7 +1199,7 @@ mod tests {
                     .map(|location| setting(location, ProvisionKind::Mainstream, None))
                     .collect();
                 let index = SettingIndex::build(&settings);
-                let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream);
+                let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other);
                 let got: Vec<Hit> = index.nearest_iter(partition, from).collect();
                 assert_eq!(
                     got.iter().map(|h| h.id.0).collect::<Vec<_>>(),
@@ -1165,7 +1224,7 @@ mod tests {
                     .map(|location| setting(location, ProvisionKind::Mainstream, None))
                     .collect();
                 let index = SettingIndex::build(&settings);
-                let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream);
+                let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other);
                 let farthest = from.distance_m(other).max(from.distance_m(chord_first));
                 let got: Vec<Hit> = index.nearest_within(partition, from, farthest).collect();
                 assert_same(&got, &brute_force_within(&settings, partition, from, farthest), "near tie");
@@ -1219,7 +1278,7 @@ mod tests {
             assert_eq!(index.nearest_iter(empty, at(52.0, -1.0)).count(), 0);
             assert!(index.within(empty, at(52.0, -1.0), 1e9).is_empty());
             let ids: Vec<u32> = (index.k_nearest(
-                &[empty, Partition::NoNeedsRecorded(ProvisionKind::Mainstream)],
+                &[empty, Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other)],
                 at(52.0, -1.0),
                 5,
                 |_| true,
@@ -1288,7 +1347,7 @@ mod tests {
             let mut settings = vec![setting(at(52.0, -1.0), ProvisionKind::Mainstream, None); 3];
             settings[1].location = LatLon { lat: f64::NAN, lon: -1.0 };
             let index = SettingIndex::build(&settings);
-            let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream);
+            let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other);
             assert_eq!(index.len(partition), 2);
             let ids: Vec<u32> = index.nearest_iter(partition, at(52.0, -1.0)).map(|h| h.id.0).collect();
             assert_eq!(ids, vec![0, 2]);
@@ -1353,7 +1412,7 @@ mod tests {
                 (0..n).map(|_| Partition::Need(Need::ALL[rng.below(11)])).collect()
             }
         };
-        let mainstream = |_: &mut SplitMix| vec![Partition::NoNeedsRecorded(ProvisionKind::Mainstream)];
+        let mainstream = |_: &mut SplitMix| vec![Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other)];
         eprintln!(
             "build 30k: median {:.2} ms (min {:.2}); k_nearest k=20, median: \
              1 need {:.2} us, 2 needs {:.2} us, 3 needs {:.2} us, \

@@ -23,7 +23,7 @@
 //! ## Finding the top results fast
 //!
 //! The index keeps one R-tree per recorded need and, for settings without recorded needs, one per
-//! kind ([`Partition`](crate::index::Partition)). Each partition is read lazily in order of
+//! kind and age band ([`Partition`](crate::index::Partition)). Each partition is read lazily in order of
 //! distance. For each partition we know the best non-distance score any of its settings could
 //! reach (a setting in the tree for autism matches the primary need "autism"; one without
 //! recorded needs cannot score on needs at all), and distance only lowers the score as we go

@@ -315,7 +315,7 @@ pub(crate) fn bound(p: &Prepared, partition: Partition, kinds: u16) -> Option<Bo
         Partition::Need(n) => {
             Some(Need::ALL.into_iter().filter(|m| m.index() >= n.index() && *m != p.primary).collect())
         }
-        Partition::NoNeedsRecorded(k) if k.is_specialist() => {
+        Partition::NoNeedsRecorded(k, _) if k.is_specialist() => {
             // Specialisms unknown: counted at the assumed value, if the policy assumes one.
             if let Some(v) = p.policy.unknown_needs_value {
                 add(w.primary_need, v);
@@ -328,10 +328,10 @@ pub(crate) fn bound(p: &Prepared, partition: Partition, kinds: u16) -> Option<Bo
             }
             None
         }
-        Partition::NoNeedsRecorded(_) => Some(NeedSet::EMPTY),
+        Partition::NoNeedsRecorded(..) => Some(NeedSet::EMPTY),
     };
     let kinds = match partition {
-        Partition::NoNeedsRecorded(k) => kinds & kind_bit(k),
+        Partition::NoNeedsRecorded(k, _) => kinds & kind_bit(k),
         Partition::Need(_) => kinds,
     };
     if kinds == 0 {

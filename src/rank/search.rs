@@ -3,7 +3,7 @@
 use super::query::{kind_bit, Prepared};
 use super::score::{bound, canonical_need, decay, rule, score, Bound, RuleCode};
 use super::tables::Tables;
-use crate::index::{Hit, Partition, SettingIndex};
+use crate::index::{AgeBand, Hit, Partition, SettingIndex};
 use crate::model::{Need, ProvisionKind, SettingId, Site, Urn};
 use std::cmp::Ordering;
 
@@ -140,7 +140,7 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
     // those are left out without opening them, since a lane reads nothing farther.
     let near_radius = index.partitions_near(p.home, radius);
     let near_reach = if near_k > 0 { index.partitions_near(p.home, reach) } else { near_radius };
-    let mut lanes = Vec::with_capacity(Need::ALL.len() + ProvisionKind::ALL.len());
+    let mut lanes = Vec::with_capacity(Need::ALL.len() + ProvisionKind::ALL.len() * AgeBand::ALL.len());
     let mut add_lane = |partition: Partition| {
         let near = near_k > 0 && partition == Partition::Need(p.primary);
         // Kinds this partition holds that take the child's age: a lane with none is not opened
@@ -166,7 +166,7 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
         add_lane(Partition::Need(n));
     }
     for kind in ProvisionKind::ALL.into_iter().filter(|k| p.allowed & kind_bit(*k) != 0) {
-        add_lane(Partition::NoNeedsRecorded(kind));
+        AgeBand::ALL.into_iter().for_each(|band| add_lane(Partition::NoNeedsRecorded(kind, band)));
     }
 
     let mut top = TopK::new(p.limit);
@@ -227,7 +227,7 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
                     // A setting with several recorded needs is in several trees: read it in one.
                     let canonical = match lane.partition {
                         Partition::Need(n) => canonical_need(s.needs, p.primary) == Some(n),
-                        Partition::NoNeedsRecorded(_) => true,
+                        Partition::NoNeedsRecorded(..) => true,
                     };
                     if canonical {
                         considered += 1;

@@ -854,6 +854,29 @@ mod explanations {
     }
 }
 
+mod reading {
+    use super::*;
+
+    #[test]
+    fn a_search_for_a_child_of_7_reads_no_secondary_school() {
+        // Ten secondary schools nearer home than three primary schools, all within the radius:
+        // they are in another tree of the index, which a child of 7 never opens.
+        let mut settings: Vec<Setting> = (0..10)
+            .map(|i| Setting {
+                ages: ages(11, 16),
+                ..setting(100 + i, ProvisionKind::Mainstream, at(0.1, 0.1 * f64::from(i)))
+            })
+            .collect();
+        settings.extend((0..3).map(|i| setting(200 + i, ProvisionKind::Mainstream, at(1.0, 0.2 * f64::from(i)))));
+        let l = list(&settings, &query(7, Need::ASD, "universal"));
+        assert_eq!(urns(&l), [200, 201, 202]);
+        assert_eq!((l.counts.considered, l.counts.eligible), (3, 3));
+        let l = list(&settings, &query(13, Need::ASD, "universal"));
+        assert_eq!(urns(&l), (100..110).collect::<Vec<u32>>());
+        assert_eq!((l.counts.considered, l.counts.eligible), (10, 10));
+    }
+}
+
 mod context {
     use super::*;
 
