@@ -75,6 +75,7 @@ mod search;
 mod tables;
 #[cfg(test)]
 mod tests;
+mod words;
 
 pub use explain::{explain, Explanation, Outcome, SiteExplanation};
 pub use output::{
@@ -83,6 +84,7 @@ pub use output::{
 };
 pub use query::{ChildAge, Query, DEFAULT_LIMIT, MAX_AGE, MAX_LIMIT, MIN_AGE};
 pub use score::{Rule, RuleCode};
+pub use words::ReasonText;
 
 use crate::error::Result;
 use crate::index::SettingIndex;
