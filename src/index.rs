@@ -133,10 +133,11 @@ const EARTH_RADIUS_M: f64 = 6_371_008.8;
 /// further ahead; one smaller than the true error would break the order.
 const CHORD_SLACK: f64 = 1e-9;
 
-/// What a tree holds: the unit-sphere point and the setting's index. Kept to 32 bytes (the
-/// location is looked up in [`SettingIndex::locations`]): bulk loading moves leaves around,
-/// and 48-byte leaves made it about a fifth slower.
-type Leaf = GeomWithData<[f64; 3], u32>;
+/// What a tree holds: the unit-sphere point, the setting's index and its recorded needs (so
+/// that a walk can pass over settings by need without looking them up). Kept to 32 bytes (the
+/// location is looked up in [`SettingIndex::spots`]): bulk loading moves leaves around, and
+/// 48-byte leaves made it about a fifth slower.
+type Leaf = GeomWithData<[f64; 3], (u32, NeedSet)>;
 
 /// Nodes of up to 16 children instead of rstar's default 6: measured on 30k points, bulk
 /// loading the largest partition took a quarter less time, and 20-nearest queries were no
@@ -190,9 +191,9 @@ pub struct SettingIndex {
     no_needs: [[Tree; AgeBand::ALL.len()]; ProvisionKind::ALL.len()],
     /// Which partitions have settings where.
     grid: Grid,
-    /// Every setting's location, by `SettingId`, so each hit's distance is
-    /// `LatLon::distance_m`, bit for bit.
-    locations: Vec<LatLon>,
+    /// Every setting's location (and the cosine of its latitude), by `SettingId`, so each
+    /// hit's distance is `LatLon::distance_m`, bit for bit.
+    spots: Vec<Spot>,
 }
 
 impl fmt::Debug for SettingIndex {
@@ -212,14 +213,15 @@ impl SettingIndex {
         // One pass: a `Setting` is a few hundred bytes, so reading them dominates the loop.
         let mut needs: [Vec<Leaf>; Need::ALL.len()] = Default::default();
         let mut no_needs: [[Vec<Leaf>; AgeBand::ALL.len()]; ProvisionKind::ALL.len()] = Default::default();
-        let mut locations = Vec::with_capacity(settings.len());
+        let mut spots = Vec::with_capacity(settings.len());
         let mut grid = Grid::new();
         for (i, setting) in settings.iter().enumerate() {
-            locations.push(setting.location);
-            let (Ok(id), Some(point)) = (u32::try_from(i), unit_vector(setting.location)) else {
+            let origin = Origin::new(setting.location);
+            spots.push(Spot { at: setting.location, cos_lat: origin.cos_lat });
+            let (Ok(id), Some(point)) = (u32::try_from(i), origin.unit) else {
                 continue;
             };
-            let leaf = Leaf::new(point, id);
+            let leaf = Leaf::new(point, (id, recorded_needs(setting).unwrap_or(NeedSet::EMPTY)));
             match recorded_needs(setting) {
                 Some(set) => set.iter().for_each(|need| {
                     needs[need.index()].push(leaf);
@@ -236,7 +238,7 @@ impl SettingIndex {
             needs: needs.map(Tree::bulk_load_with_params),
             no_needs: no_needs.map(|bands| bands.map(Tree::bulk_load_with_params)),
             grid,
-            locations,
+            spots,
         }
     }
 
@@ -269,8 +271,9 @@ impl SettingIndex {
     ///
     /// Empty if `from` is not a valid [`LatLon`].
     pub fn nearest_iter(&self, partition: Partition, from: LatLon) -> impl Iterator<Item = Hit> + '_ {
-        let upstream = unit_vector(from).map(|q| self.tree(partition).nearest_neighbor_iter_with_distance_2(&q));
-        InOrder::new(from, &self.locations, upstream.into_iter().flatten())
+        let origin = Origin::new(from);
+        let upstream = origin.unit.map(|q| self.tree(partition).nearest_neighbor_iter_with_distance_2(&q));
+        InOrder::new(origin, &self.spots, upstream.into_iter().flatten())
     }
 
     /// The settings of a partition within `max_m` of `from` (inclusive), in increasing
@@ -280,14 +283,30 @@ impl SettingIndex {
     ///
     /// Empty if `from` is not a valid [`LatLon`] or `max_m` is negative or NaN.
     pub fn nearest_within(&self, partition: Partition, from: LatLon, max_m: f64) -> impl Iterator<Item = Hit> + '_ {
-        let upstream = match unit_vector(from) {
+        self.read_within(partition, &Origin::new(from), max_m, NeedSet::EMPTY)
+    }
+
+    /// [`nearest_within`](Self::nearest_within) from an [`Origin`] (worked out once for many
+    /// reads), without the settings that record any need in `leave_out`: those are passed
+    /// over before their distance is worked out.
+    ///
+    /// A setting recording several needs is in the tree of each; `leave_out` lets a caller
+    /// reading several of them take each setting from one tree only.
+    pub fn read_within(
+        &self,
+        partition: Partition,
+        origin: &Origin,
+        max_m: f64,
+        leave_out: NeedSet,
+    ) -> impl Iterator<Item = Hit> + '_ {
+        let upstream = match origin.unit {
             Some(q) if max_m >= 0.0 => {
                 let max_chord = chord_from_metres(max_m) + CHORD_SLACK;
-                Some(Walk::new(self.tree(partition), q, max_chord * max_chord))
+                Some(Walk::new(self.tree(partition), q, max_chord * max_chord, leave_out))
             }
             _ => None,
         };
-        InOrder::new(from, &self.locations, upstream.into_iter().flatten()).take_while(move |h| h.distance_m <= max_m)
+        InOrder::new(*origin, &self.spots, upstream.into_iter().flatten()).take_while(move |h| h.distance_m <= max_m)
     }
 
     /// All settings of several partitions in increasing distance from `from` (ties by id), each
@@ -296,7 +315,8 @@ impl SettingIndex {
     ///
     /// Empty if `from` is not a valid [`LatLon`].
     pub fn nearest_in(&self, partitions: &[Partition], from: LatLon) -> impl Iterator<Item = Hit> + '_ {
-        let sources: Vec<_> = match unit_vector(from) {
+        let origin = Origin::new(from);
+        let sources: Vec<_> = match origin.unit {
             Some(q) => partitions
                 .iter()
                 .map(|&partition| self.tree(partition))
@@ -308,7 +328,7 @@ impl SettingIndex {
         // In (distance, id) order a setting reached through two partitions comes out twice in
         // a row (same id, same distance), so dropping repeats of the last id is enough.
         let mut last = None;
-        InOrder::new(from, &self.locations, merge_by_chord(sources))
+        InOrder::new(origin, &self.spots, merge_by_chord(sources))
             .filter(move |hit| last.replace(hit.id) != Some(hit.id))
     }
 
@@ -318,7 +338,8 @@ impl SettingIndex {
     ///
     /// Empty if `from` is not a valid [`LatLon`] or `radius_m` is negative or NaN.
     pub fn within(&self, partition: Partition, from: LatLon, radius_m: f64) -> Vec<Hit> {
-        let Some(q) = unit_vector(from) else {
+        let origin = Origin::new(from);
+        let Some(q) = origin.unit else {
             return Vec::new();
         };
         if radius_m.is_nan() || radius_m < 0.0 {
@@ -330,7 +351,7 @@ impl SettingIndex {
         let mut hits: Vec<Hit> = self
             .tree(partition)
             .locate_within_distance(q, max_chord * max_chord)
-            .map(|leaf| hit(from, &self.locations, leaf))
+            .map(|leaf| hit(&origin, &self.spots, leaf))
             .filter(|hit| hit.distance_m <= radius_m)
             .collect();
         hits.sort_unstable_by(Hit::cmp_by_distance);
@@ -468,11 +489,9 @@ impl Grid {
 
 /// The point on the unit sphere for a valid location, `None` for anything [`LatLon::new`]
 /// would refuse (rstar's ordering panics on NaN).
+#[cfg(test)]
 fn unit_vector(at: LatLon) -> Option<[f64; 3]> {
-    LatLon::new(at.lat, at.lon)?;
-    let (sin_lat, cos_lat) = at.lat.to_radians().sin_cos();
-    let (sin_lon, cos_lon) = at.lon.to_radians().sin_cos();
-    Some([cos_lat * cos_lon, cos_lat * sin_lon, sin_lat])
+    Origin::new(at).unit
 }
 
 /// Great-circle metres for a unit-sphere chord: `2 R asin(c / 2)`.
@@ -496,8 +515,49 @@ fn lower_bound_m(chord_2: f64) -> f64 {
     metres_from_chord((chord_2.sqrt() - CHORD_SLACK).max(0.0))
 }
 
-fn hit(from: LatLon, locations: &[LatLon], leaf: &Leaf) -> Hit {
-    Hit { id: SettingId(leaf.data), distance_m: from.distance_m(locations[leaf.data as usize]) }
+/// A point that distances are measured from, with what every distance from it needs worked
+/// out once: its unit-sphere point (`None` for anything [`LatLon::new`] would refuse: rstar's
+/// ordering panics on NaN) and the cosine of its latitude.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Origin {
+    from: LatLon,
+    unit: Option<[f64; 3]>,
+    cos_lat: f64,
+}
+
+impl Origin {
+    pub fn new(from: LatLon) -> Origin {
+        // `cos` itself, as geo's haversine takes it, shared with the unit vector.
+        let lat = from.lat.to_radians();
+        let (sin_lat, cos_lat) = (lat.sin(), lat.cos());
+        let unit = LatLon::new(from.lat, from.lon).map(|_| {
+            let (sin_lon, cos_lon) = from.lon.to_radians().sin_cos();
+            [cos_lat * cos_lon, cos_lat * sin_lon, sin_lat]
+        });
+        Origin { from, unit, cos_lat }
+    }
+
+    /// The great-circle distance to `to`: exactly `LatLon::distance_m` (geo's haversine, the
+    /// same operations in the same order), with the two cosines of latitude looked up.
+    fn distance_m(&self, to: &Spot) -> f64 {
+        let (from, at) = (self.from, to.at);
+        let delta_theta = (at.lat - from.lat).to_radians();
+        let delta_lambda = (at.lon - from.lon).to_radians();
+        let a = (delta_theta / 2.0).sin().powi(2) + self.cos_lat * to.cos_lat * (delta_lambda / 2.0).sin().powi(2);
+        EARTH_RADIUS_M * (2.0 * a.sqrt().asin())
+    }
+}
+
+/// A setting's location and the cosine of its latitude.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Spot {
+    at: LatLon,
+    cos_lat: f64,
+}
+
+fn hit(origin: &Origin, spots: &[Spot], leaf: &Leaf) -> Hit {
+    let id = leaf.data.0;
+    Hit { id: SettingId(id), distance_m: origin.distance_m(&spots[id as usize]) }
 }
 
 /// A tree's leaves within a squared chord of a query point, in non-decreasing squared chord:
@@ -509,6 +569,8 @@ fn hit(from: LatLon, locations: &[LatLon], leaf: &Leaf) -> Hit {
 struct Walk<'a> {
     query: [f64; 3],
     max_chord_2: f64,
+    /// Leaves recording any of these needs are passed over.
+    leave_out: NeedSet,
     /// Nodes not yet opened, a binary min-heap on the squared chord to their envelope.
     nodes: Vec<(f64, &'a ParentNode<Leaf>)>,
     /// Leaves of opened nodes not yet returned, a binary min-heap on their squared chord.
@@ -516,8 +578,8 @@ struct Walk<'a> {
 }
 
 impl<'a> Walk<'a> {
-    fn new(tree: &'a Tree, query: [f64; 3], max_chord_2: f64) -> Walk<'a> {
-        let mut walk = Walk { query, max_chord_2, nodes: Vec::new(), leaves: Vec::new() };
+    fn new(tree: &'a Tree, query: [f64; 3], max_chord_2: f64, leave_out: NeedSet) -> Walk<'a> {
+        let mut walk = Walk { query, max_chord_2, leave_out, nodes: Vec::new(), leaves: Vec::new() };
         walk.open(tree.root());
         walk
     }
@@ -525,6 +587,7 @@ impl<'a> Walk<'a> {
     fn open(&mut self, node: &'a ParentNode<Leaf>) {
         for child in node.children() {
             match child {
+                RTreeNode::Leaf(leaf) if leaf.data.1.intersects(self.leave_out) => {}
                 RTreeNode::Leaf(leaf) => {
                     let d2 = chord_2(leaf.geom(), &self.query);
                     if d2 <= self.max_chord_2 {
@@ -635,8 +698,8 @@ where
 /// Turns a stream of leaves in increasing chord order into hits in exact `(distance_m, id)`
 /// order (see the module docs).
 struct InOrder<'a, I> {
-    from: LatLon,
-    locations: &'a [LatLon],
+    origin: Origin,
+    spots: &'a [Spot],
     upstream: I,
     upstream_done: bool,
     /// No leaf still upstream is nearer than this.
@@ -646,8 +709,8 @@ struct InOrder<'a, I> {
 }
 
 impl<'a, I> InOrder<'a, I> {
-    fn new(from: LatLon, locations: &'a [LatLon], upstream: I) -> Self {
-        InOrder { from, locations, upstream, upstream_done: false, frontier_m: 0.0, held: Vec::new() }
+    fn new(origin: Origin, spots: &'a [Spot], upstream: I) -> Self {
+        InOrder { origin, spots, upstream, upstream_done: false, frontier_m: 0.0, held: Vec::new() }
     }
 
     fn hold(&mut self, hit: Hit) {
@@ -675,7 +738,7 @@ where
             }
             match self.upstream.next() {
                 Some((leaf, chord_2)) => {
-                    self.hold(hit(self.from, self.locations, leaf));
+                    self.hold(hit(&self.origin, self.spots, leaf));
                     // rstar yields squared chords in non-decreasing order, so this only grows.
                     self.frontier_m = lower_bound_m(chord_2);
                 }
@@ -872,6 +935,25 @@ mod tests {
         }
 
         #[test]
+        fn an_origin_measures_exactly_as_lat_lon_does() {
+            // Bit for bit, anywhere on Earth (the index's order and the scores rest on it).
+            let mut rng = SplitMix(11);
+            let mut anywhere = || at(rng.range(-90.0, 90.0), rng.range(-180.0, 180.0));
+            let mut pairs: Vec<(LatLon, LatLon)> = (0..20_000).map(|_| (anywhere(), anywhere())).collect();
+            let mut rng = SplitMix(12);
+            pairs.extend((0..20_000).map(|_| (in_england(&mut rng), in_england(&mut rng))));
+            pairs.extend([
+                (at(0.0, 0.0), at(0.0, 0.0)),
+                (at(90.0, 0.0), at(-90.0, 0.0)),
+                (at(0.0, 180.0), at(0.0, -180.0)),
+            ]);
+            for (a, b) in pairs {
+                let spot = Spot { at: b, cos_lat: Origin::new(b).cos_lat };
+                assert_eq!(Origin::new(a).distance_m(&spot).to_bits(), a.distance_m(b).to_bits(), "{a:?} {b:?}");
+            }
+        }
+
+        #[test]
         fn chord_and_metres_are_inverse() {
             for m in [0.0, 1.0, 1_000.0, 100_000.0, 1e7] {
                 assert!((metres_from_chord(chord_from_metres(m)) - m).abs() < 1e-6 * m.max(1.0), "{m}");
@@ -982,6 +1064,22 @@ mod tests {
                         let want = brute_force_within(&settings, partition, from, radius_m);
                         assert_same(&got, &want, &format!("query {q} {from:?} {partition:?} r={radius_m}"));
                     }
+                }
+            }
+        }
+
+        #[test]
+        fn read_within_leaves_out_the_settings_recording_a_need_left_out() {
+            let (settings, index, queries) = fixture();
+            let mut rng = SplitMix(SEED + 3);
+            for (q, &from) in queries.iter().enumerate() {
+                let leave_out = if q % 5 == 0 { NeedSet::EMPTY } else { random_needs(&mut rng) };
+                let max_m = [0.0, 15_000.0, 80_000.0, f64::INFINITY][q % 4];
+                for partition in Partition::all() {
+                    let got: Vec<Hit> = index.read_within(partition, &Origin::new(from), max_m, leave_out).collect();
+                    let mut want = brute_force_within(&settings, partition, from, max_m);
+                    want.retain(|h| !settings[h.id.index()].needs.is_some_and(|n| n.intersects(leave_out)));
+                    assert_same(&got, &want, &format!("query {q} {from:?} {partition:?} without {leave_out:?}"));
                 }
             }
         }

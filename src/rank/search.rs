@@ -3,8 +3,8 @@
 use super::query::{kind_bit, Prepared};
 use super::score::{bound, canonical_need, decay, rule, score, Bound, RuleCode};
 use super::tables::Tables;
-use crate::index::{AgeBand, Hit, Partition, SettingIndex};
-use crate::model::{Need, ProvisionKind, SettingId, Site, Urn};
+use crate::index::{AgeBand, Hit, Origin, Partition, SettingIndex};
+use crate::model::{Need, NeedSet, ProvisionKind, SettingId, Site, Urn};
 use std::cmp::Ordering;
 
 /// Slack for comparing a bound with a score: they are the same sums added in another order, so
@@ -111,6 +111,8 @@ struct Lane<I> {
     near: Option<Goal>,
     /// Eligible mainstream schools (when the presumption of mainstream applies).
     mainstream: Option<Goal>,
+    /// Settings recording any of these needs are read through another lane.
+    leave_out: NeedSet,
     iter: Option<I>,
     next: Option<Hit>,
     /// Distance of `next` (0 before the lane is opened).
@@ -143,11 +145,22 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
     let mut lanes = Vec::with_capacity(Need::ALL.len() + ProvisionKind::ALL.len() * AgeBand::ALL.len());
     let mut add_lane = |partition: Partition| {
         let near = near_k > 0 && partition == Partition::Need(p.primary);
+        // Most partitions have nothing near: leave them out before working out any bound.
+        if !(if near { near_reach } else { near_radius }).contains(partition) {
+            return;
+        }
         // Kinds this partition holds that take the child's age: a lane with none is not opened
         // (unless for near misses, which may be of any age).
         let held = t.profile.kinds_for_age(partition, p.child.match_age);
+        // A setting with several recorded needs is in several trees: it is read in one, its
+        // canonical need's (see `canonical_need`), and passed over, unmeasured, in the others.
+        let leave_out = match partition {
+            Partition::Need(n) if n != p.primary => Need::ALL[..n.index()].iter().copied().chain([p.primary]).collect(),
+            _ => NeedSet::EMPTY,
+        };
         let lane = Lane {
             partition,
+            leave_out,
             list: Goal::new(bound(p, partition, p.allowed & held)),
             near: Goal::new(if near { bound(p, partition, t.profile.kinds(partition)) } else { None }),
             mainstream: Goal::new(if mainstream_k > 0 { bound(p, partition, mainstream_bit & held) } else { None }),
@@ -169,6 +182,7 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
         AgeBand::ALL.into_iter().for_each(|band| add_lane(Partition::NoNeedsRecorded(kind, band)));
     }
 
+    let origin = Origin::new(p.home);
     let mut top = TopK::new(p.limit);
     let mut near = TopK::new(near_k);
     let mut mainstream = TopK::new(mainstream_k);
@@ -217,41 +231,39 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
             let hit = if lane.iter.is_none() {
                 // Read only as far as the lane's goals look.
                 let max_d = if lane.near.is_some() { radius.max(reach) } else { radius };
-                lane.iter = Some(index.nearest_within(lane.partition, p.home, max_d));
+                lane.iter = Some(index.read_within(lane.partition, &origin, max_d, lane.leave_out));
                 None
             } else {
                 lane.next.take()
             };
             if let Some(hit) = hit {
                 if let Some(s) = t.rows.get(hit.id.index()) {
-                    // A setting with several recorded needs is in several trees: read it in one.
-                    let canonical = match lane.partition {
+                    // Each setting comes through one lane only (see `leave_out`).
+                    debug_assert!(match lane.partition {
                         Partition::Need(n) => canonical_need(s.needs, p.primary) == Some(n),
                         Partition::NoNeedsRecorded(..) => true,
+                    });
+                    considered += 1;
+                    let d = hit.distance_m;
+                    let excluded = rule(p, s, d);
+                    let cand = |rule| Cand {
+                        id: hit.id,
+                        urn: s.urn,
+                        site: s.site,
+                        kind: s.kind,
+                        score: score(p, t, s, d).score,
+                        distance_m: d,
+                        rule,
                     };
-                    if canonical {
-                        considered += 1;
-                        let d = hit.distance_m;
-                        let excluded = rule(p, s, d);
-                        let cand = |rule| Cand {
-                            id: hit.id,
-                            urn: s.urn,
-                            site: s.site,
-                            kind: s.kind,
-                            score: score(p, t, s, d).score,
-                            distance_m: d,
-                            rule,
-                        };
-                        if excluded.is_none() {
-                            eligible += 1;
-                            let c = cand(None);
-                            top.offer(c);
-                            if s.kind == ProvisionKind::Mainstream {
-                                mainstream.offer(c);
-                            }
-                        } else if lane.near.is_some() && d <= p.reach_m {
-                            near.offer(cand(excluded));
+                    if excluded.is_none() {
+                        eligible += 1;
+                        let c = cand(None);
+                        top.offer(c);
+                        if s.kind == ProvisionKind::Mainstream {
+                            mainstream.offer(c);
                         }
+                    } else if lane.near.is_some() && d <= p.reach_m {
+                        near.offer(cand(excluded));
                     }
                 }
             }
