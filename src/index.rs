@@ -579,7 +579,10 @@ struct Walk<'a> {
 
 impl<'a> Walk<'a> {
     fn new(tree: &'a Tree, query: [f64; 3], max_chord_2: f64, leave_out: NeedSet) -> Walk<'a> {
-        let mut walk = Walk { query, max_chord_2, leave_out, nodes: Vec::new(), leaves: Vec::new() };
+        // Room for the children of two nodes in each heap: most walks within a radius open
+        // only a few, and growing the heaps a step at a time cost more than the walk.
+        let (nodes, leaves) = (Vec::with_capacity(2 * NodeSize::MAX_SIZE), Vec::with_capacity(2 * NodeSize::MAX_SIZE));
+        let mut walk = Walk { query, max_chord_2, leave_out, nodes, leaves };
         walk.open(tree.root());
         walk
     }
@@ -710,7 +713,7 @@ struct InOrder<'a, I> {
 
 impl<'a, I> InOrder<'a, I> {
     fn new(origin: Origin, spots: &'a [Spot], upstream: I) -> Self {
-        InOrder { origin, spots, upstream, upstream_done: false, frontier_m: 0.0, held: Vec::new() }
+        InOrder { origin, spots, upstream, upstream_done: false, frontier_m: 0.0, held: Vec::with_capacity(4) }
     }
 
     fn hold(&mut self, hit: Hit) {

@@ -595,16 +595,15 @@ pub(crate) fn build<'a>(
     query: &'a Query,
     ctx: &'a RankContext,
 ) -> ShortList<'a> {
-    let results = run
-        .listed
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            let subject = (settings.get(c.id.index())?, ctx.tables.rows.get(c.id.index())?);
-            Some(ranked(p, ctx, subject, c, i + 1, i >= run.presumption_from))
-        })
-        .collect();
-    let near_misses = run.near.iter().filter_map(|c| Some(near_miss(p, settings.get(c.id.index())?, c, ctx))).collect();
+    // Sized up front: a `RankedSetting` is a few hundred bytes, and growing the list a step at
+    // a time copied them over and over.
+    let mut results = Vec::with_capacity(run.listed.len());
+    results.extend(run.listed.iter().enumerate().filter_map(|(i, c)| {
+        let subject = (settings.get(c.id.index())?, ctx.tables.rows.get(c.id.index())?);
+        Some(ranked(p, ctx, subject, c, i + 1, i >= run.presumption_from))
+    }));
+    let mut near_misses = Vec::with_capacity(run.near.len());
+    near_misses.extend(run.near.iter().filter_map(|c| Some(near_miss(p, settings.get(c.id.index())?, c, ctx))));
     let kinds = ProvisionKind::ALL.into_iter().filter(|k| p.considered & super::query::kind_bit(*k) != 0).collect();
     let (policy, level) = (p.policy, p.level);
     ShortList {

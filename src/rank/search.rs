@@ -42,7 +42,7 @@ pub(crate) struct TopK {
 
 impl TopK {
     pub fn new(k: usize) -> TopK {
-        TopK { k, items: Vec::with_capacity(k + 1) }
+        TopK { k, items: Vec::with_capacity(if k == 0 { 0 } else { k + 1 }) }
     }
 
     /// The k-th best, once there are k.
