@@ -190,6 +190,11 @@ pub(crate) fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
 /// Scores `s` at `distance_m` from home. Every setting is scored by this one function, whether
 /// eligible or not (a near miss shows the score it would have had).
 pub(crate) fn score(p: &Prepared, t: &Tables, s: &Row, distance_m: f64) -> Scored {
+    score_near(p, t, s, decay(p, distance_m))
+}
+
+/// [`score`] at nearness `x = decay(p, distance_m)`, for a caller that has it already.
+pub(crate) fn score_near(p: &Prepared, t: &Tables, s: &Row, x: f64) -> Scored {
     let w = &p.policy.weights;
     let unknown = s.needs_unknown();
     let needs = s.needs;
@@ -216,7 +221,7 @@ pub(crate) fn score(p: &Prepared, t: &Tables, s: &Row, distance_m: f64) -> Score
         need_eval(w.broad_area, f64::from(u8::from(needs.intersects(p.area))))
     };
     let kind = Eval::known(w.kind_fit, p.fit[s.kind.index()]);
-    let distance = Eval::known(w.distance, decay(p, distance_m));
+    let distance = Eval::known(w.distance, x);
     let preferences = {
         let set = p.prefs_set();
         if set == 0 {

@@ -1,7 +1,7 @@
 //! Branch and bound over the index's partitions, then the presumption of mainstream.
 
 use super::query::{kind_bit, Prepared};
-use super::score::{bound, canonical_need, decay, rule, score, Bound, RuleCode};
+use super::score::{bound, canonical_need, decay, rule, score_near, Bound, RuleCode};
 use super::tables::Tables;
 use crate::index::{AgeBand, Hit, Origin, Partition, SettingIndex};
 use crate::model::{Need, NeedSet, ProvisionKind, SettingId, Site, Urn};
@@ -114,7 +114,8 @@ struct Lane<I> {
     /// Settings recording any of these needs are read through another lane.
     leave_out: NeedSet,
     iter: Option<I>,
-    next: Option<Hit>,
+    /// The next hit and its nearness (`decay` of its distance).
+    next: Option<(Hit, f64)>,
     /// Distance of `next` (0 before the lane is opened).
     d: f64,
 }
@@ -236,7 +237,7 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
             } else {
                 lane.next.take()
             };
-            if let Some(hit) = hit {
+            if let Some((hit, x)) = hit {
                 if let Some(s) = t.rows.get(hit.id.index()) {
                     // Each setting comes through one lane only (see `leave_out`).
                     debug_assert!(match lane.partition {
@@ -251,7 +252,7 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
                         urn: s.urn,
                         site: s.site,
                         kind: s.kind,
-                        score: score(p, t, s, d).score,
+                        score: score_near(p, t, s, x).score,
                         distance_m: d,
                         rule,
                     };
@@ -274,7 +275,7 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
                     for goal in [&mut lane.list, &mut lane.near, &mut lane.mainstream].into_iter().flatten() {
                         goal.ub = goal.bound.at(x);
                     }
-                    lane.next = Some(next);
+                    lane.next = Some((next, x));
                 }
                 None => break,
             }
