@@ -18,7 +18,8 @@
 //! 5. **Near misses**: the best settings with the child's primary-need specialism that one rule
 //!    left out and that would otherwise have made the list, each with that rule.
 //! 6. **Explanations** in plain English, with the numbers behind every factor; [`explain`]
-//!    answers "why is this school (not) on the list?".
+//!    answers "why is this school (not) on the list?". A reason's sentence ([`ReasonText`]) is
+//!    written out when the list is serialised or displayed, not when it is made.
 //!
 //! ## Finding the top results fast
 //!
@@ -34,8 +35,9 @@
 //! ([`reference`](mod@reference)), on random settings and, word for word, on the real dataset.
 //!
 //! Each partition is read only as far as the radius (or the near-miss reach) with
-//! [`SettingIndex::nearest_within`](crate::index::SettingIndex::nearest_within), which never
-//! opens a tree node beyond it; most partitions have nothing that near a given home, and
+//! [`SettingIndex::read_within`](crate::index::SettingIndex::read_within), which never
+//! opens a tree node beyond it and passes over, unmeasured, the settings recording several
+//! needs that another partition reads; most partitions have nothing that near a given home, and
 //! [`SettingIndex::partitions_near`](crate::index::SettingIndex::partitions_near) (a coarse grid
 //! of which partitions have settings where) leaves those out before any is opened. The
 //! partitions wait in a heap by bound rather than being rescanned at every step.
