@@ -4,13 +4,14 @@
 //! ```text
 //! cargo run --release --example shortlist_profile -- time [ROUNDS]
 //! cargo run --release --example shortlist_profile -- dump FILE
+//! cargo run --release --example shortlist_profile -- index
 //! ```
 //!
 //! `dump` writes one line of JSON per list (the benchmark's 1,000 queries and 3,000 queries
 //! using every option, under the default pack and under one that assumes nothing about
 //! unknown specialisms) and per explanation of a few of their settings: run it before and
 //! after a change and compare the files (`cmp`). `time` prints the benchmark's shortlist
-//! median and p95 without rebuilding the data each time.
+//! median and p95 without rebuilding the data each time; `index` the index build's median.
 //!
 //! The dataset is built in memory from `data/sources` (no postcodes) and cached in the
 //! system's temporary directory between runs.
@@ -184,6 +185,17 @@ fn main() {
                 pct(1.0)
             );
         }
-        Some(other) => panic!("unknown mode {other}; expected time or dump"),
+        Some("index") => {
+            let mut times: Vec<Duration> = (0..50)
+                .map(|_| {
+                    let t = Instant::now();
+                    std::hint::black_box(placement_finder::index::SettingIndex::build(&d.settings));
+                    t.elapsed()
+                })
+                .collect();
+            times.sort();
+            println!("index build x{}: median {:.2} ms", times.len(), times[times.len() / 2].as_secs_f64() * 1e3);
+        }
+        Some(other) => panic!("unknown mode {other}; expected time, index or dump"),
     }
 }

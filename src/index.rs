@@ -3,8 +3,9 @@
 //! [`Hit`]s (ids and metres).
 //!
 //! Partitions ([`Partition`]): one tree per recorded SEN need (a setting with ASD and SLCN is
-//! in both), and, for settings with no needs recorded, one tree per provision kind. Every
-//! setting with a valid location is in at least one partition.
+//! in both), and, for settings with no needs recorded, one tree per provision kind and
+//! [`AgeBand`] (primary, secondary, across). Every setting with a valid location is in at
+//! least one partition.
 //!
 //! # Geometry
 //!
@@ -35,7 +36,7 @@ use std::fmt;
 use rstar::primitives::GeomWithData;
 use rstar::{ParentNode, RStarInsertionStrategy, RTree, RTreeNode, RTreeParams, AABB};
 
-use crate::model::{LatLon, Need, NeedSet, ProvisionKind, Setting, SettingId};
+use crate::model::{AgeRange, LatLon, Need, NeedSet, ProvisionKind, Setting, SettingId};
 
 /// A setting found by a query, with its great-circle distance in metres.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -58,16 +59,18 @@ impl Hit {
 pub enum Partition {
     /// Settings whose recorded needs include this one.
     Need(Need),
-    /// Settings of this kind with no needs recorded (`needs` is `None` or empty).
-    NoNeedsRecorded(ProvisionKind),
+    /// Settings of this kind with no needs recorded (`needs` is `None` or empty) whose age
+    /// range lies in this band.
+    NoNeedsRecorded(ProvisionKind, AgeBand),
 }
 
 impl Partition {
     /// Every partition: the needs in [`Need::ALL`] order, then the kinds in
-    /// [`ProvisionKind::ALL`] order.
+    /// [`ProvisionKind::ALL`] order, each in [`AgeBand::ALL`] order.
     pub fn all() -> impl Iterator<Item = Partition> {
         let needs = Need::ALL.into_iter().map(Partition::Need);
-        needs.chain(ProvisionKind::ALL.into_iter().map(Partition::NoNeedsRecorded))
+        let kinds = ProvisionKind::ALL.into_iter();
+        needs.chain(kinds.flat_map(|kind| AgeBand::ALL.map(|band| Partition::NoNeedsRecorded(kind, band))))
     }
 
     /// Whether `setting` belongs to this partition (ignoring its location; see
@@ -75,9 +78,42 @@ impl Partition {
     pub fn contains(self, setting: &Setting) -> bool {
         match (self, recorded_needs(setting)) {
             (Partition::Need(need), Some(needs)) => needs.contains(need),
-            (Partition::NoNeedsRecorded(kind), None) => setting.kind == kind,
+            (Partition::NoNeedsRecorded(kind, band), None) => setting.kind == kind && AgeBand::of(setting.ages) == band,
             _ => false,
         }
+    }
+}
+
+/// Where a setting's age range lies against 11, the age of moving to secondary school.
+///
+/// Settings without needs recorded are mostly mainstream schools, about five primary schools
+/// to every secondary school. With a tree per band, a search for a child of 7 passes over the
+/// secondary schools without reading them, and one for a child of 14 over the primary schools.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AgeBand {
+    /// Taking no one older than 11: nurseries, infant, junior and primary schools.
+    UpTo11,
+    /// Taking no one younger than 11: secondary schools, sixth forms and colleges.
+    From11,
+    /// Ranges across 11 (all-through and middle schools), and ages not recorded.
+    Other,
+}
+
+impl AgeBand {
+    pub const ALL: [AgeBand; 3] = [AgeBand::UpTo11, AgeBand::From11, AgeBand::Other];
+
+    /// The band of an age range (`None`: not recorded).
+    pub fn of(ages: Option<AgeRange>) -> AgeBand {
+        match ages {
+            Some(AgeRange { high, .. }) if high <= 11 => AgeBand::UpTo11,
+            Some(AgeRange { low, .. }) if low >= 11 => AgeBand::From11,
+            _ => AgeBand::Other,
+        }
+    }
+
+    /// Position in [`AgeBand::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
     }
 }
 
@@ -97,10 +133,11 @@ const EARTH_RADIUS_M: f64 = 6_371_008.8;
 /// further ahead; one smaller than the true error would break the order.
 const CHORD_SLACK: f64 = 1e-9;
 
-/// What a tree holds: the unit-sphere point and the setting's index. Kept to 32 bytes (the
-/// location is looked up in [`SettingIndex::locations`]): bulk loading moves leaves around,
-/// and 48-byte leaves made it about a fifth slower.
-type Leaf = GeomWithData<[f64; 3], u32>;
+/// What a tree holds: the unit-sphere point, the setting's index and its recorded needs (so
+/// that a walk can pass over settings by need without looking them up). Kept to 32 bytes (the
+/// location is looked up in [`SettingIndex::spots`]): bulk loading moves leaves around, and
+/// 48-byte leaves made it about a fifth slower.
+type Leaf = GeomWithData<[f64; 3], (u32, NeedSet)>;
 
 /// Nodes of up to 16 children instead of rstar's default 6: measured on 30k points, bulk
 /// loading the largest partition took a quarter less time, and 20-nearest queries were no
@@ -150,11 +187,13 @@ type Tree = RTree<Leaf, NodeSize>;
 pub struct SettingIndex {
     /// Indexed by [`Need::index`].
     needs: [Tree; Need::ALL.len()],
-    /// Indexed by [`ProvisionKind::index`].
-    no_needs: [Tree; ProvisionKind::ALL.len()],
-    /// Every setting's location, by `SettingId`, so each hit's distance is
-    /// `LatLon::distance_m`, bit for bit.
-    locations: Vec<LatLon>,
+    /// Indexed by [`ProvisionKind::index`], then [`AgeBand::index`].
+    no_needs: [[Tree; AgeBand::ALL.len()]; ProvisionKind::ALL.len()],
+    /// Which partitions have settings where.
+    grid: Grid,
+    /// Every setting's location (and the cosine of its latitude), by `SettingId`, so each
+    /// hit's distance is `LatLon::distance_m`, bit for bit.
+    spots: Vec<Spot>,
 }
 
 impl fmt::Debug for SettingIndex {
@@ -173,31 +212,48 @@ impl SettingIndex {
     pub fn build(settings: &[Setting]) -> SettingIndex {
         // One pass: a `Setting` is a few hundred bytes, so reading them dominates the loop.
         let mut needs: [Vec<Leaf>; Need::ALL.len()] = Default::default();
-        let mut no_needs: [Vec<Leaf>; ProvisionKind::ALL.len()] = Default::default();
-        let mut locations = Vec::with_capacity(settings.len());
+        let mut no_needs: [[Vec<Leaf>; AgeBand::ALL.len()]; ProvisionKind::ALL.len()] = Default::default();
+        let mut spots = Vec::with_capacity(settings.len());
+        let mut grid = Grid::new();
         for (i, setting) in settings.iter().enumerate() {
-            locations.push(setting.location);
-            let (Ok(id), Some(point)) = (u32::try_from(i), unit_vector(setting.location)) else {
+            let origin = Origin::new(setting.location);
+            spots.push(Spot { at: setting.location, cos_lat: origin.cos_lat });
+            let (Ok(id), Some(point)) = (u32::try_from(i), origin.unit) else {
                 continue;
             };
-            let leaf = Leaf::new(point, id);
+            let leaf = Leaf::new(point, (id, recorded_needs(setting).unwrap_or(NeedSet::EMPTY)));
             match recorded_needs(setting) {
-                Some(set) => set.iter().for_each(|need| needs[need.index()].push(leaf)),
-                None => no_needs[setting.kind.index()].push(leaf),
+                Some(set) => set.iter().for_each(|need| {
+                    needs[need.index()].push(leaf);
+                    grid.insert(setting.location, Partition::Need(need));
+                }),
+                None => {
+                    let band = AgeBand::of(setting.ages);
+                    no_needs[setting.kind.index()][band.index()].push(leaf);
+                    grid.insert(setting.location, Partition::NoNeedsRecorded(setting.kind, band));
+                }
             }
         }
         SettingIndex {
             needs: needs.map(Tree::bulk_load_with_params),
-            no_needs: no_needs.map(Tree::bulk_load_with_params),
-            locations,
+            no_needs: no_needs.map(|bands| bands.map(Tree::bulk_load_with_params)),
+            grid,
+            spots,
         }
     }
 
     fn tree(&self, partition: Partition) -> &Tree {
         match partition {
             Partition::Need(need) => &self.needs[need.index()],
-            Partition::NoNeedsRecorded(kind) => &self.no_needs[kind.index()],
+            Partition::NoNeedsRecorded(kind, band) => &self.no_needs[kind.index()][band.index()],
         }
+    }
+
+    /// The partitions that may have settings within `max_m` of `from`: every partition that
+    /// has one, and perhaps some that only have settings a little farther (it looks at a
+    /// coarse grid, not at the settings). Cheap enough to ask before reading any partition.
+    pub fn partitions_near(&self, from: LatLon, max_m: f64) -> PartitionSet {
+        self.grid.near(from, max_m)
     }
 
     /// How many settings a partition holds.
@@ -215,8 +271,9 @@ impl SettingIndex {
     ///
     /// Empty if `from` is not a valid [`LatLon`].
     pub fn nearest_iter(&self, partition: Partition, from: LatLon) -> impl Iterator<Item = Hit> + '_ {
-        let upstream = unit_vector(from).map(|q| self.tree(partition).nearest_neighbor_iter_with_distance_2(&q));
-        InOrder::new(from, &self.locations, upstream.into_iter().flatten())
+        let origin = Origin::new(from);
+        let upstream = origin.unit.map(|q| self.tree(partition).nearest_neighbor_iter_with_distance_2(&q));
+        InOrder::new(origin, &self.spots, upstream.into_iter().flatten())
     }
 
     /// The settings of a partition within `max_m` of `from` (inclusive), in increasing
@@ -226,14 +283,30 @@ impl SettingIndex {
     ///
     /// Empty if `from` is not a valid [`LatLon`] or `max_m` is negative or NaN.
     pub fn nearest_within(&self, partition: Partition, from: LatLon, max_m: f64) -> impl Iterator<Item = Hit> + '_ {
-        let upstream = match unit_vector(from) {
+        self.read_within(partition, &Origin::new(from), max_m, NeedSet::EMPTY)
+    }
+
+    /// [`nearest_within`](Self::nearest_within) from an [`Origin`] (worked out once for many
+    /// reads), without the settings that record any need in `leave_out`: those are passed
+    /// over before their distance is worked out.
+    ///
+    /// A setting recording several needs is in the tree of each; `leave_out` lets a caller
+    /// reading several of them take each setting from one tree only.
+    pub fn read_within(
+        &self,
+        partition: Partition,
+        origin: &Origin,
+        max_m: f64,
+        leave_out: NeedSet,
+    ) -> impl Iterator<Item = Hit> + '_ {
+        let upstream = match origin.unit {
             Some(q) if max_m >= 0.0 => {
                 let max_chord = chord_from_metres(max_m) + CHORD_SLACK;
-                Some(Walk::new(self.tree(partition), q, max_chord * max_chord))
+                Some(Walk::new(self.tree(partition), q, max_chord * max_chord, leave_out))
             }
             _ => None,
         };
-        InOrder::new(from, &self.locations, upstream.into_iter().flatten()).take_while(move |h| h.distance_m <= max_m)
+        InOrder::new(*origin, &self.spots, upstream.into_iter().flatten()).take_while(move |h| h.distance_m <= max_m)
     }
 
     /// All settings of several partitions in increasing distance from `from` (ties by id), each
@@ -242,7 +315,8 @@ impl SettingIndex {
     ///
     /// Empty if `from` is not a valid [`LatLon`].
     pub fn nearest_in(&self, partitions: &[Partition], from: LatLon) -> impl Iterator<Item = Hit> + '_ {
-        let sources: Vec<_> = match unit_vector(from) {
+        let origin = Origin::new(from);
+        let sources: Vec<_> = match origin.unit {
             Some(q) => partitions
                 .iter()
                 .map(|&partition| self.tree(partition))
@@ -254,7 +328,7 @@ impl SettingIndex {
         // In (distance, id) order a setting reached through two partitions comes out twice in
         // a row (same id, same distance), so dropping repeats of the last id is enough.
         let mut last = None;
-        InOrder::new(from, &self.locations, merge_by_chord(sources))
+        InOrder::new(origin, &self.spots, merge_by_chord(sources))
             .filter(move |hit| last.replace(hit.id) != Some(hit.id))
     }
 
@@ -264,7 +338,8 @@ impl SettingIndex {
     ///
     /// Empty if `from` is not a valid [`LatLon`] or `radius_m` is negative or NaN.
     pub fn within(&self, partition: Partition, from: LatLon, radius_m: f64) -> Vec<Hit> {
-        let Some(q) = unit_vector(from) else {
+        let origin = Origin::new(from);
+        let Some(q) = origin.unit else {
             return Vec::new();
         };
         if radius_m.is_nan() || radius_m < 0.0 {
@@ -276,7 +351,7 @@ impl SettingIndex {
         let mut hits: Vec<Hit> = self
             .tree(partition)
             .locate_within_distance(q, max_chord * max_chord)
-            .map(|leaf| hit(from, &self.locations, leaf))
+            .map(|leaf| hit(&origin, &self.spots, leaf))
             .filter(|hit| hit.distance_m <= radius_m)
             .collect();
         hits.sort_unstable_by(Hit::cmp_by_distance);
@@ -315,13 +390,108 @@ impl SettingIndex {
     }
 }
 
+/// A set of partitions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PartitionSet(u64);
+
+impl PartitionSet {
+    pub const EMPTY: PartitionSet = PartitionSet(0);
+    pub const ALL: PartitionSet = PartitionSet(u64::MAX);
+
+    /// A bit per partition, by position in [`Partition::all`].
+    fn bit(partition: Partition) -> u64 {
+        let position = match partition {
+            Partition::Need(need) => need.index(),
+            Partition::NoNeedsRecorded(kind, band) => {
+                Need::ALL.len() + kind.index() * AgeBand::ALL.len() + band.index()
+            }
+        };
+        1 << position
+    }
+
+    pub fn contains(self, partition: Partition) -> bool {
+        self.0 & Self::bit(partition) != 0
+    }
+
+    pub fn with(self, partition: Partition) -> PartitionSet {
+        PartitionSet(self.0 | Self::bit(partition))
+    }
+
+    pub fn union(self, other: PartitionSet) -> PartitionSet {
+        PartitionSet(self.0 | other.0)
+    }
+}
+
+/// A coarse latitude/longitude grid over Great Britain (0.1° by 0.16°, about 11 km by 10 km)
+/// with, for each cell, the partitions that have a setting in it. A point outside the grid
+/// counts in the nearest edge cell, so the grid answers for anywhere.
+///
+/// Most partitions have nothing within a few miles of a given home; finding that out in a
+/// tree costs a few hundred nanoseconds (opening nodes, allocating), here a few words.
+struct Grid {
+    cells: Vec<PartitionSet>,
+}
+
+impl Grid {
+    const SOUTH: f64 = 49.8;
+    const WEST: f64 = -8.8;
+    const ROWS: usize = 112;
+    const COLS: usize = 68;
+    const ROW_DEG: f64 = 0.1;
+    const COL_DEG: f64 = 0.16;
+
+    fn new() -> Grid {
+        Grid { cells: vec![PartitionSet::EMPTY; Self::ROWS * Self::COLS] }
+    }
+
+    fn row(lat: f64) -> usize {
+        ((lat - Self::SOUTH) / Self::ROW_DEG).floor().clamp(0.0, (Self::ROWS - 1) as f64) as usize
+    }
+
+    fn col(lon: f64) -> usize {
+        ((lon - Self::WEST) / Self::COL_DEG).floor().clamp(0.0, (Self::COLS - 1) as f64) as usize
+    }
+
+    fn insert(&mut self, at: LatLon, partition: Partition) {
+        let cell = &mut self.cells[Self::row(at.lat) * Self::COLS + Self::col(at.lon)];
+        *cell = cell.with(partition);
+    }
+
+    /// The partitions in any cell that the circle of `max_m` around `from` touches. The
+    /// circle's latitude and longitude bounds are widened by a metre and a part in a billion,
+    /// far more than the rounding in them or in the haversine.
+    fn near(&self, from: LatLon, max_m: f64) -> PartitionSet {
+        let angle = (max_m * (1.0 + 1e-9) + 1.0) / EARTH_RADIUS_M;
+        // A circle this wide (over 3,000 km), or a NaN: not worth bounding.
+        if angle.is_nan() || angle >= 0.5 {
+            return PartitionSet::ALL;
+        }
+        let lat_deg = angle.to_degrees();
+        let (south, north) = (from.lat - lat_deg, from.lat + lat_deg);
+        let sin_ratio = angle.sin() / from.lat.to_radians().cos();
+        let (west, east) = if north >= 90.0 || south <= -90.0 || sin_ratio.is_nan() || sin_ratio >= 1.0 {
+            (-180.0, 180.0)
+        } else {
+            let lon_deg = sin_ratio.asin().to_degrees() * (1.0 + 1e-9);
+            (from.lon - lon_deg, from.lon + lon_deg)
+        };
+        // Across the antimeridian, every column (the grid is far from it anyway).
+        let (west, east) = if west < -180.0 || east > 180.0 { (-180.0, 180.0) } else { (west, east) };
+        let columns = Self::col(west)..=Self::col(east);
+        let mut found = PartitionSet::EMPTY;
+        for row in Self::row(south)..=Self::row(north) {
+            let cells = &self.cells[row * Self::COLS..(row + 1) * Self::COLS];
+            found = cells[columns.clone()].iter().fold(found, |set, &cell| set.union(cell));
+        }
+        found
+    }
+}
+
 /// The point on the unit sphere for a valid location, `None` for anything [`LatLon::new`]
 /// would refuse (rstar's ordering panics on NaN).
+#[cfg(test)]
 fn unit_vector(at: LatLon) -> Option<[f64; 3]> {
-    LatLon::new(at.lat, at.lon)?;
-    let (sin_lat, cos_lat) = at.lat.to_radians().sin_cos();
-    let (sin_lon, cos_lon) = at.lon.to_radians().sin_cos();
-    Some([cos_lat * cos_lon, cos_lat * sin_lon, sin_lat])
+    Origin::new(at).unit
 }
 
 /// Great-circle metres for a unit-sphere chord: `2 R asin(c / 2)`.
@@ -345,8 +515,49 @@ fn lower_bound_m(chord_2: f64) -> f64 {
     metres_from_chord((chord_2.sqrt() - CHORD_SLACK).max(0.0))
 }
 
-fn hit(from: LatLon, locations: &[LatLon], leaf: &Leaf) -> Hit {
-    Hit { id: SettingId(leaf.data), distance_m: from.distance_m(locations[leaf.data as usize]) }
+/// A point that distances are measured from, with what every distance from it needs worked
+/// out once: its unit-sphere point (`None` for anything [`LatLon::new`] would refuse: rstar's
+/// ordering panics on NaN) and the cosine of its latitude.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Origin {
+    from: LatLon,
+    unit: Option<[f64; 3]>,
+    cos_lat: f64,
+}
+
+impl Origin {
+    pub fn new(from: LatLon) -> Origin {
+        // `cos` itself, as geo's haversine takes it, shared with the unit vector.
+        let lat = from.lat.to_radians();
+        let (sin_lat, cos_lat) = (lat.sin(), lat.cos());
+        let unit = LatLon::new(from.lat, from.lon).map(|_| {
+            let (sin_lon, cos_lon) = from.lon.to_radians().sin_cos();
+            [cos_lat * cos_lon, cos_lat * sin_lon, sin_lat]
+        });
+        Origin { from, unit, cos_lat }
+    }
+
+    /// The great-circle distance to `to`: exactly `LatLon::distance_m` (geo's haversine, the
+    /// same operations in the same order), with the two cosines of latitude looked up.
+    fn distance_m(&self, to: &Spot) -> f64 {
+        let (from, at) = (self.from, to.at);
+        let delta_theta = (at.lat - from.lat).to_radians();
+        let delta_lambda = (at.lon - from.lon).to_radians();
+        let a = (delta_theta / 2.0).sin().powi(2) + self.cos_lat * to.cos_lat * (delta_lambda / 2.0).sin().powi(2);
+        EARTH_RADIUS_M * (2.0 * a.sqrt().asin())
+    }
+}
+
+/// A setting's location and the cosine of its latitude.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Spot {
+    at: LatLon,
+    cos_lat: f64,
+}
+
+fn hit(origin: &Origin, spots: &[Spot], leaf: &Leaf) -> Hit {
+    let id = leaf.data.0;
+    Hit { id: SettingId(id), distance_m: origin.distance_m(&spots[id as usize]) }
 }
 
 /// A tree's leaves within a squared chord of a query point, in non-decreasing squared chord:
@@ -354,19 +565,24 @@ fn hit(from: LatLon, locations: &[LatLon], leaf: &Leaf) -> Hit {
 ///
 /// rstar's own nearest-neighbour iterator cannot be limited, so it opens every node it meets
 /// on the way to a first leaf, however far; here only nodes that may hold a leaf within the
-/// limit go in the heap, and the leaves of an opened node wait in a short sorted list.
+/// limit go in the heap, and the leaves of opened nodes wait in a second heap.
 struct Walk<'a> {
     query: [f64; 3],
     max_chord_2: f64,
+    /// Leaves recording any of these needs are passed over.
+    leave_out: NeedSet,
     /// Nodes not yet opened, a binary min-heap on the squared chord to their envelope.
     nodes: Vec<(f64, &'a ParentNode<Leaf>)>,
-    /// Leaves of opened nodes not yet returned, sorted farthest first.
+    /// Leaves of opened nodes not yet returned, a binary min-heap on their squared chord.
     leaves: Vec<(f64, &'a Leaf)>,
 }
 
 impl<'a> Walk<'a> {
-    fn new(tree: &'a Tree, query: [f64; 3], max_chord_2: f64) -> Walk<'a> {
-        let mut walk = Walk { query, max_chord_2, nodes: Vec::new(), leaves: Vec::new() };
+    fn new(tree: &'a Tree, query: [f64; 3], max_chord_2: f64, leave_out: NeedSet) -> Walk<'a> {
+        // Room for the children of two nodes in each heap: most walks within a radius open
+        // only a few, and growing the heaps a step at a time cost more than the walk.
+        let (nodes, leaves) = (Vec::with_capacity(2 * NodeSize::MAX_SIZE), Vec::with_capacity(2 * NodeSize::MAX_SIZE));
+        let mut walk = Walk { query, max_chord_2, leave_out, nodes, leaves };
         walk.open(tree.root());
         walk
     }
@@ -374,11 +590,11 @@ impl<'a> Walk<'a> {
     fn open(&mut self, node: &'a ParentNode<Leaf>) {
         for child in node.children() {
             match child {
+                RTreeNode::Leaf(leaf) if leaf.data.1.intersects(self.leave_out) => {}
                 RTreeNode::Leaf(leaf) => {
                     let d2 = chord_2(leaf.geom(), &self.query);
                     if d2 <= self.max_chord_2 {
-                        let at = self.leaves.partition_point(|&(other, _)| other > d2);
-                        self.leaves.insert(at, (d2, leaf));
+                        heap_push(&mut self.leaves, (d2, leaf));
                     }
                 }
                 RTreeNode::Parent(parent) => {
@@ -397,10 +613,10 @@ impl<'a> Iterator for Walk<'a> {
 
     fn next(&mut self) -> Option<(&'a Leaf, f64)> {
         loop {
-            if let Some(&(d2, leaf)) = self.leaves.last() {
+            if let Some(&(d2, leaf)) = self.leaves.first() {
                 // No farther than every unopened node: nothing inside them is nearer.
                 if self.nodes.first().is_none_or(|&(node_d2, _)| d2 <= node_d2) {
-                    self.leaves.pop();
+                    heap_pop(&mut self.leaves);
                     return Some((leaf, d2));
                 }
             }
@@ -485,8 +701,8 @@ where
 /// Turns a stream of leaves in increasing chord order into hits in exact `(distance_m, id)`
 /// order (see the module docs).
 struct InOrder<'a, I> {
-    from: LatLon,
-    locations: &'a [LatLon],
+    origin: Origin,
+    spots: &'a [Spot],
     upstream: I,
     upstream_done: bool,
     /// No leaf still upstream is nearer than this.
@@ -496,8 +712,8 @@ struct InOrder<'a, I> {
 }
 
 impl<'a, I> InOrder<'a, I> {
-    fn new(from: LatLon, locations: &'a [LatLon], upstream: I) -> Self {
-        InOrder { from, locations, upstream, upstream_done: false, frontier_m: 0.0, held: Vec::new() }
+    fn new(origin: Origin, spots: &'a [Spot], upstream: I) -> Self {
+        InOrder { origin, spots, upstream, upstream_done: false, frontier_m: 0.0, held: Vec::with_capacity(4) }
     }
 
     fn hold(&mut self, hit: Hit) {
@@ -525,7 +741,7 @@ where
             }
             match self.upstream.next() {
                 Some((leaf, chord_2)) => {
-                    self.hold(hit(self.from, self.locations, leaf));
+                    self.hold(hit(&self.origin, self.spots, leaf));
                     // rstar yields squared chords in non-decreasing order, so this only grows.
                     self.frontier_m = lower_bound_m(chord_2);
                 }
@@ -652,9 +868,10 @@ mod tests {
         (0..1 + rng.below(4)).map(|_| Need::ALL[rng.below(Need::ALL.len())]).collect()
     }
 
-    /// Settings spread over England with random kinds and need sets: a quarter with no needs
-    /// recorded (`None`), an eighth with an empty set, and one in six sharing the location of
-    /// an earlier setting, as a unit shares its school's address.
+    /// Settings spread over England with random kinds, need sets and age ranges: a quarter
+    /// with no needs recorded (`None`), an eighth with an empty set, a quarter without ages, and
+    /// one in six sharing the location of an earlier setting, as a unit shares its school's
+    /// address.
     fn random_settings(seed: u64, n: usize) -> Vec<Setting> {
         let mut rng = SplitMix(seed);
         let mut settings: Vec<Setting> = Vec::with_capacity(n);
@@ -667,9 +884,14 @@ mod tests {
                 2 => Some(NeedSet::EMPTY),
                 _ => Some(random_needs(&mut rng)),
             };
-            settings.push(setting(location, kind, needs));
+            let range = [None, None, ages(4, 11), ages(2, 5), ages(11, 16), ages(16, 19), ages(2, 19), ages(9, 13)];
+            settings.push(Setting { ages: range[rng.below(range.len())], ..setting(location, kind, needs) });
         }
         settings
+    }
+
+    fn ages(low: u8, high: u8) -> Option<AgeRange> {
+        Some(AgeRange { low, high, basis: crate::model::AgeBasis::Statutory })
     }
 
     /// Query points: mostly anywhere in England, some exactly at a setting.
@@ -716,6 +938,25 @@ mod tests {
         }
 
         #[test]
+        fn an_origin_measures_exactly_as_lat_lon_does() {
+            // Bit for bit, anywhere on Earth (the index's order and the scores rest on it).
+            let mut rng = SplitMix(11);
+            let mut anywhere = || at(rng.range(-90.0, 90.0), rng.range(-180.0, 180.0));
+            let mut pairs: Vec<(LatLon, LatLon)> = (0..20_000).map(|_| (anywhere(), anywhere())).collect();
+            let mut rng = SplitMix(12);
+            pairs.extend((0..20_000).map(|_| (in_england(&mut rng), in_england(&mut rng))));
+            pairs.extend([
+                (at(0.0, 0.0), at(0.0, 0.0)),
+                (at(90.0, 0.0), at(-90.0, 0.0)),
+                (at(0.0, 180.0), at(0.0, -180.0)),
+            ]);
+            for (a, b) in pairs {
+                let spot = Spot { at: b, cos_lat: Origin::new(b).cos_lat };
+                assert_eq!(Origin::new(a).distance_m(&spot).to_bits(), a.distance_m(b).to_bits(), "{a:?} {b:?}");
+            }
+        }
+
+        #[test]
         fn chord_and_metres_are_inverse() {
             for m in [0.0, 1.0, 1_000.0, 100_000.0, 1e7] {
                 assert!((metres_from_chord(chord_from_metres(m)) - m).abs() < 1e-6 * m.max(1.0), "{m}");
@@ -734,6 +975,9 @@ mod tests {
                 setting(at(52.0, -1.0), ProvisionKind::Special, Some(NeedSet::EMPTY.with(Need::ASD).with(Need::SLCN))),
                 setting(at(52.0, -1.0), ProvisionKind::Mainstream, None),
                 setting(at(52.0, -1.0), ProvisionKind::Special, Some(NeedSet::EMPTY)),
+                Setting { ages: ages(4, 11), ..setting(at(52.0, -1.0), ProvisionKind::Mainstream, None) },
+                Setting { ages: ages(11, 18), ..setting(at(52.0, -1.0), ProvisionKind::Mainstream, None) },
+                Setting { ages: ages(2, 19), ..setting(at(52.0, -1.0), ProvisionKind::Special, Some(NeedSet::EMPTY)) },
             ];
             let index = SettingIndex::build(&settings);
             let sizes: Vec<(Partition, usize)> = index.partitions().filter(|&(_, n)| n > 0).collect();
@@ -742,12 +986,23 @@ mod tests {
                 vec![
                     (Partition::Need(Need::SLCN), 1),
                     (Partition::Need(Need::ASD), 1),
-                    (Partition::NoNeedsRecorded(ProvisionKind::Mainstream), 1),
-                    (Partition::NoNeedsRecorded(ProvisionKind::Special), 1),
+                    (Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::UpTo11), 1),
+                    (Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::From11), 1),
+                    (Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other), 1),
+                    (Partition::NoNeedsRecorded(ProvisionKind::Special, AgeBand::Other), 2),
                 ]
             );
-            assert!(!Partition::NoNeedsRecorded(ProvisionKind::Special).contains(&settings[0]));
-            assert!(Partition::NoNeedsRecorded(ProvisionKind::Special).contains(&settings[2]));
+            assert!(!Partition::NoNeedsRecorded(ProvisionKind::Special, AgeBand::Other).contains(&settings[0]));
+            assert!(Partition::NoNeedsRecorded(ProvisionKind::Special, AgeBand::Other).contains(&settings[2]));
+        }
+
+        #[test]
+        fn age_bands_split_at_11() {
+            let band = |low, high| AgeBand::of(ages(low, high));
+            assert_eq!([band(2, 5), band(4, 11), band(7, 11)], [AgeBand::UpTo11; 3]);
+            assert_eq!([band(11, 16), band(11, 19), band(16, 25)], [AgeBand::From11; 3]);
+            assert_eq!([band(2, 19), band(9, 13), band(10, 12)], [AgeBand::Other; 3]);
+            assert_eq!(AgeBand::of(None), AgeBand::Other);
         }
 
         #[test]
@@ -755,7 +1010,7 @@ mod tests {
             let settings = random_settings(11, 2_000);
             let index = SettingIndex::build(&settings);
             let listed: Vec<(Partition, usize)> = index.partitions().collect();
-            assert_eq!(listed.len(), Need::ALL.len() + ProvisionKind::ALL.len());
+            assert_eq!(listed.len(), Need::ALL.len() + ProvisionKind::ALL.len() * AgeBand::ALL.len());
             for (partition, len) in listed {
                 assert_eq!(len, settings.iter().filter(|s| partition.contains(s)).count(), "{partition:?}");
             }
@@ -764,7 +1019,7 @@ mod tests {
         #[test]
         fn debug_shows_sizes_not_points() {
             let index = SettingIndex::build(&[setting(at(52.0, -1.0), ProvisionKind::Mainstream, None)]);
-            assert_eq!(format!("{index:?}"), "{NoNeedsRecorded(Mainstream): 1}");
+            assert_eq!(format!("{index:?}"), "{NoNeedsRecorded(Mainstream, Other): 1}");
         }
     }
 
@@ -817,6 +1072,22 @@ mod tests {
         }
 
         #[test]
+        fn read_within_leaves_out_the_settings_recording_a_need_left_out() {
+            let (settings, index, queries) = fixture();
+            let mut rng = SplitMix(SEED + 3);
+            for (q, &from) in queries.iter().enumerate() {
+                let leave_out = if q % 5 == 0 { NeedSet::EMPTY } else { random_needs(&mut rng) };
+                let max_m = [0.0, 15_000.0, 80_000.0, f64::INFINITY][q % 4];
+                for partition in Partition::all() {
+                    let got: Vec<Hit> = index.read_within(partition, &Origin::new(from), max_m, leave_out).collect();
+                    let mut want = brute_force_within(&settings, partition, from, max_m);
+                    want.retain(|h| !settings[h.id.index()].needs.is_some_and(|n| n.intersects(leave_out)));
+                    assert_same(&got, &want, &format!("query {q} {from:?} {partition:?} without {leave_out:?}"));
+                }
+            }
+        }
+
+        #[test]
         fn within_includes_a_setting_exactly_on_the_radius() {
             let (settings, index, queries) = fixture();
             for &from in &queries {
@@ -857,6 +1128,44 @@ mod tests {
                 assert_eq!(got.last().map(|h| h.distance_m), Some(edge.distance_m));
                 assert_same(&got, &brute_force_within(&settings, partition, from, edge.distance_m), "edge");
             }
+        }
+
+        #[test]
+        fn partitions_near_include_every_partition_with_a_setting_within_the_distance() {
+            // Settings across England and a few far away (the grid counts those at its edge).
+            let mut settings = random_settings(SEED + 5, 1_500);
+            for at in [at(40.0, -1.0), at(65.0, 10.0), at(52.0, -30.0), at(-45.0, 170.0), at(89.9, 0.0)] {
+                settings.push(setting(at, ProvisionKind::Special, Some(NeedSet::EMPTY.with(Need::MSI))));
+            }
+            let index = SettingIndex::build(&settings);
+            let mut queries = random_queries(SEED + 6, 100, &settings);
+            queries.extend([at(40.0, -1.0), at(66.0, 11.0), at(89.0, 120.0), at(-46.0, 171.0), at(50.0, 179.99)]);
+            for (q, &from) in queries.iter().enumerate() {
+                for max_m in [0.0, 500.0, 4_828.0, 16_093.0, 60_350.0, 250_000.0, 2e6, 1e7, f64::INFINITY] {
+                    let near = index.partitions_near(from, max_m);
+                    for partition in Partition::all() {
+                        if !brute_force_within(&settings, partition, from, max_m).is_empty() {
+                            assert!(near.contains(partition), "query {q} {from:?} {partition:?} within {max_m}");
+                        }
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn partitions_near_leave_out_partitions_with_nothing_near() {
+            let settings = vec![
+                setting(at(53.80, -1.55), ProvisionKind::Special, Some(NeedSet::EMPTY.with(Need::ASD))),
+                setting(at(51.50, -0.12), ProvisionKind::Mainstream, None),
+            ];
+            let index = SettingIndex::build(&settings);
+            let near_leeds = index.partitions_near(at(53.81, -1.56), 5_000.0);
+            assert!(near_leeds.contains(Partition::Need(Need::ASD)));
+            assert!(!near_leeds.contains(Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other)));
+            assert!(!near_leeds.contains(Partition::Need(Need::HI)));
+            assert!(index
+                .partitions_near(at(53.81, -1.56), 400_000.0)
+                .contains(Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other)));
         }
 
         #[test]
@@ -910,7 +1219,8 @@ mod tests {
         #[test]
         fn queries_far_from_england_agree_too() {
             let (settings, index, _) = fixture();
-            let partitions = [Partition::Need(Need::ASD), Partition::NoNeedsRecorded(ProvisionKind::Mainstream)];
+            let partitions =
+                [Partition::Need(Need::ASD), Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other)];
             for from in [at(90.0, 0.0), at(-90.0, 0.0), at(0.0, 180.0), at(0.0, -180.0), at(-45.0, 170.0)] {
                 let got = index.k_nearest(&partitions, from, 50, |_| true);
                 assert_same(&got, &brute_force_k_nearest(&settings, &partitions, from, 50, |_| true), "far");
@@ -947,7 +1257,7 @@ mod tests {
                 .map(|lon| setting(at(52.0, lon), ProvisionKind::Mainstream, None))
                 .collect();
             let index = SettingIndex::build(&settings);
-            let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream);
+            let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other);
             let hits: Vec<Hit> = index.nearest_iter(partition, from).collect();
             assert_eq!(hits.iter().map(|h| h.id.0).collect::<Vec<_>>(), vec![1, 3, 4, 5, 0, 2]);
             assert_eq!(hits[0].distance_m, hits[1].distance_m);
@@ -990,7 +1300,7 @@ mod tests {
                     .map(|location| setting(location, ProvisionKind::Mainstream, None))
                     .collect();
                 let index = SettingIndex::build(&settings);
-                let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream);
+                let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other);
                 let got: Vec<Hit> = index.nearest_iter(partition, from).collect();
                 assert_eq!(
                     got.iter().map(|h| h.id.0).collect::<Vec<_>>(),
@@ -1015,7 +1325,7 @@ mod tests {
                     .map(|location| setting(location, ProvisionKind::Mainstream, None))
                     .collect();
                 let index = SettingIndex::build(&settings);
-                let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream);
+                let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other);
                 let farthest = from.distance_m(other).max(from.distance_m(chord_first));
                 let got: Vec<Hit> = index.nearest_within(partition, from, farthest).collect();
                 assert_same(&got, &brute_force_within(&settings, partition, from, farthest), "near tie");
@@ -1069,7 +1379,7 @@ mod tests {
             assert_eq!(index.nearest_iter(empty, at(52.0, -1.0)).count(), 0);
             assert!(index.within(empty, at(52.0, -1.0), 1e9).is_empty());
             let ids: Vec<u32> = (index.k_nearest(
-                &[empty, Partition::NoNeedsRecorded(ProvisionKind::Mainstream)],
+                &[empty, Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other)],
                 at(52.0, -1.0),
                 5,
                 |_| true,
@@ -1138,7 +1448,7 @@ mod tests {
             let mut settings = vec![setting(at(52.0, -1.0), ProvisionKind::Mainstream, None); 3];
             settings[1].location = LatLon { lat: f64::NAN, lon: -1.0 };
             let index = SettingIndex::build(&settings);
-            let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream);
+            let partition = Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other);
             assert_eq!(index.len(partition), 2);
             let ids: Vec<u32> = index.nearest_iter(partition, at(52.0, -1.0)).map(|h| h.id.0).collect();
             assert_eq!(ids, vec![0, 2]);
@@ -1203,7 +1513,7 @@ mod tests {
                 (0..n).map(|_| Partition::Need(Need::ALL[rng.below(11)])).collect()
             }
         };
-        let mainstream = |_: &mut SplitMix| vec![Partition::NoNeedsRecorded(ProvisionKind::Mainstream)];
+        let mainstream = |_: &mut SplitMix| vec![Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::Other)];
         eprintln!(
             "build 30k: median {:.2} ms (min {:.2}); k_nearest k=20, median: \
              1 need {:.2} us, 2 needs {:.2} us, 3 needs {:.2} us, \

@@ -142,27 +142,39 @@ impl Wording {
     /// Fills `{name}` placeholders of `template` from `values`.
     pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
         let mut out = String::with_capacity(template.len() + 16);
+        let values: Vec<(&str, &dyn std::fmt::Display)> = values.iter().map(|(k, v)| (*k, v as _)).collect();
+        // Writing to a `String` cannot fail.
+        let _ = Wording::fill_to(&mut out, template, &values);
+        out
+    }
+
+    /// [`fill`](Self::fill), written to `out` as it goes (values are written with `Display`,
+    /// placeholders without a value are left as they are).
+    pub fn fill_to(
+        out: &mut impl std::fmt::Write,
+        template: &str,
+        values: &[(&str, &dyn std::fmt::Display)],
+    ) -> std::fmt::Result {
         let mut rest = template;
         while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
+            out.write_str(&rest[..open])?;
             let after = &rest[open + 1..];
             match after.find('}') {
                 Some(close) => {
                     let name = &after[..close];
                     match values.iter().find(|(k, _)| *k == name) {
-                        Some((_, v)) => out.push_str(v),
-                        None => out.push_str(&rest[open..open + close + 2]),
+                        Some((_, v)) => write!(out, "{v}")?,
+                        None => out.write_str(&rest[open..open + close + 2])?,
                     }
                     rest = &after[close + 1..];
                 }
                 None => {
-                    out.push_str(&rest[open..]);
+                    out.write_str(&rest[open..])?;
                     rest = "";
                 }
             }
         }
-        out.push_str(rest);
-        out
+        out.write_str(rest)
     }
 
     fn entries(&self) -> [(&'static str, &str, &'static [&'static str]); 11] {

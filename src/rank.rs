@@ -18,12 +18,13 @@
 //! 5. **Near misses**: the best settings with the child's primary-need specialism that one rule
 //!    left out and that would otherwise have made the list, each with that rule.
 //! 6. **Explanations** in plain English, with the numbers behind every factor; [`explain`]
-//!    answers "why is this school (not) on the list?".
+//!    answers "why is this school (not) on the list?". A reason's sentence ([`ReasonText`]) is
+//!    written out when the list is serialised or displayed, not when it is made.
 //!
 //! ## Finding the top results fast
 //!
 //! The index keeps one R-tree per recorded need and, for settings without recorded needs, one per
-//! kind ([`Partition`](crate::index::Partition)). Each partition is read lazily in order of
+//! kind and age band ([`Partition`](crate::index::Partition)). Each partition is read lazily in order of
 //! distance. For each partition we know the best non-distance score any of its settings could
 //! reach (a setting in the tree for autism matches the primary need "autism"; one without
 //! recorded needs cannot score on needs at all), and distance only lowers the score as we go
@@ -33,11 +34,13 @@
 //! total order over every setting; tests check this against scoring every setting
 //! ([`reference`](mod@reference)), on random settings and, word for word, on the real dataset.
 //!
-//! Most partitions hold nothing within the radius of a given home, so each is read only as far
-//! as the radius (or the near-miss reach) with
-//! [`SettingIndex::nearest_within`](crate::index::SettingIndex::nearest_within), which never
-//! opens a tree node beyond it, and the partitions wait in a heap by bound rather than being
-//! rescanned at every step.
+//! Each partition is read only as far as the radius (or the near-miss reach) with
+//! [`SettingIndex::read_within`](crate::index::SettingIndex::read_within), which never
+//! opens a tree node beyond it and passes over, unmeasured, the settings recording several
+//! needs that another partition reads; most partitions have nothing that near a given home, and
+//! [`SettingIndex::partitions_near`](crate::index::SettingIndex::partitions_near) (a coarse grid
+//! of which partitions have settings where) leaves those out before any is opened. The
+//! partitions wait in a heap by bound rather than being rescanned at every step.
 //!
 //! The same pass collects the near misses and the best mainstream schools (each with its own
 //! bound and threshold), so nothing is searched twice. [`RankContext::new`] reads the settings
@@ -74,6 +77,7 @@ mod search;
 mod tables;
 #[cfg(test)]
 mod tests;
+mod words;
 
 pub use explain::{explain, Explanation, Outcome, SiteExplanation};
 pub use output::{
@@ -82,6 +86,7 @@ pub use output::{
 };
 pub use query::{ChildAge, Query, DEFAULT_LIMIT, MAX_AGE, MAX_LIMIT, MIN_AGE};
 pub use score::{Rule, RuleCode};
+pub use words::ReasonText;
 
 use crate::error::Result;
 use crate::index::SettingIndex;

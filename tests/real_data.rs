@@ -4,7 +4,7 @@
 
 use placement_finder::dataset::Dataset;
 use placement_finder::finder::Finder;
-use placement_finder::index::{reference, Partition, SettingIndex};
+use placement_finder::index::{reference, AgeBand, Partition, SettingIndex};
 use placement_finder::model::METRES_PER_MILE;
 use placement_finder::pipeline::{self, BuildOptions};
 use placement_finder::policy::Policy;
@@ -64,7 +64,9 @@ mod index {
         let d = dataset();
         let index = SettingIndex::build(&d.settings);
         for from in points(30, 11) {
-            for partition in [Partition::Need(Need::ASD), Partition::NoNeedsRecorded(ProvisionKind::Mainstream)] {
+            for partition in
+                [Partition::Need(Need::ASD), Partition::NoNeedsRecorded(ProvisionKind::Mainstream, AgeBand::UpTo11)]
+            {
                 let r = 5.0 * METRES_PER_MILE;
                 assert_eq!(
                     index.within(partition, from, r),

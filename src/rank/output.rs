@@ -1,19 +1,19 @@
-//! The [`ShortList`] and its plain-English reasons. Strings are built here, only for the
-//! settings that end up in the list or among the near misses.
+//! The [`ShortList`] and its plain-English reasons, only for the settings that end up in the
+//! list or among the near misses. A reason's sentence is decided here and written out when the
+//! list is serialised ([`ReasonText`]).
 
 use super::query::{kind_bit, ChildAge, Prepared, Query};
 use super::score::{preference_values, recorded_needs, score, Eval, Factor, Rule, RuleCode, Scored};
 use super::search::{Cand, Run};
 use super::tables::{Row, Tables};
+use super::words::{AreaRecords, KindFit, Preference, ReasonText, Words};
 use crate::error::{Error, Result};
 use crate::model::{
-    AgeBasis, AgeRange, Boarding, Date, Gender, LaCode, LatLon, LocalAuthority, NeedSet, Phase, Places, ProvisionKind,
-    Setting, Site, Source, Status, Urn, METRES_PER_MILE,
+    AgeBasis, AgeRange, Date, Gender, LaCode, LatLon, LocalAuthority, NeedSet, Phase, Places, ProvisionKind, Setting,
+    Site, Source, Status, Urn, METRES_PER_MILE,
 };
-use crate::policy::Wording;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::fmt::Write;
 
 /// What the list was made from: shown with the list so that a printed copy says so.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -282,15 +282,15 @@ pub enum ReasonCode {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Reason<'a> {
     pub code: ReasonCode,
-    /// Borrowed when it is the policy's wording as it stands.
-    pub text: Cow<'a, str>,
+    /// Written out when serialised or displayed (see [`ReasonText`]).
+    pub text: ReasonText<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub factor: Option<FactorScore>,
 }
 
 impl Reason<'_> {
     pub fn into_owned(self) -> Reason<'static> {
-        Reason { text: owned(self.text), ..self }
+        Reason { text: self.text.into_owned(), ..self }
     }
 }
 
@@ -330,25 +330,6 @@ fn number(x: f64) -> String {
     } else {
         format!("{x}")
     }
-}
-
-fn month_year(d: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let month = MONTHS.get(usize::from(d.month).wrapping_sub(1)).copied().unwrap_or("");
-    format!("{month} {}", d.year)
 }
 
 pub(crate) fn lower_first(text: &str) -> String {
@@ -406,222 +387,67 @@ fn la_words(la: LaCode, ctx: &RankContext) -> String {
     ctx.la_name(la).map_or_else(|| format!("council area {la}"), str::to_string)
 }
 
-fn site_words(s: &Setting) -> &'static str {
-    match s.site {
-        Site::ResourcedProvision => "Resourced provision",
-        Site::SenUnit => "SEN unit",
-        Site::Satellite(_) => "Satellite site",
-        Site::Main => match s.kind {
-            ProvisionKind::Post16 => "College",
-            ProvisionKind::EarlyYears => "Nursery",
-            _ => "School",
-        },
-    }
-}
-
-fn gender_words(g: Gender) -> &'static str {
-    match g {
-        Gender::Boys => "Boys' school",
-        Gender::Girls => "Girls' school",
-        Gender::Mixed => "Mixed school",
-    }
-}
-
-/// The sentence for one factor of `s`; empty for an unknown need factor whose weight went to
-/// the known factors (the primary need's sentence says so). Fixed sentences are borrowed.
-fn factor_text<'a>(
+/// What the sentence for one factor of `s` says; `None` for an unknown need factor whose
+/// weight went to the known factors (the primary need's sentence says so).
+fn factor_words<'a>(
     p: &Prepared<'a>,
     ctx: &'a RankContext,
     s: &'a Setting,
     row: &Row,
     distance_m: f64,
     (f, e): (Factor, &Eval),
-) -> Cow<'a, str> {
+) -> Option<Words<'a>> {
     let (known, value) = (e.is_known(), e.value);
     let needs = recorded_needs(s).unwrap_or(NeedSet::EMPTY);
-    let primary = p.primary.plain();
+    let fixed = |text: &'static str| Some(Words::Text(Cow::Borrowed(text)));
     match f {
         Factor::PrimaryNeed if !known => match (e.assumed, p.policy.unknown_needs_value) {
-            (true, Some(v)) => Cow::Owned(format!(
-                "Specialisms not recorded: counted as {v:.1} of a match, neither a match nor a mismatch"
-            )),
-            _ => "Specialisms not recorded: left out of the score (its weight goes to the known factors)".into(),
+            (true, Some(v)) => Some(Words::NeedsAssumed(v)),
+            _ => fixed("Specialisms not recorded: left out of the score (its weight goes to the known factors)"),
         },
         Factor::PrimaryNeed if value > 0.0 => {
-            if s.kind.is_specialist() {
-                concat(&["Specialist provision for ", primary])
-            } else {
-                concat(&["Records provision for ", primary])
-            }
+            Some(Words::PrimaryMatch { specialist: s.kind.is_specialist(), need: p.primary })
         }
-        Factor::PrimaryNeed if needs.is_empty() => concat(&[
-            s.kind.label(),
-            ": no specialism recorded (every school and college must support children with special educational needs)",
-        ]),
+        Factor::PrimaryNeed if needs.is_empty() => Some(Words::NoSpecialism(s.kind)),
         Factor::PrimaryNeed => {
-            let more = if s.needs_possibly_truncated { "; GIAS lists at most five, so there may be more" } else { "" };
-            let mut text = concat_string(&["No recorded provision for ", primary, " (records "]);
-            push_need_list(&mut text, needs);
-            text.push_str(more);
-            text.push(')');
-            Cow::Owned(text)
+            Some(Words::PrimaryMismatch { need: p.primary, records: needs, truncated: s.needs_possibly_truncated })
         }
         Factor::SecondaryNeeds if e.assumed => {
-            "Other needs in the plan: not recorded either (counted the same way)".into()
+            fixed("Other needs in the plan: not recorded either (counted the same way)")
         }
-        Factor::SecondaryNeeds if !known => Cow::Borrowed(""),
-        Factor::SecondaryNeeds => {
-            let matched = NeedSet(needs.0 & p.others.0);
-            let n = p.others.len();
-            if matched.is_empty() {
-                Cow::Owned(format!("Records none of the other needs in the plan (0 of {n})"))
-            } else {
-                let noun = if n == 1 { "other need" } else { "other needs" };
-                let mut text = String::with_capacity(96);
-                text.push_str("Also records provision for ");
-                push_need_list(&mut text, matched);
-                let _ = write!(text, " ({} of {n} {noun})", matched.len());
-                Cow::Owned(text)
-            }
-        }
-        Factor::BroadArea if e.assumed => "Broad area of need: not recorded either (counted the same way)".into(),
-        Factor::BroadArea if !known => Cow::Borrowed(""),
+        Factor::SecondaryNeeds if !known => None,
+        Factor::SecondaryNeeds => Some(Words::Secondary { matched: NeedSet(needs.0 & p.others.0), of: p.others.len() }),
+        Factor::BroadArea if e.assumed => fixed("Broad area of need: not recorded either (counted the same way)"),
+        Factor::BroadArea if !known => None,
         Factor::BroadArea => {
-            let area = p.primary.area().map_or("", |a| a.label());
-            let mut text = String::with_capacity(96);
-            if value == 0.0 {
-                text.push_str("No recorded provision in ");
-                push_lower_first(&mut text, area);
+            let records = if value == 0.0 {
+                AreaRecords::Nothing
             } else if needs.contains(p.primary) {
-                text.push_str("Same broad area of need: ");
-                push_lower_first(&mut text, area);
+                AreaRecords::PrimaryNeed
             } else {
-                text.push_str("Same broad area of need (");
-                push_lower_first(&mut text, area);
-                text.push_str("): records ");
-                push_need_list(&mut text, NeedSet(needs.0 & p.area.0));
-            }
-            Cow::Owned(text)
+                AreaRecords::Others(NeedSet(needs.0 & p.area.0))
+            };
+            Some(Words::BroadArea { area: p.primary.area().map_or("", |a| a.label()), records })
         }
         Factor::KindFit => {
-            let (kind, level) = (s.kind.label(), p.level.label.as_str());
-            let added = p.considered & kind_bit(s.kind) != 0;
-            match p.level.fit(s.kind) {
-                None if added => {
-                    concat(&[kind, ": not usually considered for “", level, "”; you added it to the search"])
-                }
-                None => concat(&[kind, ": not usually considered for “", level, "”"]),
-                Some(_) if value >= 1.0 => concat(&[kind, ": a usual kind of setting for “", level, "”"]),
-                Some(_) if value > 0.0 => concat(&[kind, ": sometimes considered for “", level, "”"]),
-                Some(_) => concat(&[kind, ": considered for “", level, "”, but rarely a good fit"]),
-            }
-        }
-        Factor::Distance => {
-            Cow::Owned(Wording::fill(&p.policy.wording.distance, &[("miles", &miles_text(distance_m))]))
-        }
-        Factor::Preferences => Cow::Owned(preference_text(p, ctx, s, row)),
-        Factor::Places => {
-            let prefix = site_words(s);
-            match s.places {
-                Some(Places { capacity: Some(cap), on_roll, as_of }) => {
-                    let mut text = String::with_capacity(128);
-                    let _ = match on_roll {
-                        Some(roll) => write!(text, "{prefix}: {cap} places, {roll} on roll"),
-                        None => write!(text, "{prefix}: {cap} places"),
-                    };
-                    if let Some(d) = as_of {
-                        let _ = write!(text, " ({})", month_year(d));
-                    }
-                    match on_roll {
-                        Some(roll) if roll >= cap => {
-                            text.push_str(": shown as information, never a reason to leave it out");
-                        }
-                        Some(_) => {}
-                        None => text.push_str("; number on roll not published"),
-                    }
-                    Cow::Owned(text)
-                }
-                _ => Cow::Borrowed("Places not published"),
-            }
-        }
-    }
-}
-
-/// The pieces joined, in a string of the right size.
-fn concat_string(pieces: &[&str]) -> String {
-    let mut text = String::with_capacity(pieces.iter().map(|p| p.len()).sum::<usize>() + 64);
-    pieces.iter().for_each(|p| text.push_str(p));
-    text
-}
-
-fn concat(pieces: &[&str]) -> Cow<'static, str> {
-    Cow::Owned(concat_string(pieces))
-}
-
-/// Appends "autism", "autism and hearing impairment", "a, b and c".
-fn push_need_list(text: &mut String, needs: NeedSet) {
-    let n = needs.len();
-    for (i, need) in needs.iter().enumerate() {
-        if i > 0 {
-            text.push_str(if i + 1 == n { " and " } else { ", " });
-        }
-        text.push_str(need.plain());
-    }
-}
-
-/// Appends `words` with its first letter in lower case.
-fn push_lower_first(text: &mut String, words: &str) {
-    let mut chars = words.chars();
-    if let Some(first) = chars.next() {
-        text.extend(first.to_lowercase());
-        text.push_str(chars.as_str());
-    }
-}
-
-fn preference_text(p: &Prepared, ctx: &RankContext, s: &Setting, row: &Row) -> String {
-    let [single_sex, religion, boarding] = preference_values(p, &ctx.tables, row);
-    let verdict = |v: f64| {
-        if v >= 1.0 {
-            ", as you preferred"
-        } else if v <= 0.0 {
-            ", not what you preferred"
-        } else {
-            ""
-        }
-    };
-    let mut text = String::with_capacity(96);
-    let mut part = |pieces: &[&str]| {
-        if !text.is_empty() {
-            text.push_str("; ");
-        }
-        pieces.iter().for_each(|p| text.push_str(p));
-    };
-    match (single_sex, s.gender) {
-        (Some(Some(v)), Some(g)) => part(&[gender_words(g), verdict(v)]),
-        (Some(_), _) => part(&["Gender of entry not recorded"]),
-        (None, _) => {}
-    }
-    match religion {
-        Some(Some(v)) => match s.religious_character.as_deref().filter(|r| !super::query::means_no_religion(r)) {
-            Some(r) => part(&["Religious character: ", r, verdict(v)]),
-            None => part(&["No religious character", verdict(v)]),
-        },
-        Some(None) => part(&["Religious character not recorded"]),
-        None => {}
-    }
-    match (boarding, s.boarding) {
-        (Some(Some(v)), Some(b)) => {
-            let what = match b {
-                Boarding::MainlyBoarders => "Mainly boarders",
-                Boarding::SomeBoarders => "Some pupils board",
-                Boarding::NoBoarders => "No boarding",
+            let fit = match p.level.fit(s.kind) {
+                None if p.considered & kind_bit(s.kind) != 0 => KindFit::Added,
+                None => KindFit::NotUsual,
+                Some(_) if value >= 1.0 => KindFit::Usual,
+                Some(_) if value > 0.0 => KindFit::Sometimes,
+                Some(_) => KindFit::Rarely,
             };
-            part(&[what, verdict(v)]);
+            Some(Words::KindFit { kind: s.kind, level: &p.level.label, fit })
         }
-        (Some(_), _) => part(&["Boarding not recorded"]),
-        (None, _) => {}
+        // An empty wording writes nothing, and an empty sentence is left out.
+        Factor::Distance if p.policy.wording.distance.is_empty() => None,
+        Factor::Distance => Some(Words::Distance { wording: &p.policy.wording, distance_m }),
+        Factor::Preferences => {
+            let prefs = preference_values(p, &ctx.tables, row).map(Preference::of);
+            Some(Words::Preferences { setting: s, prefs })
+        }
+        Factor::Places => Some(Words::Places(s)),
     }
-    text
 }
 
 fn reason_code(f: Factor) -> ReasonCode {
@@ -654,14 +480,13 @@ pub(crate) fn reasons<'a>(
         }
         let known = e.is_known();
         let contribution = if scored.known_weight > 0.0 { e.counted() * e.value / scored.known_weight } else { 0.0 };
-        let text = factor_text(p, ctx, s, row, distance_m, (f, e));
         // Unknown need factors left out of the score share the primary need's sentence.
-        if text.is_empty() {
+        let Some(words) = factor_words(p, ctx, s, row, distance_m, (f, e)) else {
             continue;
-        }
+        };
         out.push(Reason {
             code: reason_code(f),
-            text,
+            text: ReasonText::new(words),
             factor: Some(FactorScore {
                 weight: e.weight,
                 value: (known || e.assumed).then_some(e.value),
@@ -670,35 +495,26 @@ pub(crate) fn reasons<'a>(
         });
     }
     let wording = &p.policy.wording;
-    let mut note = |code: ReasonCode, text: Cow<'a, str>| out.push(Reason { code, text, factor: None });
+    let mut note =
+        |code: ReasonCode, words: Words<'a>| out.push(Reason { code, text: ReasonText::new(words), factor: None });
+    let borrowed = |text: &'a String| Words::Text(Cow::Borrowed(text));
     match s.ages {
-        None => note(ReasonCode::AgesNotRecorded, Cow::Borrowed(&wording.ages_not_recorded)),
-        Some(AgeRange { low, high, basis: AgeBasis::Phase }) => note(
-            ReasonCode::AgesNotRecorded,
-            Cow::Owned(Wording::fill(
-                &wording.ages_inferred,
-                &[
-                    ("low", &low.to_string()),
-                    ("high", &high.to_string()),
-                    ("phase", s.phase.map_or("not recorded", Phase::label)),
-                ],
-            )),
-        ),
+        None => note(ReasonCode::AgesNotRecorded, borrowed(&wording.ages_not_recorded)),
+        Some(AgeRange { low, high, basis: AgeBasis::Phase }) => {
+            note(ReasonCode::AgesNotRecorded, Words::AgesInferred { wording, low, high, phase: s.phase })
+        }
         Some(_) => {}
     }
     if row.needs_unknown() {
-        note(
-            ReasonCode::NeedsNotRecorded,
-            Cow::Owned(Wording::fill(&wording.needs_not_recorded, &[("need", p.primary.plain())])),
-        );
+        note(ReasonCode::NeedsNotRecorded, Words::NeedsNotRecorded { wording, need: p.primary });
     }
     if s.status == Status::OpenProposedToClose {
-        note(ReasonCode::ProposedToClose, Cow::Borrowed(&wording.proposed_to_close));
+        note(ReasonCode::ProposedToClose, borrowed(&wording.proposed_to_close));
     }
     if s.kind == ProvisionKind::IndependentSpecial {
         match s.section41 {
-            Some(true) => note(ReasonCode::Section41, Cow::Borrowed(&wording.section41_approved)),
-            Some(false) => note(ReasonCode::Section41, Cow::Borrowed(&wording.section41_not_approved)),
+            Some(true) => note(ReasonCode::Section41, borrowed(&wording.section41_approved)),
+            Some(false) => note(ReasonCode::Section41, borrowed(&wording.section41_not_approved)),
             None => {}
         }
     }
@@ -707,17 +523,16 @@ pub(crate) fn reasons<'a>(
     if (4..=15).contains(&age) {
         let limit_miles = if age < 8 { 2.0 } else { 3.0 };
         if distance_m > limit_miles * METRES_PER_MILE {
-            note(ReasonCode::BeyondWalkingDistance, Cow::Borrowed(&wording.beyond_walking_distance));
+            note(ReasonCode::BeyondWalkingDistance, borrowed(&wording.beyond_walking_distance));
         }
     }
     if let (Some(home), Some(la)) = (p.home_la, s.la) {
         if home != la {
-            let text = Wording::fill(&wording.outside_home_la, &[("la", &la_words(la, ctx))]);
-            note(ReasonCode::OutsideHomeLa, Cow::Owned(text));
+            note(ReasonCode::OutsideHomeLa, Words::OutsideHomeLa { wording, la, ctx });
         }
     }
     if presumption {
-        note(ReasonCode::MainstreamPresumption, Cow::Borrowed(&wording.mainstream_presumption));
+        note(ReasonCode::MainstreamPresumption, borrowed(&wording.mainstream_presumption));
     }
     let flags = out.iter().filter(|r| r.factor.is_none()).map(|r| r.code).collect();
     (out, flags)
@@ -780,16 +595,15 @@ pub(crate) fn build<'a>(
     query: &'a Query,
     ctx: &'a RankContext,
 ) -> ShortList<'a> {
-    let results = run
-        .listed
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            let subject = (settings.get(c.id.index())?, ctx.tables.rows.get(c.id.index())?);
-            Some(ranked(p, ctx, subject, c, i + 1, i >= run.presumption_from))
-        })
-        .collect();
-    let near_misses = run.near.iter().filter_map(|c| Some(near_miss(p, settings.get(c.id.index())?, c, ctx))).collect();
+    // Sized up front: a `RankedSetting` is a few hundred bytes, and growing the list a step at
+    // a time copied them over and over.
+    let mut results = Vec::with_capacity(run.listed.len());
+    results.extend(run.listed.iter().enumerate().filter_map(|(i, c)| {
+        let subject = (settings.get(c.id.index())?, ctx.tables.rows.get(c.id.index())?);
+        Some(ranked(p, ctx, subject, c, i + 1, i >= run.presumption_from))
+    }));
+    let mut near_misses = Vec::with_capacity(run.near.len());
+    near_misses.extend(run.near.iter().filter_map(|c| Some(near_miss(p, settings.get(c.id.index())?, c, ctx))));
     let kinds = ProvisionKind::ALL.into_iter().filter(|k| p.considered & super::query::kind_bit(*k) != 0).collect();
     let (policy, level) = (p.policy, p.level);
     ShortList {

@@ -190,6 +190,11 @@ pub(crate) fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
 /// Scores `s` at `distance_m` from home. Every setting is scored by this one function, whether
 /// eligible or not (a near miss shows the score it would have had).
 pub(crate) fn score(p: &Prepared, t: &Tables, s: &Row, distance_m: f64) -> Scored {
+    score_near(p, t, s, decay(p, distance_m))
+}
+
+/// [`score`] at nearness `x = decay(p, distance_m)`, for a caller that has it already.
+pub(crate) fn score_near(p: &Prepared, t: &Tables, s: &Row, x: f64) -> Scored {
     let w = &p.policy.weights;
     let unknown = s.needs_unknown();
     let needs = s.needs;
@@ -216,7 +221,7 @@ pub(crate) fn score(p: &Prepared, t: &Tables, s: &Row, distance_m: f64) -> Score
         need_eval(w.broad_area, f64::from(u8::from(needs.intersects(p.area))))
     };
     let kind = Eval::known(w.kind_fit, p.fit[s.kind.index()]);
-    let distance = Eval::known(w.distance, decay(p, distance_m));
+    let distance = Eval::known(w.distance, x);
     let preferences = {
         let set = p.prefs_set();
         if set == 0 {
@@ -315,7 +320,7 @@ pub(crate) fn bound(p: &Prepared, partition: Partition, kinds: u16) -> Option<Bo
         Partition::Need(n) => {
             Some(Need::ALL.into_iter().filter(|m| m.index() >= n.index() && *m != p.primary).collect())
         }
-        Partition::NoNeedsRecorded(k) if k.is_specialist() => {
+        Partition::NoNeedsRecorded(k, _) if k.is_specialist() => {
             // Specialisms unknown: counted at the assumed value, if the policy assumes one.
             if let Some(v) = p.policy.unknown_needs_value {
                 add(w.primary_need, v);
@@ -328,10 +333,10 @@ pub(crate) fn bound(p: &Prepared, partition: Partition, kinds: u16) -> Option<Bo
             }
             None
         }
-        Partition::NoNeedsRecorded(_) => Some(NeedSet::EMPTY),
+        Partition::NoNeedsRecorded(..) => Some(NeedSet::EMPTY),
     };
     let kinds = match partition {
-        Partition::NoNeedsRecorded(k) => kinds & kind_bit(k),
+        Partition::NoNeedsRecorded(k, _) => kinds & kind_bit(k),
         Partition::Need(_) => kinds,
     };
     if kinds == 0 {

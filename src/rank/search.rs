@@ -1,10 +1,10 @@
 //! Branch and bound over the index's partitions, then the presumption of mainstream.
 
 use super::query::{kind_bit, Prepared};
-use super::score::{bound, canonical_need, decay, rule, score, Bound, RuleCode};
+use super::score::{bound, canonical_need, decay, rule, score_near, Bound, RuleCode};
 use super::tables::Tables;
-use crate::index::{Hit, Partition, SettingIndex};
-use crate::model::{Need, ProvisionKind, SettingId, Site, Urn};
+use crate::index::{AgeBand, Hit, Origin, Partition, SettingIndex};
+use crate::model::{Need, NeedSet, ProvisionKind, SettingId, Site, Urn};
 use std::cmp::Ordering;
 
 /// Slack for comparing a bound with a score: they are the same sums added in another order, so
@@ -42,7 +42,7 @@ pub(crate) struct TopK {
 
 impl TopK {
     pub fn new(k: usize) -> TopK {
-        TopK { k, items: Vec::with_capacity(k + 1) }
+        TopK { k, items: Vec::with_capacity(if k == 0 { 0 } else { k + 1 }) }
     }
 
     /// The k-th best, once there are k.
@@ -111,8 +111,11 @@ struct Lane<I> {
     near: Option<Goal>,
     /// Eligible mainstream schools (when the presumption of mainstream applies).
     mainstream: Option<Goal>,
+    /// Settings recording any of these needs are read through another lane.
+    leave_out: NeedSet,
     iter: Option<I>,
-    next: Option<Hit>,
+    /// The next hit and its nearness (`decay` of its distance).
+    next: Option<(Hit, f64)>,
     /// Distance of `next` (0 before the lane is opened).
     d: f64,
 }
@@ -132,14 +135,33 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
     let mainstream_bit = kind_bit(ProvisionKind::Mainstream);
     let near_k = p.policy.near_misses as usize;
     let mainstream_k = if p.allowed & mainstream_bit != 0 { p.policy.mainstream_quota(p.limit) } else { 0 };
-    let mut lanes = Vec::with_capacity(Need::ALL.len() + ProvisionKind::ALL.len());
+    // Distances are compared with slack too, in case the index's metres and ours differ in
+    // the last bits; the rules themselves use exact distances.
+    let radius = p.radius_m * (1.0 + 1e-12) + 1e-6;
+    let reach = p.reach_m * (1.0 + 1e-12) + 1e-6;
+    // Most partitions have nothing within the radius (or the near-miss reach) of a given home:
+    // those are left out without opening them, since a lane reads nothing farther.
+    let near_radius = index.partitions_near(p.home, radius);
+    let near_reach = if near_k > 0 { index.partitions_near(p.home, reach) } else { near_radius };
+    let mut lanes = Vec::with_capacity(Need::ALL.len() + ProvisionKind::ALL.len() * AgeBand::ALL.len());
     let mut add_lane = |partition: Partition| {
         let near = near_k > 0 && partition == Partition::Need(p.primary);
+        // Most partitions have nothing near: leave them out before working out any bound.
+        if !(if near { near_reach } else { near_radius }).contains(partition) {
+            return;
+        }
         // Kinds this partition holds that take the child's age: a lane with none is not opened
         // (unless for near misses, which may be of any age).
         let held = t.profile.kinds_for_age(partition, p.child.match_age);
+        // A setting with several recorded needs is in several trees: it is read in one, its
+        // canonical need's (see `canonical_need`), and passed over, unmeasured, in the others.
+        let leave_out = match partition {
+            Partition::Need(n) if n != p.primary => Need::ALL[..n.index()].iter().copied().chain([p.primary]).collect(),
+            _ => NeedSet::EMPTY,
+        };
         let lane = Lane {
             partition,
+            leave_out,
             list: Goal::new(bound(p, partition, p.allowed & held)),
             near: Goal::new(if near { bound(p, partition, t.profile.kinds(partition)) } else { None }),
             mainstream: Goal::new(if mainstream_k > 0 { bound(p, partition, mainstream_bit & held) } else { None }),
@@ -147,7 +169,9 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
             next: None,
             d: 0.0,
         };
-        if lane.list.is_some() || lane.near.is_some() || lane.mainstream.is_some() {
+        let near_enough = if lane.near.is_some() { near_reach } else { near_radius };
+        let wanted = lane.list.is_some() || lane.near.is_some() || lane.mainstream.is_some();
+        if wanted && near_enough.contains(partition) {
             lanes.push(lane);
         }
     };
@@ -156,13 +180,10 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
         add_lane(Partition::Need(n));
     }
     for kind in ProvisionKind::ALL.into_iter().filter(|k| p.allowed & kind_bit(*k) != 0) {
-        add_lane(Partition::NoNeedsRecorded(kind));
+        AgeBand::ALL.into_iter().for_each(|band| add_lane(Partition::NoNeedsRecorded(kind, band)));
     }
 
-    // Distances are compared with slack too, in case the index's metres and ours differ in
-    // the last bits; the rules themselves use exact distances.
-    let radius = p.radius_m * (1.0 + 1e-12) + 1e-6;
-    let reach = p.reach_m * (1.0 + 1e-12) + 1e-6;
+    let origin = Origin::new(p.home);
     let mut top = TopK::new(p.limit);
     let mut near = TopK::new(near_k);
     let mut mainstream = TopK::new(mainstream_k);
@@ -209,44 +230,41 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
         // stored key: the waiting lanes' keys cannot rise meanwhile.
         loop {
             let hit = if lane.iter.is_none() {
-                // Nothing beyond the farthest distance any of the lane's goals looks at can
-                // be read, so the walk need not go there.
+                // Read only as far as the lane's goals look.
                 let max_d = if lane.near.is_some() { radius.max(reach) } else { radius };
-                lane.iter = Some(index.nearest_within(lane.partition, p.home, max_d));
+                lane.iter = Some(index.read_within(lane.partition, &origin, max_d, lane.leave_out));
                 None
             } else {
                 lane.next.take()
             };
-            if let Some(hit) = hit {
+            if let Some((hit, x)) = hit {
                 if let Some(s) = t.rows.get(hit.id.index()) {
-                    // A setting with several recorded needs is in several trees: read it in one.
-                    let canonical = match lane.partition {
+                    // Each setting comes through one lane only (see `leave_out`).
+                    debug_assert!(match lane.partition {
                         Partition::Need(n) => canonical_need(s.needs, p.primary) == Some(n),
-                        Partition::NoNeedsRecorded(_) => true,
+                        Partition::NoNeedsRecorded(..) => true,
+                    });
+                    considered += 1;
+                    let d = hit.distance_m;
+                    let excluded = rule(p, s, d);
+                    let cand = |rule| Cand {
+                        id: hit.id,
+                        urn: s.urn,
+                        site: s.site,
+                        kind: s.kind,
+                        score: score_near(p, t, s, x).score,
+                        distance_m: d,
+                        rule,
                     };
-                    if canonical {
-                        considered += 1;
-                        let d = hit.distance_m;
-                        let excluded = rule(p, s, d);
-                        let cand = |rule| Cand {
-                            id: hit.id,
-                            urn: s.urn,
-                            site: s.site,
-                            kind: s.kind,
-                            score: score(p, t, s, d).score,
-                            distance_m: d,
-                            rule,
-                        };
-                        if excluded.is_none() {
-                            eligible += 1;
-                            let c = cand(None);
-                            top.offer(c);
-                            if s.kind == ProvisionKind::Mainstream {
-                                mainstream.offer(c);
-                            }
-                        } else if lane.near.is_some() && d <= p.reach_m {
-                            near.offer(cand(excluded));
+                    if excluded.is_none() {
+                        eligible += 1;
+                        let c = cand(None);
+                        top.offer(c);
+                        if s.kind == ProvisionKind::Mainstream {
+                            mainstream.offer(c);
                         }
+                    } else if lane.near.is_some() && d <= p.reach_m {
+                        near.offer(cand(excluded));
                     }
                 }
             }
@@ -257,7 +275,7 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
                     for goal in [&mut lane.list, &mut lane.near, &mut lane.mainstream].into_iter().flatten() {
                         goal.ub = goal.bound.at(x);
                     }
-                    lane.next = Some(next);
+                    lane.next = Some((next, x));
                 }
                 None => break,
             }

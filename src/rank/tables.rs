@@ -7,7 +7,7 @@
 
 use super::query::kind_bit;
 use super::score::recorded_needs;
-use crate::index::Partition;
+use crate::index::{AgeBand, Partition};
 use crate::model::{Boarding, Gender, LaCode, NeedSet, ProvisionKind, Setting, Site, Urn};
 
 /// The fields of a setting that the rules and the score read.
@@ -38,16 +38,19 @@ pub(crate) enum ReligionCode {
 
 /// What each index partition holds: for each kind, the ages its settings take (a bit per age,
 /// every bit for a setting whose ages are not known). With it the search skips a partition
-/// that holds nothing it could list: for a 7-year-old, the tree of post-16 settings without
-/// recorded needs is never opened, nor, when only mainstream schools are considered, the tree
-/// of settings recording hearing impairment (if no mainstream school records it).
+/// that holds nothing it could list: for a 7-year-old, the trees of secondary schools and of
+/// post-16 settings without recorded needs are never opened, nor, when only mainstream schools
+/// are considered, the tree of settings recording hearing impairment (if no mainstream school
+/// records it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct PartitionProfile {
     need: [[u32; KINDS]; 12],
-    no_needs: [u32; KINDS],
+    /// By kind, then age band.
+    no_needs: [[u32; BANDS]; KINDS],
 }
 
 const KINDS: usize = ProvisionKind::ALL.len();
+const BANDS: usize = AgeBand::ALL.len();
 
 fn age_bits(ages: Option<(u8, u8)>) -> u32 {
     match ages {
@@ -64,7 +67,8 @@ impl PartitionProfile {
         };
         match partition {
             Partition::Need(n) => mask(&self.need[n.index()]),
-            Partition::NoNeedsRecorded(k) => mask(&self.no_needs) & kind_bit(k),
+            Partition::NoNeedsRecorded(k, band) if self.no_needs[k.index()][band.index()] != 0 => kind_bit(k),
+            Partition::NoNeedsRecorded(..) => 0,
         }
     }
 
@@ -72,8 +76,8 @@ impl PartitionProfile {
     pub fn kinds_for_age(&self, partition: Partition, age: u8) -> u16 {
         let by_kind = match partition {
             Partition::Need(n) => &self.need[n.index()],
-            Partition::NoNeedsRecorded(k) => {
-                return if self.no_needs[k.index()] & 1 << age.min(31) != 0 { kind_bit(k) } else { 0 };
+            Partition::NoNeedsRecorded(k, band) => {
+                return if self.no_needs[k.index()][band.index()] & 1 << age.min(31) != 0 { kind_bit(k) } else { 0 };
             }
         };
         ProvisionKind::ALL
@@ -94,7 +98,7 @@ pub(crate) struct Tables {
 impl Tables {
     pub fn build(settings: &[Setting]) -> Tables {
         let mut religions: Vec<String> = Vec::new();
-        let mut profile = PartitionProfile { need: [[0; KINDS]; 12], no_needs: [0; KINDS] };
+        let mut profile = PartitionProfile { need: [[0; KINDS]; 12], no_needs: [[0; BANDS]; KINDS] };
         let rows = settings
             .iter()
             .map(|s| {
@@ -103,7 +107,7 @@ impl Tables {
                 let k = s.kind.index();
                 match needs {
                     Some(needs) => needs.iter().for_each(|n| profile.need[n.index()][k] |= ages),
-                    None => profile.no_needs[k] |= ages,
+                    None => profile.no_needs[k][AgeBand::of(s.ages).index()] |= ages,
                 }
                 let religion = match s.religious_character.as_deref() {
                     _ if !s.religious_character_known => ReligionCode::Unknown,

@@ -686,7 +686,7 @@ mod mainstream_presumption {
         assert_eq!(urns(&l), [1, 2, 3, 4, 5, 6, 7, 8, 9, 100, 101, 102]);
         for r in &l.results[9..] {
             assert!(r.flags.contains(&ReasonCode::MainstreamPresumption));
-            assert!(reason(r, ReasonCode::MainstreamPresumption).unwrap().text.contains("section 33"));
+            assert!(reason(r, ReasonCode::MainstreamPresumption).unwrap().text.to_string().contains("section 33"));
         }
         assert!(!l.results[0].flags.contains(&ReasonCode::MainstreamPresumption));
     }
@@ -744,7 +744,7 @@ mod explanations {
         let l = list(&[school, rp], &q);
         let r = &l.results[0];
         assert_eq!((r.urn.0, r.site), (7, Site::ResourcedProvision));
-        let text = |c| reason(r, c).unwrap().text.as_ref();
+        let text = |c| reason(r, c).unwrap().text.to_string();
         assert_eq!(text(ReasonCode::PrimaryNeedSpecialism), "Specialist provision for autism");
         assert_eq!(
             text(ReasonCode::SecondaryNeeds),
@@ -854,6 +854,29 @@ mod explanations {
     }
 }
 
+mod reading {
+    use super::*;
+
+    #[test]
+    fn a_search_for_a_child_of_7_reads_no_secondary_school() {
+        // Ten secondary schools nearer home than three primary schools, all within the radius:
+        // they are in another tree of the index, which a child of 7 never opens.
+        let mut settings: Vec<Setting> = (0..10)
+            .map(|i| Setting {
+                ages: ages(11, 16),
+                ..setting(100 + i, ProvisionKind::Mainstream, at(0.1, 0.1 * f64::from(i)))
+            })
+            .collect();
+        settings.extend((0..3).map(|i| setting(200 + i, ProvisionKind::Mainstream, at(1.0, 0.2 * f64::from(i)))));
+        let l = list(&settings, &query(7, Need::ASD, "universal"));
+        assert_eq!(urns(&l), [200, 201, 202]);
+        assert_eq!((l.counts.considered, l.counts.eligible), (3, 3));
+        let l = list(&settings, &query(13, Need::ASD, "universal"));
+        assert_eq!(urns(&l), (100..110).collect::<Vec<u32>>());
+        assert_eq!((l.counts.considered, l.counts.eligible), (10, 10));
+    }
+}
+
 mod context {
     use super::*;
 
@@ -896,6 +919,82 @@ mod json_shape {
         assert_eq!(v["counts"]["inDataset"], 2);
         assert_eq!(v["child"]["yearGroup"], "Year 3");
         assert!(v["advisory"].as_str().unwrap().starts_with("This list is advisory."));
+    }
+
+    #[test]
+    fn reason_texts_are_written_the_same_however_they_are_read() {
+        // Reasons of every kind: places, inferred ages, another council, unknown specialisms,
+        // section 41, proposed to close, preferences, other needs, a kind added to the search
+        // (every code but the presumption of mainstream).
+        let settings = vec![
+            Setting {
+                site: Site::ResourcedProvision,
+                kind: ProvisionKind::ResourcedProvision,
+                needs: needs(&[Need::ASD, Need::SLCN, Need::HI]),
+                needs_possibly_truncated: true,
+                places: Some(Places { capacity: Some(10), on_roll: Some(12), as_of: Date::new(2025, 1, 16) }),
+                la: Some(BRADFORD),
+                ..setting(1, ProvisionKind::Mainstream, at(0.02, 0.0))
+            },
+            Setting {
+                ages: Some(AgeRange { low: 4, high: 11, basis: AgeBasis::Phase }),
+                places: Some(Places { capacity: Some(300), on_roll: None, as_of: None }),
+                religious_character: Some("Roman Catholic".into()),
+                religious_character_known: true,
+                la: Some(LaCode(999)),
+                ..setting(2, ProvisionKind::Mainstream, at(2.5, 0.0))
+            },
+            Setting {
+                needs: None,
+                section41: Some(true),
+                ..setting(3, ProvisionKind::IndependentSpecial, at(1.0, 1.0))
+            },
+            Setting { boarding: Some(Boarding::SomeBoarders), ..autism_special(4, at(0.0, 2.8)) },
+            Setting {
+                needs: needs(&[Need::SLCN]),
+                status: Status::OpenProposedToClose,
+                ..setting(5, ProvisionKind::Special, at(1.0, 0.0))
+            },
+        ];
+        let q = Query {
+            home_la: Some(LEEDS),
+            other_needs: vec![Need::SLCN, Need::HI],
+            single_sex: Some(Gender::Mixed),
+            religious_character: Some("catholic".into()),
+            boarding: Some(true),
+            kinds: Some(vec![
+                ProvisionKind::Mainstream,
+                ProvisionKind::ResourcedProvision,
+                ProvisionKind::Special,
+                ProvisionKind::IndependentSpecial,
+            ]),
+            ..query(7, Need::ASD, "universal")
+        };
+        let index = SettingIndex::build(&settings);
+        let ctx = RankContext::new(&settings, DataInfo::default(), las());
+        let policy = Policy::illustrative_default();
+        let l = shortlist(&settings, &index, &policy, &q, &ctx).unwrap();
+        assert_eq!(l.results.len(), settings.len());
+        let mut seen = std::collections::HashSet::new();
+        for r in &l.results {
+            for reason in &r.reasons {
+                seen.insert(reason.code);
+                let text = reason.text.to_string();
+                assert!(!text.is_empty());
+                assert_eq!(serde_json::to_string(&reason.text).unwrap(), serde_json::to_string(&text).unwrap());
+                assert_eq!(reason.text, text.as_str());
+                assert_eq!(reason.text, reason.text.clone().into_owned());
+                assert_eq!(format!("{:?}", reason.text), format!("{text:?}"));
+                let shorter: String = text.chars().skip(1).collect();
+                assert_ne!(reason.text, shorter.as_str());
+                assert_ne!(reason.text, format!("{text}.").as_str());
+            }
+        }
+        assert_eq!(seen.len(), 13, "{seen:?}");
+        let json = serde_json::to_string(&l).unwrap();
+        assert_eq!(json, serde_json::to_string(&l.into_owned()).unwrap());
+        assert!(json.contains("No recorded provision for autism (records speech"), "{json}");
+        assert!(json.contains("In council area 999, not your council area"), "{json}");
     }
 }
 
