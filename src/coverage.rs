@@ -1341,18 +1341,22 @@ fn quote(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A small deterministic generator of numbers in [0, 1), so every run tests the same points.
+    fn xorshift(mut seed: u64) -> impl FnMut() -> f64 {
+        move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
     /// `GRID_OVER_SPHERE` bounds how much longer a National Grid distance can be than the
     /// great-circle one, for pairs of points anywhere in England's box (Scilly to Kent,
     /// Cornwall to Northumberland), near and far.
     #[test]
     fn grid_distances_never_exceed_the_sphere_by_grid_over_sphere() {
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut rnd = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rnd = xorshift(0x2545_f491_4f6c_dd1d_u64);
         let mut worst: f64 = 0.0;
         for i in 0..50_000 {
             let a = LatLon { lat: 49.9 + rnd() * 6.0, lon: -6.4 + rnd() * 8.3 };
@@ -1379,13 +1383,7 @@ mod tests {
     /// settings' bands, with settings that share a location or a longitude.
     #[test]
     fn the_strip_is_exact_against_a_scan_of_every_setting() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut rnd = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rnd = xorshift(0x9e37_79b9_7f4a_7c15_u64);
         for n in [1usize, 2, 7, 60, 600] {
             let mut sites: Vec<(u32, LatLon)> =
                 (0..n).map(|i| (i as u32 * 3, LatLon { lat: 50.0 + rnd() * 5.7, lon: -5.7 + rnd() * 7.5 })).collect();

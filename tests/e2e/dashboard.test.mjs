@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ROOT, WWW, axe, builtPageExists, cspViolations, describeViolations, launch, openPage, screenshot, startServer,
-  withScreenshotOnFailure,
+  ROOT, WWW, axe, builtPageExists, cspViolations, dashboardSettled, describeViolations, launch, openDashboard, openPage,
+  screenshot, startServer, withScreenshotOnFailure,
 } from './helpers.mjs';
 
 /** @type {import('playwright-core').Browser} */
@@ -41,19 +41,8 @@ afterEach(async () => {
   assert.deepEqual(csp, [], 'CSP violations');
 });
 
-/** Opens the dashboard and waits for the first coverage (England, autism, specialist kinds). */
-async function open() {
-  const { page } = session;
-  await page.goto(`${server.url}dashboard.html`);
-  await page.waitForSelector('main[data-ready]', { state: 'attached', timeout: 60_000 });
-  assert.equal(await page.getAttribute('main', 'data-ready'), 'true', await page.textContent('#pf-load-error') ?? '');
-  await settled();
-}
-
-async function settled() {
-  await session.page.waitForFunction(() => !document.querySelector('main')?.hasAttribute('data-busy') &&
-    document.querySelector('#council-table') !== null, null, { timeout: 60_000 });
-}
+const open = () => openDashboard(session.page, server.url);
+const settled = () => dashboardSettled(session.page);
 
 /**
  * The command line's council CSV for the same choices.

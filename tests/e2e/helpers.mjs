@@ -1,6 +1,7 @@
 // Shared set-up for the browser tests: the page's own static server started in-process, Debian's
 // Chromium through playwright-core, request/console/CSP recording, axe-core, screenshots.
 
+import { equal } from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -245,4 +246,27 @@ export async function fillSearch(page, { postcode, age, need, level }) {
   await page.fill('#age', age);
   await page.check(`#need-${need}`);
   await page.getByLabel(level, { exact: true }).check();
+}
+
+/**
+ * Opens the inclusion dashboard and waits for its first coverage (England, autism, specialist kinds).
+ * @param {import('playwright-core').Page} page
+ * @param {string} baseUrl the server's URL
+ */
+export async function openDashboard(page, baseUrl) {
+  await page.goto(`${baseUrl}dashboard.html`);
+  await page.waitForSelector('main[data-ready]', { state: 'attached', timeout: 60_000 });
+  equal(await page.getAttribute('main', 'data-ready'), 'true', await page.textContent('#pf-load-error') ?? '');
+  await dashboardSettled(page);
+}
+
+/**
+ * Waits until the dashboard is neither working out coverage nor importing, and shows its table.
+ * @param {import('playwright-core').Page} page
+ */
+export async function dashboardSettled(page) {
+  await page.waitForFunction(() => {
+    const main = document.querySelector('main');
+    return !main?.hasAttribute('data-busy') && !main?.hasAttribute('data-importing') && document.querySelector('#council-table') !== null;
+  }, null, { timeout: 120_000 });
 }

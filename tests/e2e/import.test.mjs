@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
-  ROOT, axe, builtPageExists, cspViolations, describeViolations, launch, openPage, startServer, withScreenshotOnFailure,
+  ROOT, axe, builtPageExists, cspViolations, dashboardSettled, describeViolations, launch, openDashboard as openDashboardAt,
+  openPage, startServer, withScreenshotOnFailure,
 } from './helpers.mjs';
 
 /** @type {import('playwright-core').Browser} */
@@ -47,19 +48,8 @@ afterEach(async () => {
   assert.deepEqual(csp, [], 'CSP violations');
 });
 
-async function openDashboard() {
-  const { page } = session;
-  await page.goto(`${server.url}dashboard.html`);
-  await page.waitForSelector('main[data-ready]', { state: 'attached', timeout: 60_000 });
-  assert.equal(await page.getAttribute('main', 'data-ready'), 'true', await page.textContent('#pf-load-error') ?? '');
-  await settled();
-}
-
-async function settled() {
-  await session.page.waitForFunction(() => !document.querySelector('main')?.hasAttribute('data-busy') &&
-    !document.querySelector('main')?.hasAttribute('data-importing') && document.querySelector('#council-table') !== null,
-  null, { timeout: 120_000 });
-}
+const openDashboard = () => openDashboardAt(session.page, server.url);
+const settled = () => dashboardSettled(session.page);
 
 /** England's number of suitable settings, from the council table. */
 async function englandSuitable() {
