@@ -437,23 +437,33 @@ fn miles(m: f32) -> Option<f64> {
 
 impl CoverageEngine {
     pub fn new(dataset: &Dataset, grid: Grid, points: Vec<DemandPoint>) -> CoverageEngine {
-        let sites = dataset.settings.iter().map(|s| Site { bng: Bng::of(s.location), location: s.location }).collect();
-        let area_la = grid
+        let cell_unit =
+            grid.cells.iter().map(|c| (unit(c.centre), c.centre.lat.to_radians(), c.centre.lon.to_radians())).collect();
+        let mut engine = CoverageEngine {
+            cell_unit,
+            settings: Vec::new(),
+            sites: Vec::new(),
+            authorities: Vec::new(),
+            grid,
+            points,
+            area_la: Vec::new(),
+        };
+        engine.set_dataset(dataset);
+        engine
+    }
+
+    /// Swaps in other settings (a council's own data), keeping the grid and the demand points,
+    /// which do not depend on them.
+    pub fn set_dataset(&mut self, dataset: &Dataset) {
+        self.sites = dataset.settings.iter().map(|s| Site { bng: Bng::of(s.location), location: s.location }).collect();
+        self.area_la = self
+            .grid
             .areas
             .iter()
             .map(|a| dataset.authorities.iter().find(|la| la.gss == a.gss).map(|la| la.code))
             .collect();
-        let cell_unit =
-            grid.cells.iter().map(|c| (unit(c.centre), c.centre.lat.to_radians(), c.centre.lon.to_radians())).collect();
-        CoverageEngine {
-            cell_unit,
-            settings: dataset.settings.clone(),
-            sites,
-            authorities: dataset.authorities.clone(),
-            grid,
-            points,
-            area_la,
-        }
+        self.settings = dataset.settings.clone();
+        self.authorities = dataset.authorities.clone();
     }
 
     pub fn settings(&self) -> &[Setting] {

@@ -117,14 +117,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
 
     let d = |y, m, day| Date::new(y, m, day);
     let mut sources = Vec::new();
+    // A full GIAS download: its records, and where its report is in `imports`.
+    let mut gias_records = None;
     if let Some(gias) = &opts.gias {
         let name = gias.display().to_string();
         let (records, report) = import::gias::read_gias(&name, &read(gias)?)?;
-        sources.push(SourceFacts {
-            source: rebuild::gias_source(&records, &report),
-            lists_open: true,
-            facts: records.iter().map(facts_from_gias).collect(),
-        });
+        gias_records = Some((records, imports.len()));
         imports.push(report);
     } else {
         let by_name = import::sources::la_name_lookup(&la.authorities);
@@ -237,24 +235,31 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
         imports.push(report);
     }
 
-    let data_version =
-        rebuild::data_version(opts.build_date, &sources.iter().map(|s| s.source.clone()).collect::<Vec<_>>());
+    let kit = RebuildKit { version: RebuildKit::VERSION, authorities: la.authorities, section41 };
     let la_at = |p: LatLon| la_grid.la_at(p);
-    let (mut dataset, merge) = assemble(Inputs {
-        sources,
-        section41: section41.clone(),
-        authorities: la.authorities.clone(),
-        la_at: &la_at,
-        build_date: opts.build_date,
-        data_version,
-    });
+    let (mut dataset, merge) = match &gias_records {
+        // The same merge as the dashboard's in-browser rebuild (src/rebuild.rs), with the
+        // postcode units to place rows that name no council.
+        Some((records, at)) => rebuild::dataset_from_gias(records, &imports[*at], &kit, &la_at, opts.build_date),
+        None => {
+            let data_version =
+                rebuild::data_version(opts.build_date, &sources.iter().map(|s| s.source.clone()).collect::<Vec<_>>());
+            assemble(Inputs {
+                sources,
+                section41: kit.section41.clone(),
+                authorities: kit.authorities.clone(),
+                la_at: &la_at,
+                build_date: opts.build_date,
+                data_version,
+            })
+        }
+    };
 
     if let Some(path) = &opts.supplement {
         let name = path.display().to_string();
         let (rows, report) = import::council::read_supplement(&name, &read(path)?)?;
         imports.push(rebuild::add_supplement(&mut dataset, &name, &rows, report, opts.build_date));
     }
-    let kit = RebuildKit { version: RebuildKit::VERSION, authorities: la.authorities.clone(), section41 };
     Ok(BuildOutput { dataset, postcodes, imports, merge, kit })
 }
 

@@ -128,10 +128,12 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// Tells the two apart by their first line; a clear error for anything else.
+    /// Tells the two apart by their first line; a clear error for anything else. Only the
+    /// start of the file is checked here (a workbook, a compressed file, binary data): the
+    /// importer that then reads the file checks all of it.
     pub fn sniff(name: &str, bytes: &[u8]) -> Result<FileKind> {
-        text::check_csv_bytes(name, bytes)?;
         let head = &bytes[..bytes.len().min(64 * 1024)];
+        text::check_csv_bytes(name, head)?;
         let first = head.split(|&b| b == b'\n' || b == b'\r').next().unwrap_or(&[]);
         let line = text::decode(first);
         let cells: Vec<String> =
@@ -206,6 +208,11 @@ impl Importer {
             }
             None => Ok(1.0),
         }
+    }
+
+    /// True when [`finish`](Self::finish) needs the data in use (no GIAS file was given).
+    pub fn needs_base(&self) -> bool {
+        self.gias.is_none()
     }
 
     /// GIAS rows read so far.

@@ -172,6 +172,14 @@ impl Dashboard {
         Ok(Dashboard { inner: CoverageEngine::new(&dataset, grid, points), last: None })
     }
 
+    /// Swaps in another dataset (a council's own data), keeping the grid and the sectors.
+    #[wasm_bindgen(js_name = setDataset)]
+    pub fn set_dataset(&mut self, dataset: &[u8]) -> Result<(), JsError> {
+        self.inner.set_dataset(&Dataset::decode(dataset).map_err(err)?);
+        self.last = None;
+        Ok(())
+    }
+
     /// The councils a report can be scoped to, by name: `[[code, name], ...]`.
     #[wasm_bindgen(unchecked_return_type = "[number, string][]")]
     pub fn councils(&self) -> Result<JsValue, JsError> {
@@ -314,7 +322,7 @@ impl Importer {
     #[wasm_bindgen(unchecked_return_type = "RebuildSummary")]
     pub fn finish(&mut self, base: Option<Vec<u8>>) -> Result<JsValue, JsError> {
         let importer = self.inner.take().ok_or_else(|| JsError::new("this import has already finished"))?;
-        let base = base.map(|b| Dataset::decode(&b)).transpose().map_err(err)?;
+        let base = base.filter(|_| importer.needs_base()).map(|b| Dataset::decode(&b)).transpose().map_err(err)?;
         let rebuilt = importer.finish(base).map_err(err)?;
         let summary = to_js_via_json(&rebuilt.summary());
         self.rebuilt = Some(rebuilt);

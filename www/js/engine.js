@@ -286,8 +286,8 @@ export function ageAt(dateOfBirth, startDate) {
 
 /** @type {any} */
 let dashboard = null;
-/** What the dashboard was built from, to build it again over imported data. */
-let dashboardInputs = /** @type {{ dataset: Uint8Array, boundaries: string, sectors: string } | null} */ (null);
+/** The dataset the dashboard uses: what a supplement on its own applies over. */
+let dashboardDataset = /** @type {Uint8Array | null} */ (null);
 
 /**
  * @typedef {{ datasetUrl: string, boundariesUrl: string, sectorsUrl: string }} DashboardOptions
@@ -310,13 +310,12 @@ export async function loadDashboard(options) {
     fetchOk(options.sectorsUrl, 'the postcode sectors').then((r) => r.text()),
   ]);
   const fetched = performance.now();
-  if (typeof mod.Dashboard !== 'function') throw new EngineError('load', 'this engine has no coverage dashboard');
   try {
     dashboard = new mod.Dashboard(dataset, boundaries, sectors);
   } catch (error) {
     throw new EngineError('load', saved ? `the data imported on this device: ${messageOf(error)}` : messageOf(error));
   }
-  dashboardInputs = { dataset, boundaries, sectors };
+  dashboardDataset = dataset;
   return {
     councils: /** @type {[number, string][]} */ (dashboard.councils()),
     vocabulary: /** @type {import('./types.js').Vocabulary} */ (dashboard.vocabulary()),
@@ -401,8 +400,7 @@ function today() {
  */
 export async function importFiles(progress, files, options) {
   const started = performance.now();
-  const { Importer, Dashboard } = await init('dashboard');
-  if (typeof Importer !== 'function') throw new EngineError('load', 'this engine cannot import data (it is the finder\'s, not the dashboard\'s)');
+  const { Importer } = await init('dashboard');
   if (!files.length) throw new EngineError('query', 'choose a GIAS establishment CSV or a council supplement first');
   progress({ stage: 'checking' });
   /** @param {unknown} error */
@@ -429,13 +427,14 @@ export async function importFiles(progress, files, options) {
       progress({ stage: 'rows', fraction, rows: importer.rowsRead() });
     }
     progress({ stage: 'building' });
-    const summary = /** @type {RebuildSummary} */ (importer.finish(dashboardInputs?.dataset ?? null));
+    const summary = /** @type {RebuildSummary} */ (importer.finish(dashboardDataset));
     const bytes = importer.datasetBytes();
     /** @type {[number, string][] | null} */
     let councils = null;
-    if (dashboardInputs) {
-      dashboard = new Dashboard(bytes, dashboardInputs.boundaries, dashboardInputs.sectors);
-      dashboardInputs = { ...dashboardInputs, dataset: bytes };
+    if (dashboard) {
+      // The grid and the sectors stay as they are: only the settings change.
+      dashboard.setDataset(bytes);
+      dashboardDataset = bytes;
       councils = dashboard.councils();
     }
     progress({ stage: 'saving' });
