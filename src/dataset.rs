@@ -33,6 +33,7 @@ const COORD_SCALE: f64 = 1e5;
 
 /// What a dataset says about itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct DatasetMeta {
     pub schema_version: u16,

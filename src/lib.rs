@@ -45,7 +45,7 @@ pub mod rebuild;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};
 pub use model::{
     AgeRange, BroadArea, Date, Gender, LaCode, LatLon, Need, NeedSet, Places, Postcode, PostcodeFix, PostcodePrecision,
     ProvisionKind, Setting, SettingId, Site, Status, Urn,

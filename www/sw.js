@@ -27,7 +27,7 @@ const VERSION = 1;
 /** The app shell, relative to this file. Kept in step with www/ by tests/js/sw.test.mjs. */
 const SHELL_FILES = [
   './', 'index.html', 'embed.html', 'embed.js', 'dashboard.html', 'css/app.css',
-  'js/compare.js', 'js/csv.js', 'js/dashboard.js', 'js/dom.js', 'js/embed-frame.js', 'js/embed-main.js', 'js/engine-client.js',
+  'js/compare.js', 'js/csv.js', 'js/dashboard.js', 'js/dom.js', 'js/embed-frame.js', 'js/embed-main.js', 'js/engine-client.js', 'js/engine-errors.js',
   'js/engine-worker.js', 'js/engine.js', 'js/form.js', 'js/format.js', 'js/main.js', 'js/map.js', 'js/offline.js',
   'js/postcode.js', 'js/query.js', 'js/results.js', 'js/saved-data.js', 'js/state.js', 'js/summary.js', 'js/types.js',
   'pkg/placement_finder.js', 'pkg/placement_finder_bg.wasm',

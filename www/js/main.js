@@ -11,7 +11,7 @@ import { PlacementForm } from './form.js';
 import { ResultsMap } from './map.js';
 import { registerOffline, remember } from './offline.js';
 import { normalisePostcode } from './postcode.js';
-import { buildQuery, isoDate, postcodeProblem, validate, yearGroupAge } from './query.js';
+import { MAX_AGE, MIN_AGE, buildQuery, isoDate, postcodeProblem, validate, yearGroupAge } from './query.js';
 import { ResultsView, countText, renderAbout, renderExplanation } from './results.js';
 import { decodeState, emptyState, encodeState, resultKey } from './state.js';
 import { describeSearch } from './summary.js';
@@ -227,14 +227,6 @@ async function resolveWhere(state) {
 
 // ---- the child's age -----------------------------------------------------------------------
 
-/** @param {number} age */
-function yearGroupFor(age) {
-  if (age <= 3) return 'Nursery';
-  if (age === 4) return 'Reception';
-  if (age <= 17) return `Year ${age - 4}`;
-  return 'post-16 education (college, sixth form or a specialist post-16 setting)';
-}
-
 /** @param {PageState} state */
 async function showYearGroup(state) {
   if (state.outOfYear && yearGroupAge(state.yearGroup) != null) {
@@ -243,9 +235,10 @@ async function showYearGroup(state) {
   }
   if (state.ageMode === 'age') {
     const age = Number(state.age);
-    form.setYearGroupText(/^\d{1,2}$/.test(state.age) && age >= 2 && age <= 25
-      ? `A child who is ${age} on 31 August usually joins ${yearGroupFor(age)}.`
-      : '');
+    const yearGroup = /^\d{1,2}$/.test(state.age) && age >= MIN_AGE && age <= MAX_AGE ? await engine.yearGroup(age).catch(() => null) : null;
+    // The answer may come after the person has changed the age again: show only the current one.
+    if (form.read().age !== state.age) return;
+    form.setYearGroupText(yearGroup ? `A child who is ${age} on 31 August usually joins ${yearGroup}.` : '');
     return;
   }
   const dob = isoDate(state.dob);
