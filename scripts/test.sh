@@ -13,7 +13,7 @@ step "format";  cargo fmt --check
 step "lints (native)";  cargo clippy --all-targets -- -D warnings
 step "lints (wasm32: the finder's module, and the dashboard's)"
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
-cargo clippy --lib --test wasm --target wasm32-unknown-unknown --features dashboard -- -D warnings
+cargo clippy --lib --test wasm --target wasm32-unknown-unknown --features dashboard,bench -- -D warnings
 step "docs";  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet
 step "boundary: wasm crates are named only in src/wasm.rs"
 if grep -rlE 'wasm_bindgen|js_sys|web_sys|serde_wasm_bindgen' src --include='*.rs' | grep -v '^src/wasm.rs$'; then

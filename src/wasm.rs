@@ -135,7 +135,9 @@ impl Finder {
         to_js(&NativeFinder::vocabulary())
     }
 
-    /// Every setting's URN, location, kind, needs bit set and ages as parallel arrays.
+    /// For the benchmark's plain-JavaScript comparison (`bench` feature: not in the finder's
+    /// module): every setting's URN, location, kind, needs bit set and ages as parallel arrays.
+    #[cfg(feature = "bench")]
     #[wasm_bindgen(js_name = settingsTable, unchecked_return_type = "SettingsTable")]
     pub fn settings_table(&self) -> Out<JsValue> {
         to_js_via_json(&self.inner.table())
@@ -239,6 +241,7 @@ impl Dashboard {
     }
 
     /// Only the distances (for the benchmark): how many settings were suitable.
+    #[cfg(feature = "bench")]
     #[wasm_bindgen(js_name = distancesOnly)]
     pub fn distances_only(
         &mut self,
@@ -252,6 +255,7 @@ impl Dashboard {
     }
 
     /// For the benchmark: the grid cells' distances only (metres; `Infinity` when none suitable).
+    #[cfg(feature = "bench")]
     #[wasm_bindgen(js_name = cellDistances)]
     pub fn cell_distances(
         &self,
@@ -261,6 +265,7 @@ impl Dashboard {
     }
 
     /// For the benchmark: the demand points' (postcode sectors') distances only.
+    #[cfg(feature = "bench")]
     #[wasm_bindgen(js_name = pointDistances)]
     pub fn point_distances(
         &self,
@@ -271,6 +276,7 @@ impl Dashboard {
 
     /// For the benchmark's plain-JavaScript comparison: the grid, the suitable settings and
     /// the demand points as parallel arrays (src/coverage.rs `PlainInputs`).
+    #[cfg(feature = "bench")]
     #[wasm_bindgen(js_name = plainInputs)]
     pub fn plain_inputs(
         &self,
@@ -374,7 +380,7 @@ impl Importer {
     }
 }
 
-#[cfg(feature = "dashboard")]
+#[cfg(all(feature = "dashboard", feature = "bench"))]
 fn suitability(filter: JsValue) -> Out<crate::coverage::Suitability> {
     let filter: Filter = from_js(filter, "the coverage filter")?;
     Ok(filter.validate()?)
