@@ -652,6 +652,12 @@ fn run(command: Command) -> placement_finder::Result<()> {
                     g.settings, g.statutory_ages, g.phase_ages, g.unknown_ages, g.with_needs
                 );
             }
+            if st.special_schools.unknown_ages + st.bases.settings - st.bases.with_needs > 0 {
+                println!(
+                    "  (what no source records stays unknown, never guessed from a name; a full GIAS download, \
+                     build-data --gias, records the ages of every school and the SEN types of every base)"
+                );
+            }
             println!(
                 "open but proposed to close: {}; Section 41 approved: {}",
                 st.proposed_to_close, st.section41_approved
