@@ -53,7 +53,15 @@ mod inspect {
         let o = bin().arg("inspect").arg(data().join("dataset.bin")).output().unwrap();
         let text = stdout(&o);
         assert!(o.status.success());
-        for expect in ["settings by kind", "special", "ASD", "places data", "councils: 153 with settings"] {
+        for expect in [
+            "settings by kind",
+            "special",
+            "ASD",
+            "places data",
+            "councils: 153 with settings",
+            "special schools (",
+            "resourced provisions and SEN units (",
+        ] {
             assert!(text.contains(expect), "{expect:?} in {text}");
         }
     }

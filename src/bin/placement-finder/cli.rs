@@ -642,6 +642,22 @@ fn run(command: Command) -> placement_finder::Result<()> {
                 st.youngest.map(|a| a.to_string()).unwrap_or_default(),
                 st.oldest.map(|a| a.to_string()).unwrap_or_default()
             );
+            for (label, g) in [
+                ("special schools", st.special_schools),
+                ("special post-16 institutions", st.special_post16),
+                ("resourced provisions and SEN units", st.bases),
+            ] {
+                println!(
+                    "{label} ({}): age range statutory {}, from the recorded phase {}, not recorded {}; SEN types recorded for {}",
+                    g.settings, g.statutory_ages, g.phase_ages, g.unknown_ages, g.with_needs
+                );
+            }
+            if st.special_schools.unknown_ages + st.bases.settings - st.bases.with_needs > 0 {
+                println!(
+                    "  (what no source records stays unknown, never guessed from a name; a full GIAS download, \
+                     build-data --gias, records the ages of every school and the SEN types of every base)"
+                );
+            }
             println!(
                 "open but proposed to close: {}; Section 41 approved: {}",
                 st.proposed_to_close, st.section41_approved
