@@ -1429,11 +1429,18 @@ mod tests {
             // A border district: sector 6 has a unit in England and one in Wales, sector 7 only
             // Welsh units, sector 8 nothing at all.
             let mut district = District::from_units("LS29", vec![unit("6AA", 53.92, -1.82, BRADFORD)]);
-            for (inward, j) in [("6AB", Jurisdiction::Wales), ("7AB", Jurisdiction::Wales), ("7AD", Jurisdiction::Wales)] {
-                district.outside_england.push(OutsideUnit { inward: InwardCode::parse(inward).unwrap(), jurisdiction: j });
+            for (inward, j) in
+                [("6AB", Jurisdiction::Wales), ("7AB", Jurisdiction::Wales), ("7AD", Jurisdiction::Wales)]
+            {
+                district
+                    .outside_england
+                    .push(OutsideUnit { inward: InwardCode::parse(inward).unwrap(), jurisdiction: j });
             }
-            let shard = PostcodeShard::decode(&PostcodeShard::new("LS", "2025-10", vec![district]).unwrap().encode()).unwrap();
-            assert!(matches!(shard.lookup(&pc("LS29 7ZZ")), Err(Error::OutsideEngland { place, .. }) if place == "Wales"));
+            let shard =
+                PostcodeShard::decode(&PostcodeShard::new("LS", "2025-10", vec![district]).unwrap().encode()).unwrap();
+            assert!(
+                matches!(shard.lookup(&pc("LS29 7ZZ")), Err(Error::OutsideEngland { place, .. }) if place == "Wales")
+            );
             // Never "in Wales" for a sector with an English unit, nor for one the data does not know.
             assert_eq!(shard.lookup(&pc("LS29 6ZZ")).unwrap().precision, PostcodePrecision::Sector);
             assert_eq!(shard.lookup(&pc("LS29 8ZZ")).unwrap().precision, PostcodePrecision::Outcode);

@@ -259,7 +259,19 @@ mod home_postcode {
     use super::*;
 
     fn shortlist(postcode: &str) -> Output {
-        run(&["shortlist", "--postcode", postcode, "--age", "7", "--need", "ASD", "--level", "specialist", "--format", "json"])
+        run(&[
+            "shortlist",
+            "--postcode",
+            postcode,
+            "--age",
+            "7",
+            "--need",
+            "ASD",
+            "--level",
+            "specialist",
+            "--format",
+            "json",
+        ])
     }
 
     #[test]
@@ -268,7 +280,10 @@ mod home_postcode {
         assert!(o.status.success(), "{}", stderr(&o));
         assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
         let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-        assert_eq!(v["home"], serde_json::json!({ "postcode": "LS6 2AB", "basis": "unit", "approximate": false, "note": null }));
+        assert_eq!(
+            v["home"],
+            serde_json::json!({ "postcode": "LS6 2AB", "basis": "unit", "approximate": false, "note": null })
+        );
     }
 
     #[test]
@@ -278,21 +293,26 @@ mod home_postcode {
         let note = "LS6 9ZZ is not in the postcode list, so distances are from the centre of postcode sector LS6 9";
         assert_eq!(stderr(&o), format!("warning: {note}\n"));
         let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-        assert_eq!(v["home"], serde_json::json!({ "postcode": "LS6 9ZZ", "basis": "sector", "approximate": true, "note": note }));
+        assert_eq!(
+            v["home"],
+            serde_json::json!({ "postcode": "LS6 9ZZ", "basis": "sector", "approximate": true, "note": note })
+        );
         assert!(!v["results"].as_array().unwrap().is_empty());
     }
 
     #[test]
     fn postcodes_outside_england_name_the_nation() {
         for (postcode, nation) in [
-            ("LD1 5DY", "Wales"),          // a Welsh district of LD, an area with English units too
-            ("EH1 1YZ", "Scotland"),       // an area with no unit in England: no shard
+            ("LD1 5DY", "Wales"),    // a Welsh district of LD, an area with English units too
+            ("EH1 1YZ", "Scotland"), // an area with no unit in England: no shard
             ("BT1 1AA", "Northern Ireland"),
-            ("NP7 5ZZ", "Wales"),          // not a unit, in a sector with Welsh units only (NP7 also has English ones)
+            ("NP7 5ZZ", "Wales"), // not a unit, in a sector with Welsh units only (NP7 also has English ones)
         ] {
             let o = shortlist(postcode);
             assert!(!o.status.success(), "{postcode}");
-            let expect = format!("error: postcode {postcode} is in {nation}; this service covers schools and councils in England only\n");
+            let expect = format!(
+                "error: postcode {postcode} is in {nation}; this service covers schools and councils in England only\n"
+            );
             assert_eq!(stderr(&o), expect);
         }
     }

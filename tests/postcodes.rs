@@ -204,7 +204,9 @@ mod lookup {
         // An area with no unit in England is answered from the index: no shard is read.
         for (text, nation) in [("LD1 5PT", "Wales"), ("EH1 1AA", "Scotland"), ("BT1 1AA", "Northern Ireland")] {
             match place(text) {
-                (Err(Error::OutsideEngland { place, .. }), fetched) => assert_eq!((place.as_str(), fetched.len()), (nation, 0), "{text}"),
+                (Err(Error::OutsideEngland { place, .. }), fetched) => {
+                    assert_eq!((place.as_str(), fetched.len()), (nation, 0), "{text}")
+                }
                 other => panic!("{text}: {other:?}"),
             }
         }

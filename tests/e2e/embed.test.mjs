@@ -193,6 +193,11 @@ describe('the snippet on a council page (second origin)', () => {
     await withScreenshotOnFailure(session.page, 'embed-phone-focus', async () => {
       const { page } = session;
       await page.setViewportSize({ width: 360, height: 740 });
+      // The scroll is the loader's, on the finder's 'scrollTo' message: not left to the browser
+      // passing a scroll from a cross-origin iframe up to the page (which browsers may refuse).
+      await page.addInitScript((type) => window.addEventListener('message', (e) => {
+        if (e.data?.type === type && e.data.kind === 'scrollTo') /** @type {any} */ (window).__scrollTo = (/** @type {any} */ (window).__scrollTo ?? 0) + 1;
+      }), PROTOCOL);
       const frame = await openCouncilPage();
       // Someone who scrolled down to the button, as on a phone.
       await frame.fill('#postcode', 'LS6 2AB');
@@ -213,6 +218,7 @@ describe('the snippet on a council page (second origin)', () => {
       console.log(`# phone, embedded: council page scrolled to ${at.scroll} px, results heading at ${results} px`);
       assert.equal(await frame.evaluate(() => document.activeElement?.id), 'pf-results-heading');
       assert.equal(at.focus, 'IFRAME');
+      assert.equal(await page.evaluate(() => /** @type {any} */ (window).__scrollTo), 1, 'one scrollTo message');
       assert.ok(results - at.scroll >= 0 && results - at.scroll <= 40, `results heading at ${results} px, page scrolled to ${at.scroll} px`);
 
       // "Show more" and "Jump to the map" scroll the council page too.
