@@ -135,7 +135,9 @@ enum Format {
 /// The child and the search, as a SENCo would give them.
 #[derive(Args)]
 struct QueryArgs {
-    /// Home postcode (looked up offline in the postcode shards).
+    /// Home postcode (looked up offline: the area index, then the area's shard). One not in the
+    /// postcode list uses the centre of its sector or district: a warning on stderr, and
+    /// `home.approximate` in the JSON. One outside England is an error naming the nation.
     #[arg(long, conflicts_with_all = ["lat", "lon"])]
     postcode: Option<String>,
     /// Home latitude (WGS84), with --lon.
