@@ -9,7 +9,10 @@
 
 import { append, byId, clear, h, hiddenText } from './dom.js';
 import { ageRangeText, councilText, dateText, itemCode, itemText, milesText, placesText, safeWebsite, splitReasons } from './format.js';
+import { reveal } from './reveal.js';
 import { resultKey } from './state.js';
+
+export { reveal };
 
 /**
  * @typedef {import('./types.js').ShortList} ShortList
@@ -242,19 +245,6 @@ export class ResultsView {
     item.classList.add('pf-result--highlight');
     setTimeout(() => item.classList.remove('pf-result--highlight'), 1600);
   }
-}
-
-/**
- * Moves focus to an element and scrolls it into view. On the full page that is the browser's
- * own scroll; in the embed (embed-frame.js takes the `pf:reveal` event) the iframe is as tall
- * as its content and cannot scroll, so the host page is asked to scroll to it.
- * @param {HTMLElement} element focusable (a heading or a list item with tabindex="-1")
- * @param {'start' | 'center'} block
- */
-export function reveal(element, block) {
-  element.focus({ preventScroll: true });
-  const event = new CustomEvent('pf:reveal', { bubbles: true, cancelable: true, detail: { block } });
-  if (element.dispatchEvent(event)) element.scrollIntoView({ block });
 }
 
 /**
