@@ -367,6 +367,11 @@ describe('shortlist tools', () => {
     for (const shown of ['#pf-print-summary', '#pf-list', '#pf-advisory', '#pf-data-statement']) {
       assert.equal(await page.isVisible(shown), true, `${shown} is printed`);
     }
+    // Every result is printed, also those behind "Show more settings" on screen.
+    const printed = await page.$$eval('#pf-list > li', (items) => [items.length, items.filter((li) => li.getBoundingClientRect().height > 0).length]);
+    assert.ok(printed[0] > 10, `more results than a screen page: ${printed[0]}`);
+    assert.equal(printed[1], printed[0], 'all printed');
+    assert.equal(await page.isVisible('#pf-more'), false, 'no "Show more" button on paper');
     const summary = await page.textContent('#pf-print-summary');
     assert.match(summary ?? '', /Near\s*LS6 2AB/);
     assert.match(summary ?? '', /Printed on \d+ \w+ \d{4}\. Data version/);
