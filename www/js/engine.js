@@ -238,6 +238,13 @@ export async function findPostcode(postcode) {
       used.delete(`${postcodesUrl}${area}.bin`); // not for the service worker to keep
       throw new EngineError('load', `postcodes for ${area} could not be read: ${message}`);
     }
+    // The engine placed it outside England (a unit, sector or district in Wales or Scotland, as
+    // the shard records): say where, as for an area outside England. `code` comes from the wasm
+    // edge; the text test covers a build without it.
+    const place = /^postcode \S+ \S+ is in (.+?); /.exec(message)?.[1];
+    if (/** @type {{code?: string}} */ (error)?.code === 'outsideEngland' || place) {
+      throw new EngineError('outsideEngland', `${postcode} is in ${place ?? 'a nation outside England'}: this list covers England only`);
+    }
     throw new EngineError('notFound', message);
   }
 }
