@@ -175,8 +175,16 @@ fn merge_one(
     note(Field::Identity, i);
     let (location, i) = first(facts, |f| f.location).ok_or("no location in any source")?;
     note(Field::Location, i);
-    let phase = first(facts, |f| f.phase).map(|(p, _)| p);
+    // GIAS records most special schools' phase as "Not applicable": a source that records a
+    // phase with an age span (Trafford's list, a council's GIAS download) is not overruled by it.
+    let phase = first(facts, |f| f.phase.filter(|p| *p != Phase::NotApplicable))
+        .or_else(|| first(facts, |f| f.phase))
+        .map(|(p, _)| p);
     let establishment_type = first(facts, |f| f.establishment_type.clone());
+    // The kind is inferred only from the phase of the first source that records one: GIAS's
+    // "Not applicable" (independent schools, among others) keeps a school of unknown type out,
+    // whatever phase an older list gives it.
+    let phase_for_kind = first(facts, |f| f.phase);
 
     let (kind, kind_basis) = match &establishment_type {
         Some((t, i)) => {
@@ -186,7 +194,7 @@ fn merge_one(
             (kind, KindBasis::EstablishmentType)
         }
         None => {
-            let kind = match phase {
+            let kind = match phase_for_kind.map(|(p, _)| p) {
                 Some(
                     Phase::Primary
                     | Phase::Secondary
@@ -199,7 +207,7 @@ fn merge_one(
                 _ => return Err("type not recorded in any source, and no phase to go on".into()),
             };
             report.kind_from_phase += 1;
-            if let Some((_, i)) = first(facts, |f| f.phase) {
+            if let Some((_, i)) = phase_for_kind {
                 note(Field::Kind, i);
             }
             (kind, KindBasis::Phase)
@@ -211,7 +219,15 @@ fn merge_one(
             note(Field::Ages, i);
             Some(a)
         }
-        None => phase.and_then(Phase::typical_ages),
+        None => {
+            let ages = phase.and_then(Phase::typical_ages);
+            if ages.is_some() {
+                if let Some((_, i)) = first(facts, |f| f.phase.filter(|p| Some(*p) == phase)) {
+                    note(Field::Ages, i);
+                }
+            }
+            ages
+        }
     };
     let gender = first(facts, |f| f.gender).map(|(g, i)| {
         note(Field::Gender, i);
@@ -618,6 +634,64 @@ mod tests {
         let main = d.settings.iter().find(|s| s.site == Site::Main).unwrap();
         assert_eq!(main.needs, None);
         assert_eq!(main.name, "Moor", "the first source's name wins");
+    }
+
+    mod ages_and_phase {
+        use super::*;
+
+        fn special(urn: u32) -> Facts {
+            Facts {
+                name: Some("Special".into()),
+                establishment_type: Some("Academy special converter".into()),
+                ..at(urn)
+            }
+        }
+
+        #[test]
+        fn a_recorded_phase_is_not_overruled_by_a_not_applicable_from_a_higher_source() {
+            // GIAS's national list says "Not applicable" for special schools; Trafford's list says "Secondary".
+            let national = Facts { phase: Some(Phase::NotApplicable), ..at(5) };
+            let trafford = Facts { phase: Some(Phase::Secondary), ..at(5) };
+            let (d, _) = run(vec![
+                src("special", true, vec![special(5)]),
+                src("national", true, vec![national]),
+                src("trafford", false, vec![trafford]),
+            ]);
+            let s = &d.settings[0];
+            assert_eq!(s.phase, Some(Phase::Secondary));
+            assert_eq!(s.ages, Some(AgeRange { low: 11, high: 19, basis: AgeBasis::Phase }));
+            assert!(!s.ages.unwrap().contains(7), "a secondary special school does not take a child of 7");
+            assert_eq!(s.provenance.get(Field::Ages), SourceId(2), "the ages name the source of the phase");
+        }
+
+        #[test]
+        fn statutory_ages_win_over_a_phase() {
+            let trafford = Facts {
+                phase: Some(Phase::Secondary),
+                ages: Some(AgeRange { low: 11, high: 18, basis: AgeBasis::Statutory }),
+                ..at(5)
+            };
+            let (d, _) = run(vec![src("special", true, vec![special(5)]), src("trafford", false, vec![trafford])]);
+            assert_eq!(d.settings[0].ages, Some(AgeRange { low: 11, high: 18, basis: AgeBasis::Statutory }));
+        }
+
+        #[test]
+        fn with_no_ages_and_only_not_applicable_the_age_range_stays_unknown() {
+            let national = Facts { phase: Some(Phase::NotApplicable), ..at(5) };
+            let (d, _) = run(vec![src("special", true, vec![special(5)]), src("national", true, vec![national])]);
+            let s = &d.settings[0];
+            assert_eq!((s.phase, s.ages), (Some(Phase::NotApplicable), None));
+        }
+
+        #[test]
+        fn an_older_lists_phase_does_not_make_a_school_of_unknown_type_mainstream() {
+            // An independent school: no type in these sources, "Not applicable" in the national list.
+            let national = Facts { name: Some("Independent".into()), phase: Some(Phase::NotApplicable), ..at(6) };
+            let trafford = Facts { phase: Some(Phase::Primary), ..at(6) };
+            let (d, r) = run(vec![src("national", true, vec![national]), src("trafford", false, vec![trafford])]);
+            assert!(d.settings.is_empty());
+            assert_eq!(r.kind_from_phase, 0);
+        }
     }
 
     #[test]

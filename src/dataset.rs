@@ -218,6 +218,39 @@ pub struct DatasetStats {
     /// (LA code, name, settings, specialist settings)
     pub by_la: Vec<(u16, String, u32, u32)>,
     pub without_la: u32,
+    /// Special schools (maintained, academy and free school, non-maintained, independent).
+    pub special_schools: GroupStats,
+    /// GIAS special post-16 institutions.
+    pub special_post16: GroupStats,
+    /// Resourced provisions, SEN units and satellites (the bases of mainstream schools).
+    pub bases: GroupStats,
+}
+
+/// What is known about the settings of one group: where their age range comes from, and
+/// whether they record SEN types.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupStats {
+    pub settings: u32,
+    /// Statutory ages recorded by a source.
+    pub statutory_ages: u32,
+    /// No ages recorded; the usual span of the recorded GIAS phase.
+    pub phase_ages: u32,
+    /// Neither ages nor a phase with a usual span recorded: age range unknown.
+    pub unknown_ages: u32,
+    pub with_needs: u32,
+}
+
+impl GroupStats {
+    fn add(&mut self, s: &crate::model::Setting) {
+        self.settings += 1;
+        match s.ages.map(|a| a.basis) {
+            Some(crate::model::AgeBasis::Statutory) => self.statutory_ages += 1,
+            Some(crate::model::AgeBasis::Phase) => self.phase_ages += 1,
+            None => self.unknown_ages += 1,
+        }
+        self.with_needs += u32::from(s.needs.is_some());
+    }
 }
 
 impl Dataset {
@@ -251,6 +284,20 @@ impl Dataset {
                 }
                 Some(_) => st.with_phase_ages += 1,
                 None => st.without_ages += 1,
+            }
+            match s.kind {
+                ProvisionKind::Special | ProvisionKind::NonMaintainedSpecial | ProvisionKind::IndependentSpecial => {
+                    st.special_schools.add(s)
+                }
+                ProvisionKind::ResourcedProvision | ProvisionKind::SenUnit => st.bases.add(s),
+                ProvisionKind::Post16
+                    if s.establishment_type
+                        .as_deref()
+                        .is_some_and(|t| t.eq_ignore_ascii_case("special post 16 institution")) =>
+                {
+                    st.special_post16.add(s)
+                }
+                _ => {}
             }
             st.proposed_to_close += u32::from(s.status == Status::OpenProposedToClose);
             st.section41_approved += u32::from(s.section41 == Some(true));

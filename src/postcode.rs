@@ -353,9 +353,13 @@ impl PostcodeShard {
     ///
     /// The unit itself ([`PostcodePrecision::Unit`]); else, for a postcode not in the data (new,
     /// retired, or without coordinates), the centroid of its sector ([`PostcodePrecision::Sector`]),
-    /// else of its district ([`PostcodePrecision::Outcode`]). Errors: [`Error::OutsideEngland`]
-    /// for a unit or district in Wales or Scotland; [`Error::UnknownPostcode`] when not even the
-    /// district is known; [`Error::InvalidQuery`] for a postcode of another area (a caller bug:
+    /// else of its district ([`PostcodePrecision::Outcode`]). Where a postcode is outside England
+    /// is decided at the narrowest level the data has: the unit, else its sector when none of the
+    /// sector's units is in England, else its district when none of the district's is (the area
+    /// when none of the area's is: [`AreaIndex::locate`]). So a made-up unit in an English
+    /// sector of a border district is placed in England, never said to be in Wales. Errors:
+    /// [`Error::OutsideEngland`] for a unit, sector or district in Wales or Scotland;
+    /// [`Error::UnknownPostcode`] when not even the district is known; [`Error::InvalidQuery`] for a postcode of another area (a caller bug:
     /// fetch its own shard).
     ///
     /// ```
@@ -410,8 +414,15 @@ impl PostcodeShard {
         if let Some(j) = district.wholly_outside {
             return Err(outside(j));
         }
-        if let Some(sector) = district.sectors.iter().find(|s| s.digit == inward.sector_digit()) {
+        let digit = inward.sector_digit();
+        if let Some(sector) = district.sectors.iter().find(|s| s.digit == digit) {
             return Ok(fix(sector.centroid, PostcodePrecision::Sector));
+        }
+        // A sector with no unit in England but units in Wales or Scotland (NP7 5, SY21 7, TD9 8
+        // in districts that cross the border) is there: not the centre of the English part.
+        let sector_outside = district.outside_england.iter().filter(|u| u.inward.sector_digit() == digit);
+        if let Some(j) = majority(sector_outside.map(|u| u.jurisdiction)) {
+            return Err(outside(j));
         }
         match district.centroid {
             Some(centroid) => Ok(fix(centroid, PostcodePrecision::Outcode)),
@@ -1069,6 +1080,46 @@ impl AreaIndex {
     }
 }
 
+/// Places a postcode from a folder of shards, in the steps the page takes: the area index first
+/// (an area with no postcode in England, `EH` or `BT`, is answered without reading a shard; an
+/// area that does not exist is unknown), then the area's shard ([`PostcodeShard::lookup`]).
+/// `read_shard` reads a shard by its file name (`LS.bin`).
+pub fn place_postcode(
+    index: &AreaIndex,
+    postcode: &Postcode,
+    read_shard: impl FnOnce(&str) -> Result<Vec<u8>>,
+) -> Result<PostcodeFix> {
+    let summary = index.locate(postcode)?;
+    PostcodeShard::decode(&read_shard(&summary.file)?)?.lookup(postcode)
+}
+
+/// What a person must be told when a postcode was placed at the centre of its sector or district
+/// rather than at the unit itself (a new, retired or mistyped postcode): `None` for a unit.
+///
+/// ```
+/// use placement_finder::postcode::approximation;
+/// use placement_finder::{LatLon, Postcode, PostcodeFix, PostcodePrecision};
+///
+/// let fix = PostcodeFix {
+///     postcode: Postcode::parse("LS6 9ZZ").unwrap(),
+///     location: LatLon::new(53.82, -1.57).unwrap(),
+///     precision: PostcodePrecision::Sector,
+///     la: None,
+/// };
+/// assert_eq!(
+///     approximation(&fix).unwrap(),
+///     "LS6 9ZZ is not in the postcode list, so distances are from the centre of postcode sector LS6 9"
+/// );
+/// ```
+pub fn approximation(fix: &PostcodeFix) -> Option<String> {
+    let what = match fix.precision {
+        PostcodePrecision::Unit => return None,
+        PostcodePrecision::Sector => format!("postcode sector {}", fix.postcode.sector()),
+        PostcodePrecision::Outcode => format!("postcode district {}", fix.postcode.outcode()),
+    };
+    Some(format!("{} is not in the postcode list, so distances are from the centre of {what}", fix.postcode))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1371,6 +1422,28 @@ mod tests {
                 matches!(shard.lookup(&pc("LS99 1AA")), Err(Error::OutsideEngland { place, .. }) if place == "Scotland")
             );
             assert_eq!(shard.lookup(&pc("LS29 6AC")).unwrap().precision, PostcodePrecision::Sector);
+        }
+
+        #[test]
+        fn a_made_up_unit_in_a_sector_wholly_outside_england_says_where() {
+            // A border district: sector 6 has a unit in England and one in Wales, sector 7 only
+            // Welsh units, sector 8 nothing at all.
+            let mut district = District::from_units("LS29", vec![unit("6AA", 53.92, -1.82, BRADFORD)]);
+            for (inward, j) in
+                [("6AB", Jurisdiction::Wales), ("7AB", Jurisdiction::Wales), ("7AD", Jurisdiction::Wales)]
+            {
+                district
+                    .outside_england
+                    .push(OutsideUnit { inward: InwardCode::parse(inward).unwrap(), jurisdiction: j });
+            }
+            let shard =
+                PostcodeShard::decode(&PostcodeShard::new("LS", "2025-10", vec![district]).unwrap().encode()).unwrap();
+            assert!(
+                matches!(shard.lookup(&pc("LS29 7ZZ")), Err(Error::OutsideEngland { place, .. }) if place == "Wales")
+            );
+            // Never "in Wales" for a sector with an English unit, nor for one the data does not know.
+            assert_eq!(shard.lookup(&pc("LS29 6ZZ")).unwrap().precision, PostcodePrecision::Sector);
+            assert_eq!(shard.lookup(&pc("LS29 8ZZ")).unwrap().precision, PostcodePrecision::Outcode);
         }
 
         #[test]

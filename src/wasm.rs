@@ -46,22 +46,28 @@ export interface RebuildSummary {
 }
 "#;
 
-/// A failure as JavaScript sees it: a JS `Error` with the message and a `code` property.
+/// A failure as JavaScript sees it: a JS `Error` with the message and a `code` property, and
+/// for `outsideEngland` the `place` (the nation), so that the page never reads the wording.
 #[derive(Debug)]
 pub struct Failure {
     code: ErrorCode,
     message: String,
+    place: Option<String>,
 }
 
 impl Failure {
     fn new(code: ErrorCode, message: impl Into<String>) -> Failure {
-        Failure { code, message: message.into() }
+        Failure { code, message: message.into(), place: None }
     }
 }
 
 impl From<crate::Error> for Failure {
     fn from(e: crate::Error) -> Failure {
-        Failure::new(e.code(), e.to_string())
+        let place = match &e {
+            crate::Error::OutsideEngland { place, .. } => Some(place.clone()),
+            _ => None,
+        };
+        Failure { place, ..Failure::new(e.code(), e.to_string()) }
     }
 }
 
@@ -70,6 +76,9 @@ impl From<Failure> for JsValue {
         let error = js_sys::Error::new(&f.message);
         // Setting a property on a fresh Error cannot fail; if it somehow did, the message stays.
         let _ = js_sys::Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(f.code.as_str()));
+        if let Some(place) = &f.place {
+            let _ = js_sys::Reflect::set(&error, &JsValue::from_str("place"), &JsValue::from_str(place));
+        }
         error.into()
     }
 }

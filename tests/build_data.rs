@@ -3,7 +3,7 @@
 //! lookups the way the page will make them.
 
 use placement_finder::dataset::Dataset;
-use placement_finder::model::{Field, KindBasis, Need};
+use placement_finder::model::{AgeBasis, AgeRange, Field, KindBasis, Need, Phase};
 use placement_finder::pipeline::{self, BuildOptions};
 use placement_finder::postcode::PostcodeShard;
 use placement_finder::{LaCode, LatLon, Postcode, PostcodePrecision, ProvisionKind, Site, Urn};
@@ -107,6 +107,76 @@ mod dataset {
         assert_eq!(main.needs, None, "the school's own listing carries no specialism");
         let units = d.settings.iter().filter(|s| s.site == Site::ResourcedProvision).count();
         assert!(units > 300, "{units}");
+    }
+
+    fn main_site(d: &Dataset, urn: u32) -> &placement_finder::Setting {
+        d.settings.iter().find(|s| s.urn == Urn(urn) && s.site == Site::Main).expect("in the dataset")
+    }
+
+    #[test]
+    fn special_schools_have_the_phase_and_ages_a_source_records_and_no_other() {
+        let d = dataset();
+        // Trafford's list records the phase and the statutory ages of its special schools, where
+        // GIAS's national lists say only "Not applicable".
+        for (urn, phase, low, high) in [
+            (106_391, Phase::Secondary, 11, 19), // Brentwood School
+            (131_885, Phase::Secondary, 11, 18), // Egerton High School
+            (106_394, Phase::Primary, 2, 11),    // Delamere School
+            (106_167, Phase::AllThrough, 5, 19), // St John Vianney School
+        ] {
+            let s = main_site(&d, urn);
+            assert_eq!(s.phase, Some(phase), "{}", s.name);
+            assert_eq!(s.ages, Some(AgeRange { low, high, basis: AgeBasis::Statutory }), "{}", s.name);
+        }
+        assert!(!main_site(&d, 106_391).ages.unwrap().contains(7));
+        // No source held records the ages or a phase of these Manchester and Salford high schools
+        // (every GIAS-derived list says "Not applicable"): the age range stays unknown, not guessed
+        // from "High School" in the name.
+        for urn in [143_062, 151_726, 142_893] {
+            let s = main_site(&d, urn);
+            assert!(s.kind.is_specialist(), "{}", s.name);
+            assert_eq!((s.phase, s.ages), (Some(Phase::NotApplicable), None), "{}", s.name);
+        }
+    }
+
+    #[test]
+    fn the_stats_count_special_schools_and_bases_by_what_is_known_of_their_ages() {
+        let d = dataset();
+        let st = d.stats();
+        for g in [st.special_schools, st.special_post16, st.bases] {
+            assert_eq!(g.statutory_ages + g.phase_ages + g.unknown_ages, g.settings, "{g:?}");
+        }
+        let special = d.settings.iter().filter(|s| {
+            matches!(
+                s.kind,
+                ProvisionKind::Special | ProvisionKind::NonMaintainedSpecial | ProvisionKind::IndependentSpecial
+            )
+        });
+        let with_ages = special.clone().filter(|s| s.ages.is_some()).count() as u32;
+        assert_eq!(st.special_schools.settings, special.count() as u32);
+        assert_eq!(st.special_schools.statutory_ages + st.special_schools.phase_ages, with_ages);
+        // Statutory ages for special schools come from the Leeds GIAS extract and Trafford's list.
+        assert!(st.special_schools.statutory_ages >= 20, "{:?}", st.special_schools);
+        let bases = d.settings.iter().filter(|s| matches!(s.site, Site::ResourcedProvision | Site::SenUnit)).count();
+        assert_eq!(st.bases.settings, bases as u32);
+    }
+
+    #[test]
+    fn bases_record_sen_types_only_where_a_source_does() {
+        let d = dataset();
+        let leeds = d.meta.sources.iter().position(|s| s.key == "gias-leeds-2023-07").unwrap();
+        let bases: Vec<_> =
+            d.settings.iter().filter(|s| matches!(s.site, Site::ResourcedProvision | Site::SenUnit)).collect();
+        // Of the sources held, only the Leeds GIAS extract records a base's SEN types (GIAS SEN1..SEN13
+        // of a mainstream school); the School Profiles sample records only that a base exists.
+        for s in bases.iter().filter(|s| s.needs.is_some()) {
+            assert_eq!(s.provenance.get(Field::Needs).0 as usize, leeds, "{}", s.name);
+        }
+        assert!(bases.iter().filter(|s| s.needs.is_some()).count() >= 19);
+        // James Wolfe Primary School and Centre for the Deaf, Greenwich: a resourced provision in the
+        // School Profiles sample, with no SEN types in any source held; none is guessed from its name.
+        let james_wolfe = bases.iter().find(|s| s.urn == Urn(131_246)).expect("its resourced provision");
+        assert_eq!((james_wolfe.site, james_wolfe.needs), (Site::ResourcedProvision, None));
     }
 
     #[test]

@@ -53,7 +53,15 @@ mod inspect {
         let o = bin().arg("inspect").arg(data().join("dataset.bin")).output().unwrap();
         let text = stdout(&o);
         assert!(o.status.success());
-        for expect in ["settings by kind", "special", "ASD", "places data", "councils: 153 with settings"] {
+        for expect in [
+            "settings by kind",
+            "special",
+            "ASD",
+            "places data",
+            "councils: 153 with settings",
+            "special schools (",
+            "resourced provisions and SEN units (",
+        ] {
             assert!(text.contains(expect), "{expect:?} in {text}");
         }
     }
@@ -67,7 +75,7 @@ mod shortlist {
         let o = run(&[
             "shortlist",
             "--postcode",
-            "LS6 2AA",
+            "LS6 2AB",
             "--age",
             "7",
             "--need",
@@ -152,7 +160,7 @@ mod explain {
             "--urn",
             "138380",
             "--postcode",
-            "LS6 2AA",
+            "LS6 2AB",
             "--age",
             "7",
             "--need",
@@ -249,7 +257,80 @@ mod bad_input {
     fn a_postcode_outside_england() {
         fails_with(
             &["shortlist", "--postcode", "CF10 1AA", "--age", "7", "--need", "ASD", "--level", "specialist"],
-            "",
+            "postcode CF10 1AA is in Wales; this service covers schools and councils in England only",
         );
+    }
+}
+
+/// The home postcode: said as the page says it (both follow `postcode::place_postcode`).
+mod home_postcode {
+    use super::*;
+
+    fn shortlist(postcode: &str) -> Output {
+        run(&[
+            "shortlist",
+            "--postcode",
+            postcode,
+            "--age",
+            "7",
+            "--need",
+            "ASD",
+            "--level",
+            "specialist",
+            "--format",
+            "json",
+        ])
+    }
+
+    #[test]
+    fn a_live_postcode_is_used_as_it_is() {
+        let o = shortlist("LS6 2AB");
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(
+            v["home"],
+            serde_json::json!({ "postcode": "LS6 2AB", "basis": "unit", "approximate": false, "note": null })
+        );
+    }
+
+    #[test]
+    fn a_made_up_unit_in_a_known_sector_warns_on_stderr_and_says_so_in_the_json() {
+        let o = shortlist("LS6 9ZZ");
+        assert!(o.status.success(), "{}", stderr(&o));
+        let note = "LS6 9ZZ is not in the postcode list, so distances are from the centre of postcode sector LS6 9";
+        assert_eq!(stderr(&o), format!("warning: {note}\n"));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(
+            v["home"],
+            serde_json::json!({ "postcode": "LS6 9ZZ", "basis": "sector", "approximate": true, "note": note })
+        );
+        assert!(!v["results"].as_array().unwrap().is_empty());
+    }
+
+    #[test]
+    fn postcodes_outside_england_name_the_nation() {
+        for (postcode, nation) in [
+            ("LD1 5DY", "Wales"),    // a Welsh district of LD, an area with English units too
+            ("EH1 1YZ", "Scotland"), // an area with no unit in England: no shard
+            ("BT1 1AA", "Northern Ireland"),
+            ("NP7 5ZZ", "Wales"), // not a unit, in a sector with Welsh units only (NP7 also has English ones)
+        ] {
+            let o = shortlist(postcode);
+            assert!(!o.status.success(), "{postcode}");
+            let expect = format!(
+                "error: postcode {postcode} is in {nation}; this service covers schools and councils in England only\n"
+            );
+            assert_eq!(stderr(&o), expect);
+        }
+    }
+
+    #[test]
+    fn an_english_unit_of_a_border_area_is_in_england() {
+        // LD7 1DY is in Shropshire; most of LD is in Wales.
+        let o = shortlist("LD7 1DY");
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(v["home"]["basis"], "unit");
     }
 }

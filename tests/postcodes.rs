@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use placement_finder::import::la::{read_la_lookup, LaLookup};
 use placement_finder::import::postcodes::{build_postcode_shards, write_postcode_dir, BuiltPostcodes};
 use placement_finder::import::ImportReport;
-use placement_finder::postcode::{shard_file_name, AreaIndex, PostcodeShard};
+use placement_finder::postcode::{approximation, place_postcode, shard_file_name, AreaIndex, PostcodeShard};
 use placement_finder::{Error, LaCode, LatLon, Postcode, PostcodeFix, PostcodePrecision, Result};
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/postcodes/codepoint_units_fixture.csv");
@@ -187,6 +187,43 @@ mod lookup {
         assert_eq!(place("EH1 1AA"), "Scotland");
         assert_eq!(place("BT1 1AA"), "Northern Ireland");
         assert_eq!(locate("DG16 5ZZ").unwrap().precision, PostcodePrecision::Sector, "not known: English part");
+    }
+
+    #[test]
+    fn place_postcode_takes_the_pages_steps_and_names_the_nation() {
+        let files = &served().files;
+        let index = AreaIndex::from_json(&files["index.json"]).unwrap();
+        let place = |text: &str| {
+            let mut fetched = Vec::new();
+            let answer = place_postcode(&index, &Postcode::parse(text).unwrap(), |name| {
+                fetched.push(name.to_string());
+                files.get(name).cloned().ok_or_else(|| Error::UnknownPostcode { postcode: text.into() })
+            });
+            (answer, fetched)
+        };
+        // An area with no unit in England is answered from the index: no shard is read.
+        for (text, nation) in [("LD1 5PT", "Wales"), ("EH1 1AA", "Scotland"), ("BT1 1AA", "Northern Ireland")] {
+            match place(text) {
+                (Err(Error::OutsideEngland { place, .. }), fetched) => {
+                    assert_eq!((place.as_str(), fetched.len()), (nation, 0), "{text}")
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        let (fix, fetched) = place("LS6 2AB");
+        assert_eq!((fix.unwrap().precision, fetched), (PostcodePrecision::Unit, vec!["LS.bin".to_string()]));
+        assert!(matches!(place("DG16 5AA").0, Err(Error::OutsideEngland { place, .. }) if place == "Scotland"));
+        assert!(matches!(place("QQ1 1AA").0, Err(Error::UnknownPostcode { .. })));
+    }
+
+    #[test]
+    fn a_fallback_to_a_sector_or_district_is_said_in_words() {
+        let sector = locate("LS6 2AA").unwrap();
+        assert_eq!(
+            approximation(&sector).unwrap(),
+            "LS6 2AA is not in the postcode list, so distances are from the centre of postcode sector LS6 2"
+        );
+        assert_eq!(approximation(&locate("LS6 2AB").unwrap()), None);
     }
 
     #[test]

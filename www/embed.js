@@ -11,6 +11,9 @@
 // ways: this side accepts only messages from the finder's origin and from its own iframe; the
 // finder accepts only messages from this page's origin (js/embed-frame.js). Schema version 1:
 //   finder → page  { type: 'placement-finder', version: 1, kind: 'ready' | 'resize', height }
+//   finder → page  { type: 'placement-finder', version: 1, kind: 'scrollTo', top, bottom, block, height }
+//                  (focus moved to the element top..bottom px down the finder: scroll the page so
+//                  it is at the top, block 'start', or the middle, 'center', of the window)
 //   page → finder  { type: 'placement-finder', version: 1, kind: 'theme', theme: { name: value } }
 // No inline styles in markup (the iframe is sized through the CSSOM), no globals but one:
 // window.PlacementFinderEmbed, with setTheme(placeholder, theme) for live theming.
@@ -90,14 +93,31 @@
       var embed = embeds[i];
       // Only the finder's own origin, and only from the iframe this placeholder made.
       if (event.origin !== embed.origin || event.source !== embed.frame.contentWindow) continue;
-      if ((m.kind === 'resize' || m.kind === 'ready') && typeof m.height === 'number' && isFinite(m.height)) {
+      if ((m.kind === 'resize' || m.kind === 'ready' || m.kind === 'scrollTo') && typeof m.height === 'number' && isFinite(m.height)) {
         var height = Math.max(Number(embed.el.dataset.minHeight) || 0, Math.min(Math.ceil(m.height), 100000));
         embed.frame.style.height = height + 'px';
         embed.el.dataset.placementFinderHeight = String(height);
         if (m.kind === 'ready') embed.el.dataset.placementFinderReady = 'true';
       }
+      if (m.kind === 'scrollTo') scrollToPart(embed.frame, m);
     }
   });
+
+  /**
+   * Scrolls this page to the part of the finder that has focus (a 'scrollTo' message).
+   * @param {HTMLIFrameElement} frame
+   * @param {{ top?: unknown, bottom?: unknown, block?: unknown }} m
+   */
+  function scrollToPart(frame, m) {
+    var top = Number(m.top);
+    var bottom = typeof m.bottom === 'number' ? Number(m.bottom) : top;
+    if (!isFinite(top) || !isFinite(bottom) || top < 0 || top > 100000 || bottom < top) return;
+    var frameTop = frame.getBoundingClientRect().top + window.pageYOffset + frame.clientTop;
+    var y = m.block === 'center'
+      ? frameTop + (top + Math.min(bottom, top + window.innerHeight)) / 2 - window.innerHeight / 2
+      : frameTop + top;
+    window.scrollTo(0, Math.max(0, Math.round(y)));
+  }
 
   function mountAll() {
     var els = document.querySelectorAll('[data-placement-finder]');

@@ -312,9 +312,10 @@ pub fn read_trafford(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, ImportRepo
     let mut report = ImportReport::new(file);
     let t = Table::parse(file, bytes, &mut report)?;
     let c = |n| t.col(file, n);
-    let (c_urn, c_name, c_gender, c_low, c_high, c_web, c_pupils) = (
+    let (c_urn, c_name, c_phase, c_gender, c_low, c_high, c_web, c_pupils) = (
         c("URN")?,
         c("name")?,
+        c("phase")?,
         c("gender")?,
         c("lowest_admission_age")?,
         c("highest_admission_age")?,
@@ -336,6 +337,7 @@ pub fn read_trafford(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, ImportRepo
         out.push(Facts {
             urn,
             name: cell(rec, c_name).map(str::to_string),
+            phase: cell(rec, c_phase).and_then(trafford_phase),
             gender: cell(rec, c_gender).and_then(gender),
             ages,
             website: website(cell(rec, c_web)),
@@ -344,6 +346,11 @@ pub fn read_trafford(file: &str, bytes: &[u8]) -> Result<(Vec<Facts>, ImportRepo
         });
     }
     Ok((out, report))
+}
+
+/// Trafford's list writes GIAS phases as GIAS does, except "16 plus", which it calls "Post 16".
+fn trafford_phase(s: &str) -> Option<Phase> {
+    Phase::from_gias_name(s).or_else(|| s.trim().eq_ignore_ascii_case("post 16").then_some(Phase::SixteenPlus))
 }
 
 fn gender(s: &str) -> Option<Gender> {

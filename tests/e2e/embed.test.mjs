@@ -92,7 +92,7 @@ function frameHeight() {
  * @param {import('playwright-core').Frame | import('playwright-core').Page} frame
  */
 async function searchIn(frame) {
-  await frame.fill('#postcode', 'LS6 2AA');
+  await frame.fill('#postcode', 'LS6 2AB');
   await frame.fill('#age', '7');
   await frame.check('#need-ASD');
   await frame.getByLabel('Specialist school or unit', { exact: true }).check();
@@ -186,6 +186,61 @@ describe('the snippet on a council page (second origin)', () => {
       const result = await frame.evaluate((tags) => /** @type {any} */ (window).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), AXE_TAGS);
       console.log(`# axe (embed, 320 px, results): ${result.violations.length} violations`);
       assert.equal(result.violations.length, 0, describeViolations(result));
+    });
+  });
+
+  it('on a phone, "Show settings" scrolls the council page to the results heading, which has focus', async () => {
+    await withScreenshotOnFailure(session.page, 'embed-phone-focus', async () => {
+      const { page } = session;
+      await page.setViewportSize({ width: 360, height: 740 });
+      // The scroll is the loader's, on the finder's 'scrollTo' message: not left to the browser
+      // passing a scroll from a cross-origin iframe up to the page (which browsers may refuse).
+      await page.addInitScript((type) => window.addEventListener('message', (e) => {
+        if (e.data?.type === type && e.data.kind === 'scrollTo') /** @type {any} */ (window).__scrollTo = (/** @type {any} */ (window).__scrollTo ?? 0) + 1;
+      }), PROTOCOL);
+      const frame = await openCouncilPage();
+      // Someone who scrolled down to the button, as on a phone.
+      await frame.fill('#postcode', 'LS6 2AB');
+      await frame.fill('#age', '7');
+      await frame.check('#need-ASD');
+      await frame.getByLabel('Specialist school or unit', { exact: true }).check();
+      await frame.click('#pf-submit');
+      await frame.waitForSelector('#pf-list > li', { timeout: 30_000 });
+      await frame.waitForFunction(() => !document.querySelector('main')?.hasAttribute('data-busy'), null, { timeout: 30_000 });
+      await page.waitForTimeout(500);
+      const heading = await frame.evaluate(() => Math.round(/** @type {HTMLElement} */ (document.getElementById('pf-results-heading')).getBoundingClientRect().top + window.scrollY));
+      const at = await page.evaluate(() => ({
+        scroll: Math.round(window.scrollY),
+        frameTop: Math.round(/** @type {HTMLElement} */ (document.querySelector('iframe.placement-finder-frame')).getBoundingClientRect().top + window.scrollY),
+        focus: document.activeElement?.tagName,
+      }));
+      const results = at.frameTop + heading;
+      console.log(`# phone, embedded: council page scrolled to ${at.scroll} px, results heading at ${results} px`);
+      assert.equal(await frame.evaluate(() => document.activeElement?.id), 'pf-results-heading');
+      assert.equal(at.focus, 'IFRAME');
+      assert.equal(await page.evaluate(() => /** @type {any} */ (window).__scrollTo), 1, 'one scrollTo message');
+      assert.ok(results - at.scroll >= 0 && results - at.scroll <= 40, `results heading at ${results} px, page scrolled to ${at.scroll} px`);
+
+      // "Show more" and "Jump to the map" scroll the council page too.
+      await frame.click('#pf-more-button');
+      const item = await frame.evaluate(() => Math.round(/** @type {HTMLElement} */ (document.activeElement).getBoundingClientRect().top));
+      const scrolled = await page.evaluate(() => Math.round(window.scrollY));
+      assert.equal(await frame.evaluate(() => document.activeElement?.matches('#pf-list > li:nth-child(11)')), true);
+      assert.ok(Math.abs(at.frameTop + item - scrolled) <= 40, `the first new result (${at.frameTop + item} px) at the top (scrolled to ${scrolled} px)`);
+      await frame.click('#pf-jump-map');
+      const map = await frame.evaluate(() => Math.round(/** @type {HTMLElement} */ (document.getElementById('pf-map-heading')).getBoundingClientRect().top));
+      assert.ok(Math.abs(at.frameTop + map - await page.evaluate(() => Math.round(window.scrollY))) <= 40, 'the map heading at the top');
+    });
+  });
+
+  it('ignores a scrollTo from the wrong origin', async () => {
+    await withScreenshotOnFailure(session.page, 'embed-scroll-origin', async () => {
+      const { page } = session;
+      await page.setViewportSize({ width: 360, height: 740 });
+      await openCouncilPage();
+      await page.evaluate((type) => window.postMessage({ type, version: 1, kind: 'scrollTo', top: 300, bottom: 320, block: 'start', height: 9000 }, '*'), PROTOCOL);
+      await page.waitForTimeout(300);
+      assert.equal(await page.evaluate(() => window.scrollY), 0);
     });
   });
 

@@ -64,7 +64,7 @@ async function settled() {
  */
 async function searchFor(answers = {}) {
   const page = session.page;
-  await fillSearch(page, { postcode: 'LS6 2AA', age: '7', need: 'ASD', level: SPECIALIST, ...answers });
+  await fillSearch(page, { postcode: 'LS6 2AB', age: '7', need: 'ASD', level: SPECIALIST, ...answers });
   await page.click('#pf-submit');
   await settled();
   await page.waitForSelector('#pf-list > li');
@@ -91,7 +91,7 @@ function formSnapshot() {
 }
 
 describe('searching', () => {
-  it('lists settings for LS6 2AA, age 7, autism, a specialist level, with reasons and a map', async () => {
+  it('lists settings for LS6 2AB, age 7, autism, a specialist level, with reasons and a map', async () => {
     const page = session.page;
     await withScreenshotOnFailure(page, 'leeds', async () => {
       await open();
@@ -106,7 +106,7 @@ describe('searching', () => {
       assert.ok(results.some((r) => r.reasons.some((text) => /autis/i.test(text ?? ''))), 'some result matches autism');
       assert.ok(results.every((r) => /miles? in a straight line/.test(r.facts ?? '')), 'distances are labelled straight line');
       const status = await page.textContent('#pf-status');
-      assert.match(status ?? '', new RegExp(`^${results.length} settings? within 10 miles of LS6 2AA`));
+      assert.match(status ?? '', new RegExp(`^${results.length} settings? within 10 miles of LS6 2AB`));
       assert.equal(await page.getAttribute('#pf-status', 'role'), 'status');
       const markers = await page.$$('#pf-map .pf-marker');
       assert.ok(markers.length >= 1 && markers.length <= results.length, 'one marker per place');
@@ -237,7 +237,7 @@ describe('errors', () => {
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'pf-error-summary');
       assert.match(await page.title(), /^Error: /);
       const links = await page.$$eval('#pf-error-summary-list a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
-      assert.deepEqual(links, [['Enter a real postcode, like LS6 2AA', '#postcode'], ['Age must be between 2 and 25', '#age']]);
+      assert.deepEqual(links, [['Enter a real postcode, like LS6 2AB', '#postcode'], ['Age must be between 2 and 25', '#age']]);
       assert.match(await page.textContent('#postcode-error') ?? '', /Error: Enter a real postcode/);
       assert.match(await page.getAttribute('#postcode', 'aria-describedby') ?? '', /postcode-error/);
       assert.equal(await page.$$eval('#pf-list > li', (l) => l.length), 0);
@@ -367,8 +367,13 @@ describe('shortlist tools', () => {
     for (const shown of ['#pf-print-summary', '#pf-list', '#pf-advisory', '#pf-data-statement']) {
       assert.equal(await page.isVisible(shown), true, `${shown} is printed`);
     }
+    // Every result is printed, also those behind "Show more settings" on screen.
+    const printed = await page.$$eval('#pf-list > li', (items) => [items.length, items.filter((li) => li.getBoundingClientRect().height > 0).length]);
+    assert.ok(printed[0] > 10, `more results than a screen page: ${printed[0]}`);
+    assert.equal(printed[1], printed[0], 'all printed');
+    assert.equal(await page.isVisible('#pf-more'), false, 'no "Show more" button on paper');
     const summary = await page.textContent('#pf-print-summary');
-    assert.match(summary ?? '', /Near\s*LS6 2AA/);
+    assert.match(summary ?? '', /Near\s*LS6 2AB/);
     assert.match(summary ?? '', /Printed on \d+ \w+ \d{4}\. Data version/);
     await screenshot(page, 'print-preview');
     await mkdir(SCREENSHOTS, { recursive: true });
@@ -469,7 +474,7 @@ describe('accessibility', () => {
         throw new Error(`arrows never reached ${selector}`);
       };
       await tabTo('#postcode');
-      await kb.type('LS6 2AA');
+      await kb.type('LS6 2AB');
       await tabTo('#age');
       await kb.type('7');
       await tabTo('input[name="primaryNeed"]');
@@ -506,6 +511,113 @@ describe('accessibility', () => {
     });
   });
 
+  it('on a 360 px phone, "Show settings" lands focus and scroll on the results heading', async () => {
+    const page = session.page;
+    await withScreenshotOnFailure(page, 'phone-focus', async () => {
+      await page.setViewportSize({ width: 360, height: 740 });
+      await open();
+      await searchFor();
+      await page.waitForTimeout(300);
+      const at = await page.evaluate(() => ({
+        focus: document.activeElement?.id,
+        scroll: Math.round(window.scrollY),
+        heading: Math.round(/** @type {HTMLElement} */ (document.getElementById('pf-results-heading')).getBoundingClientRect().top + window.scrollY),
+      }));
+      console.log(`# phone, full page: scrolled to ${at.scroll} px, results heading at ${at.heading} px, focus on #${at.focus}`);
+      assert.equal(at.focus, 'pf-results-heading');
+      assert.ok(Math.abs(at.heading - at.scroll) <= 40, `the heading (${at.heading} px) is at the top of the window (scrolled to ${at.scroll} px)`);
+    });
+  });
+});
+
+describe('a long list on a phone', () => {
+  /** Results shown on screen (not folded behind "Show more"). */
+  const shown = () => session.page.$$eval('#pf-list > li', (items) => items.filter((li) => li.getBoundingClientRect().height > 0).length);
+  /** Whether an element's top is in the window. */
+  const inView = (/** @type {string} */ selector) => session.page.$eval(selector, (el) => {
+    const top = el.getBoundingClientRect().top;
+    return top > -2 && top < window.innerHeight;
+  });
+
+  it('shows 10 results, then 10 more on request with focus on the first new one; the page stays short', async () => {
+    const page = session.page;
+    await withScreenshotOnFailure(page, 'phone-more', async () => {
+      await page.setViewportSize({ width: 360, height: 740 });
+      await open();
+      await searchFor();
+      const total = await page.$$eval('#pf-list > li', (items) => items.length);
+      const length = await page.evaluate(() => document.documentElement.scrollHeight);
+      const map = await page.$eval('#pf-map', (el) => Math.round(el.getBoundingClientRect().top + window.scrollY));
+      console.log(`# phone, 360 px: page ${length} px long with ${total} results (${await shown()} shown), map at ${map} px (${(map / 740).toFixed(1)} screens down)`);
+      assert.equal(total, 25, 'the whole shortlist is in the list (print, CSV, comparison)');
+      assert.equal(await shown(), 10);
+      assert.ok(length < 16_000, `page ${length} px long at 360 px (25,973 px with all 25 shown)`);
+      assert.equal(await page.textContent('#pf-more-button'), 'Show 10 more settings');
+      assert.equal(await page.textContent('#pf-more-count'), 'Showing 10 of 25 settings.');
+      assert.equal(await page.isVisible('#pf-near-misses'), true, 'near misses still under the list');
+
+      await page.click('#pf-more-button');
+      assert.equal(await shown(), 20);
+      assert.equal(await page.evaluate(() => document.activeElement?.matches('#pf-list > li:nth-child(11)')), true, 'focus on the first new result');
+      assert.equal(await inView('#pf-list > li:nth-child(11)'), true);
+      assert.equal(await page.textContent('#pf-more-button'), 'Show 5 more settings');
+      await page.click('#pf-more-button');
+      assert.equal(await shown(), 25);
+      assert.equal(await page.isVisible('#pf-more'), false);
+    });
+  });
+
+  it('"Jump to the map" and "Back to the list" move focus and scroll both ways', async () => {
+    const page = session.page;
+    await withScreenshotOnFailure(page, 'phone-jumps', async () => {
+      await page.setViewportSize({ width: 360, height: 740 });
+      await open();
+      await searchFor();
+      await page.click('#pf-jump-map');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'pf-map-heading');
+      assert.equal(await inView('#pf-map-heading'), true);
+      await page.click('#pf-back-to-list');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'pf-results-heading');
+      assert.equal(await inView('#pf-results-heading'), true);
+      // A result beyond the first 10, chosen on the map, is shown and focused.
+      const key = await page.$eval('#pf-list > li:nth-child(15)', (li) => li.getAttribute('data-key'));
+      await page.evaluate((k) => document.getElementById('pf-map')?.dispatchEvent(new CustomEvent('pf:map-select', { detail: { key: k } })), key);
+      assert.equal(await page.evaluate(() => document.activeElement?.matches('#pf-list > li:nth-child(15)')), true);
+      assert.equal(await shown(), 15);
+      const result = await axe(page);
+      assert.equal(result.violations.length, 0, describeViolations(result));
+    });
+  });
+});
+
+describe('postcodes not found as they are', () => {
+  it('a made-up unit in a real sector says, beside the results, that the sector’s middle is used', async () => {
+    const page = session.page;
+    await open();
+    await searchFor({ postcode: 'LS6 9ZZ' });
+    const note = page.locator('#pf-results #pf-home-note');
+    assert.equal(await note.isVisible(), true);
+    assert.equal(await note.textContent(), 'LS6 9ZZ is not in our list of postcodes, so distances are from the middle of postcode sector LS6 9. Check the postcode if this is not what you meant.');
+    await fillSearch(page, { postcode: 'LS6 2AB', age: '7', need: 'ASD', level: SPECIALIST });
+    await page.click('#pf-submit');
+    await settled();
+    assert.equal(await note.isVisible(), false, 'gone for a postcode found as it is');
+  });
+
+  it('Welsh, Scottish and Northern Irish postcodes name the nation, as the command line does', async () => {
+    const page = session.page;
+    await open();
+    for (const [postcode, nation] of [['LD1 5DY', 'Wales'], ['EH1 1YZ', 'Scotland'], ['BT1 1AA', 'Northern Ireland'], ['NP7 5ZZ', 'Wales']]) {
+      await fillSearch(page, { postcode, age: '7', need: 'ASD', level: SPECIALIST });
+      await page.click('#pf-submit');
+      await page.waitForSelector('#pf-error-summary:not([hidden])');
+      await settled();
+      assert.equal(await page.textContent('#pf-error-summary-list a[href="#postcode"]'), `${postcode} is in ${nation}: this list covers settings in England only`);
+    }
+  });
+});
+
+describe('reflow', () => {
   it('reflows at 320 px wide with no horizontal scrolling', async () => {
     const page = session.page;
     await page.setViewportSize({ width: 320, height: 720 });

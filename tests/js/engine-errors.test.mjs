@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
-import { EngineError, asEngineError, loadCode, lookupCode, rustCodeOf } from '../../www/js/engine-errors.js';
+import { EngineError, asEngineError, loadCode, lookupCode, placeOf, rustCodeOf } from '../../www/js/engine-errors.js';
 
 /** An error as the wasm module throws it: a JS Error with the Rust `code` (src/wasm.rs `Failure`). */
 const thrown = (code, message) => Object.assign(new Error(message), { code });
@@ -39,6 +39,12 @@ describe('engine errors are decided by their code, never their wording', () => {
         assert.equal(lookupCode(thrown(code, 'postcode shard is not usable: it is an HTML page')), 'load', code);
         assert.equal(lookupCode(thrown(code, 'reworded entirely')), 'load', code);
       }
+    });
+    it('a postcode the shard places outside England says where, from the error’s data, not its words', () => {
+      const error = Object.assign(thrown('outsideEngland', 'reworded: not in England at all'), { place: 'Wales' });
+      assert.equal(lookupCode(error), 'outsideEngland');
+      assert.equal(placeOf(error), 'Wales');
+      assert.equal(placeOf(thrown('outsideEngland', 'postcode CF10 1AA is in Wales; this service covers England only')), null);
     });
     it('anything else is a postcode not found, even worded like a shard problem', () => {
       assert.equal(lookupCode(thrown('unknownPostcode', 'postcode shard LS: reworded')), 'notFound');

@@ -42,7 +42,7 @@ describe('validation', () => {
     assert.deepEqual(validate(emptyState(), context).map((e) => e.field), ['postcode', 'age', 'primaryNeed', 'level']);
   });
   it('rejects a malformed postcode and one that was not found', () => {
-    assert.equal(validate({ ...valid(), postcode: 'NOT A POSTCODE' }, context)[0].message, 'Enter a real postcode, like LS6 2AA');
+    assert.equal(validate({ ...valid(), postcode: 'NOT A POSTCODE' }, context)[0].message, 'Enter a real postcode, like LS6 2AB');
     const problem = postcodeProblem('LS6 2AA', 'notFound', 'postcode LS6 2AA not found');
     assert.equal(validate(valid(), { ...context, homeError: problem })[0].message, 'We could not find LS6 2AA: check it, or use your location or the map');
     assert.equal(postcodeProblem('CF10 1AA', 'outsideEngland', 'CF10 1AA is in Wales: this list covers England only'),

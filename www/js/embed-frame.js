@@ -6,6 +6,13 @@
 //
 // Messages (schema version 1; anything else is ignored):
 //   embed → host  { type: 'placement-finder', version: 1, kind: 'ready' | 'resize', height: number }
+//   embed → host  { type: 'placement-finder', version: 1, kind: 'scrollTo', top: number, bottom: number,
+//                   block: 'start' | 'center', height: number }
+//                 focus has moved to an element (the results heading after a search, the first
+//                 result that "Show more" adds, the map): the host scrolls its page so that the
+//                 element, `top` to `bottom` px from the top of the iframe's document, is at the
+//                 top ('start') or the middle ('center') of its window. `height` is the iframe's
+//                 content height then, applied first as a 'resize' is (the list may just have grown).
 //   host → embed  { type: 'placement-finder', version: 1, kind: 'theme', theme: { [name]: value } }
 //
 // URL parameters (all optional), set by the loader from the placeholder's data-* attributes:
@@ -129,6 +136,23 @@ function talkTo(origin) {
     last = height;
     post('resize');
   }).observe(document.documentElement);
+  // The iframe is as tall as its content, so it cannot scroll to what gets focus: the host does
+  // (results.js `reveal` dispatches pf:reveal, cancelable, instead of scrolling itself).
+  document.addEventListener('pf:reveal', (event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    const detail = /** @type {CustomEvent<{block?: string}>} */ (event).detail;
+    event.preventDefault();
+    const rect = target.getBoundingClientRect();
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    last = height;
+    window.parent.postMessage({
+      type: PROTOCOL, version: VERSION, kind: 'scrollTo',
+      top: Math.max(0, Math.floor(rect.top + window.scrollY)),
+      bottom: Math.max(0, Math.ceil(rect.bottom + window.scrollY)),
+      block: detail?.block === 'center' ? 'center' : 'start',
+      height,
+    }, origin);
+  });
   window.addEventListener('message', (event) => {
     if (event.origin !== origin || event.source !== window.parent) return;
     const m = event.data;

@@ -59,7 +59,7 @@ export function loadCode(error) {
 /**
  * Why a postcode look-up in its area's shard failed: the shard file itself is not usable (a web
  * page sent instead, cut short, another version, too large: 'load', not the postcode's fault),
- * or the postcode is not in it ('notFound').
+ * the shard places it outside England ('outsideEngland'), or the postcode is not in it ('notFound').
  * @param {unknown} error thrown by `lookupPostcode`
  * @returns {PageCode}
  */
@@ -69,9 +69,22 @@ export function lookupCode(error) {
     case 'wrongVersion':
     case 'tooLarge':
       return 'load';
+    case 'outsideEngland':
+      return 'outsideEngland';
     default:
       return 'notFound';
   }
+}
+
+/**
+ * For an `outsideEngland` error, the nation or island the engine placed the postcode in ("Wales"):
+ * data on the error (src/wasm.rs puts it there), never read out of the message.
+ * @param {unknown} error
+ * @returns {string | null}
+ */
+export function placeOf(error) {
+  const place = /** @type {{ place?: unknown } | null} */ (error)?.place;
+  return typeof place === 'string' && place !== '' ? place : null;
 }
 
 /**

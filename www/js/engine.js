@@ -6,7 +6,7 @@
 // one), the area index and one shard per postcode *area* ("LS"); never anything that carries
 // the rest of the postcode, the child's age or needs.
 
-import { EngineError, asEngineError, loadCode, lookupCode, messageOf } from './engine-errors.js';
+import { EngineError, asEngineError, loadCode, lookupCode, messageOf, placeOf } from './engine-errors.js';
 import { forgetImported, readImported, saveImported } from './saved-data.js';
 
 /**
@@ -205,6 +205,12 @@ export async function findPostcode(postcode) {
       shards.delete(area);
       used.delete(`${postcodesUrl}${area}.bin`); // not for the service worker to keep
       throw new EngineError('load', `postcodes for ${area} could not be read: ${message}`);
+    }
+    // The engine placed it outside England (a unit, sector or district in Wales or Scotland, as
+    // the shard records): say where, as for an area outside England. The nation comes as data
+    // (`error.place`), never read out of the message.
+    if (lookupCode(error) === 'outsideEngland') {
+      throw new EngineError('outsideEngland', `${postcode} is in ${placeOf(error) ?? 'a nation outside England'}: this list covers England only`);
     }
     throw new EngineError('notFound', message);
   }

@@ -10,6 +10,7 @@
 
 import { byId, clear, h, hiddenText, sentence } from './dom.js';
 import { nextSeptember } from './query.js';
+import { reveal } from './reveal.js';
 import { emptyState } from './state.js';
 
 /**
@@ -392,10 +393,7 @@ export class PlacementForm {
     }
     summary.hidden = false;
     if (!document.title.startsWith('Error: ')) document.title = `Error: ${document.title}`;
-    if (focus) {
-      summary.focus();
-      summary.scrollIntoView({ block: 'start' });
-    }
+    if (focus) reveal(summary, 'start');
   }
 
   clearErrors() {
@@ -426,8 +424,7 @@ export class PlacementForm {
     const details = target.closest('details');
     if (details) details.open = true;
     const group = document.getElementById(`${field}-group`);
-    (group ?? target).scrollIntoView({ block: 'start' });
-    target.focus({ preventScroll: true });
+    reveal(target, 'start', group ?? target);
   }
 
   /** @param {string} text */

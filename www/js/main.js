@@ -12,7 +12,7 @@ import { ResultsMap } from './map.js';
 import { registerOffline, remember } from './offline.js';
 import { normalisePostcode } from './postcode.js';
 import { MAX_AGE, MIN_AGE, buildQuery, isoDate, postcodeProblem, validate, yearGroupAge } from './query.js';
-import { ResultsView, countText, renderAbout, renderExplanation } from './results.js';
+import { ResultsView, approximateText, countText, renderAbout, renderExplanation, reveal, revealResults, setHomeNote } from './results.js';
 import { decodeState, emptyState, encodeState, resultKey } from './state.js';
 import { describeSearch } from './summary.js';
 
@@ -45,7 +45,7 @@ let loaded = null;
 let map = null;
 /** Keys ticked for comparison, in the order ticked. */
 let compare = /** @type {string[]} */ ([]);
-/** @type {{ shortlist: ShortList, query: Query, state: PageState, where: string } | null} */
+/** @type {{ shortlist: ShortList, query: Query, state: PageState, where: string, note: string } | null} */
 let last = null;
 let searchSeq = 0;
 /** Searches running now. */
@@ -200,7 +200,7 @@ function whereText(fix) {
 /**
  * Resolves where home is. `problem` says why a well-formed postcode could not be placed.
  * @param {PageState} state
- * @returns {Promise<{ where: { home: import('./types.js').LatLon, homeLa: number | null } | null, label: string, problem?: string }>}
+ * @returns {Promise<{ where: { home: import('./types.js').LatLon, homeLa: number | null } | null, label: string, problem?: string, note?: string }>}
  */
 async function resolveWhere(state) {
   if (state.postcode) {
@@ -212,7 +212,7 @@ async function resolveWhere(state) {
     try {
       const fix = await findPostcode(postcode);
       form.setWhereStatus(whereText(fix));
-      return { where: { home: fix.location, homeLa: fix.la ?? homeCouncil }, label: fix.postcode };
+      return { where: { home: fix.location, homeLa: fix.la ?? homeCouncil }, label: fix.postcode, note: approximateText(fix) };
     } catch (error) {
       form.setWhereStatus('');
       const { code = '', message = '' } = /** @type {{code?: string, message?: string}} */ (error);
@@ -328,14 +328,10 @@ async function searchNow(explicit) {
     return;
   }
   if (seq !== searchSeq) return;
-  last = { shortlist, query, state, where: where.label };
+  last = { shortlist, query, state, where: where.label, note: where.note ?? '' };
   showResults(query.radiusMiles ?? level.radiusMiles);
   keepForOffline();
-  if (explicit) {
-    const heading = byId('pf-results-heading');
-    heading.focus({ preventScroll: true });
-    heading.scrollIntoView({ block: 'start' });
-  }
+  if (explicit) revealResults();
 }
 
 /**
@@ -355,6 +351,7 @@ function showResults(radiusMiles) {
   const keys = new Set(shortlist.results.map(resultKey));
   results.render(shortlist, new Set(compare));
   setStatus(countText(shortlist, last.where, radiusMiles));
+  setHomeNote(last.note);
   byId('pf-toolbar').hidden = shortlist.results.length === 0;
   if (map) {
     map.setHome(last.query.home, last.where);
@@ -370,6 +367,7 @@ function clearResults(message) {
   last = null;
   results.reset();
   setStatus(message);
+  setHomeNote('');
   byId('pf-toolbar').hidden = true;
   byId('pf-share').hidden = true;
   byId('pf-share-button').setAttribute('aria-expanded', 'false');
@@ -529,8 +527,7 @@ byId('pf-compare-button').addEventListener('click', () => {
   const section = byId('pf-compare');
   section.hidden = false;
   updateCompare();
-  section.focus({ preventScroll: true });
-  section.scrollIntoView({ block: 'start' });
+  reveal(section, 'start');
 });
 
 const mapEl = byId('pf-map');

@@ -1,6 +1,6 @@
 // Postcode text, checked on the page before anything is looked up. Pure: no DOM, no engine.
 //
-// A full postcode ("LS6 2AA") is accepted. The only part that ever leaves the page is the *area*
+// A full postcode ("LS6 2AB") is accepted. The only part that ever leaves the page is the *area*
 // letters ("LS"), which name the shard file to fetch.
 
 const FULL = /^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$/;
@@ -10,7 +10,7 @@ const FULL = /^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$/;
  * Returns null when it is not shaped like a full UK postcode.
  *
  * ```js
- * normalisePostcode(' ls62aa ') // 'LS6 2AA'
+ * normalisePostcode(' ls62ab ') // 'LS6 2AB'
  * normalisePostcode('sw1a 1aa') // 'SW1A 1AA'
  * normalisePostcode('LS6 2A')   // null
  * ```
@@ -25,7 +25,7 @@ export function normalisePostcode(text) {
 }
 
 /**
- * The postcode area: the leading letters ("LS" for "LS6 2AA", "E" for "E1 6AN").
+ * The postcode area: the leading letters ("LS" for "LS6 2AB", "E" for "E1 6AN").
  * @param {string} normalised a value returned by `normalisePostcode`
  * @returns {string}
  */

@@ -97,7 +97,7 @@ export function validate(state, context) {
   if (pc === '' && !state.point) {
     errors.push({ field: 'postcode', message: 'Enter your postcode, or use your location or the map' });
   } else if (pc !== '' && !normalisePostcode(pc)) {
-    errors.push({ field: 'postcode', message: 'Enter a real postcode, like LS6 2AA' });
+    errors.push({ field: 'postcode', message: 'Enter a real postcode, like LS6 2AB' });
   } else if (pc !== '' && context.homeError) {
     errors.push({ field: 'postcode', message: context.homeError });
   }

@@ -9,7 +9,10 @@
 
 import { append, byId, clear, h, hiddenText } from './dom.js';
 import { ageRangeText, councilText, dateText, itemCode, itemText, milesText, placesText, safeWebsite, splitReasons } from './format.js';
+import { reveal } from './reveal.js';
 import { resultKey } from './state.js';
+
+export { reveal };
 
 /**
  * @typedef {import('./types.js').ShortList} ShortList
@@ -17,6 +20,9 @@ import { resultKey } from './state.js';
  * @typedef {import('./types.js').Meta} Meta
  * @typedef {import('./types.js').Policy} Policy
  */
+
+/** Results shown at first, and added by each "Show more settings" (a phone page stays short). */
+export const PAGE_SIZE = 10;
 
 /** Reason codes shown as facts at the top of a result, so not repeated under "Why". */
 const FACT_CODES = new Set(['distance', 'places']);
@@ -99,6 +105,16 @@ export class ResultsView {
     this.shortlist = null;
     /** @type {Map<string, Result>} */
     this.byKey = new Map();
+    byId('pf-more-button').addEventListener('click', () => this.showMore());
+    // "Jump to the map", "Back to the list": focus and scroll through `reveal`, which the embed
+    // passes to the host page (an in-page link cannot scroll it).
+    document.addEventListener('click', (event) => {
+      const link = /** @type {HTMLElement} */ (event.target).closest('a[data-reveal]');
+      const target = link instanceof HTMLElement ? document.getElementById(link.dataset.reveal ?? '') : null;
+      if (!target) return;
+      event.preventDefault();
+      reveal(target, 'start');
+    });
     list.addEventListener('click', (event) => {
       const target = /** @type {HTMLElement} */ (event.target);
       const button = target.closest('[data-action="map"]');
@@ -143,6 +159,10 @@ export class ResultsView {
     for (const result of shortlist.results) {
       this.list.append(resultItem(result, { selected: selected.has(resultKey(result)) }));
     }
+    this.showUpTo(PAGE_SIZE);
+    const many = shortlist.results.length > 1;
+    byId('pf-jump-map-line').hidden = !many;
+    byId('pf-back-to-list-line').hidden = !many;
     const section = byId('pf-near-misses');
     const misses = byId('pf-near-miss-list');
     clear(misses);
@@ -156,11 +176,48 @@ export class ResultsView {
     section.hidden = shortlist.nearMisses.length === 0;
   }
 
+  /**
+   * Shows the first `count` results; the rest stay in the list, folded (`pf-result--folded`: not
+   * shown on screen, still printed, and still in the CSV, the comparison and a share link, which
+   * use the whole shortlist), behind the "Show more settings" button.
+   * @param {number} count
+   */
+  showUpTo(count) {
+    const items = [...this.list.children];
+    items.forEach((item, i) => item.classList.toggle('pf-result--folded', i >= count));
+    const shown = Math.min(count, items.length);
+    const rest = items.length - shown;
+    byId('pf-more').hidden = rest === 0;
+    const next = Math.min(rest, PAGE_SIZE);
+    byId('pf-more-button').textContent = `Show ${next} more ${next === 1 ? 'setting' : 'settings'}`;
+    byId('pf-more-count').textContent = `Showing ${shown} of ${items.length} settings.`;
+  }
+
+  /** The number of results shown now. */
+  get shownCount() {
+    return this.list.querySelectorAll(':scope > .pf-result:not(.pf-result--folded)').length;
+  }
+
+  /**
+   * "Show more settings": the next page of results, with focus on the first of them.
+   * @returns {HTMLElement | null} the first newly shown result
+   */
+  showMore() {
+    const before = this.shownCount;
+    this.showUpTo(before + PAGE_SIZE);
+    const first = /** @type {HTMLElement | null} */ (this.list.children[before] ?? null);
+    if (first) reveal(first, 'start');
+    return first;
+  }
+
   /** Empties the list (no search yet, or the form is incomplete). */
   reset() {
     this.shortlist = null;
     this.byKey.clear();
     clear(this.list);
+    byId('pf-more').hidden = true;
+    byId('pf-jump-map-line').hidden = true;
+    byId('pf-back-to-list-line').hidden = true;
     clear(byId('pf-near-miss-list'));
     byId('pf-near-misses').hidden = true;
   }
@@ -182,11 +239,44 @@ export class ResultsView {
   focus(key) {
     const item = document.getElementById(`result-${key}`);
     if (!item) return;
-    item.scrollIntoView({ block: 'center' });
-    item.focus({ preventScroll: true });
+    // A result beyond the ones shown (the map shows them all): show the list down to it.
+    if (item.classList.contains('pf-result--folded')) this.showUpTo([...this.list.children].indexOf(item) + 1);
+    reveal(item, 'center');
     item.classList.add('pf-result--highlight');
     setTimeout(() => item.classList.remove('pf-result--highlight'), 1600);
   }
+}
+
+/**
+ * The results after a search the person asked for: focus and scroll on the results heading.
+ */
+export function revealResults() {
+  reveal(byId('pf-results-heading'), 'start');
+}
+
+/**
+ * The note beside the results when the home postcode was not found as it is: the search is from
+ * the centre of its sector or district (said on the form too, but that is far from the list).
+ * Empty for a postcode found as it is.
+ * @param {import('./types.js').PostcodeFix | null} fix
+ */
+export function approximateText(fix) {
+  if (!fix) return '';
+  switch (fix.precision) {
+    case 'unit': return '';
+    case 'sector': return `${fix.postcode} is not in our list of postcodes, so distances are from the middle of postcode sector ${fix.postcode.slice(0, -2)}. Check the postcode if this is not what you meant.`;
+    default: return `${fix.postcode} is not in our list of postcodes, so distances are from the middle of the ${fix.postcode.split(' ')[0]} postcode district. Check the postcode if this is not what you meant.`;
+  }
+}
+
+/**
+ * Shows or hides the note beside the results (see `approximateText`).
+ * @param {string} text
+ */
+export function setHomeNote(text) {
+  const note = byId('pf-home-note');
+  note.textContent = text;
+  note.hidden = text === '';
 }
 
 /**

@@ -7,9 +7,12 @@ use placement_finder::finder::Finder;
 use placement_finder::import::neutralise_csv_cell;
 use placement_finder::model::{AgeBasis, LaCode};
 use placement_finder::pipeline::{self, BuildOptions};
-use placement_finder::postcode::PostcodeShard;
+use placement_finder::postcode::{self, AreaIndex, PostcodeShard};
 use placement_finder::rank::{Query, ReasonCode, ShortList};
-use placement_finder::{AgeRange, Date, Error, Gender, Need, ProvisionKind, Urn};
+use placement_finder::{
+    AgeRange, Date, Error, Gender, Need, Postcode, PostcodeFix, PostcodePrecision, ProvisionKind, Urn,
+};
+use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -134,7 +137,9 @@ enum Format {
 /// The child and the search, as a SENCo would give them.
 #[derive(Args)]
 struct QueryArgs {
-    /// Home postcode (looked up offline in the postcode shards).
+    /// Home postcode (looked up offline: the area index, then the area's shard). One not in the
+    /// postcode list uses the centre of its sector or district: a warning on stderr, and
+    /// `home.approximate` in the JSON. One outside England is an error naming the nation.
     #[arg(long, conflicts_with_all = ["lat", "lon"])]
     postcode: Option<String>,
     /// Home latitude (WGS84), with --lon.
@@ -226,7 +231,7 @@ fn parse_gender(field: &str, text: &str) -> placement_finder::Result<Gender> {
 
 impl QueryArgs {
     /// Loads the finder and turns the arguments into a validated query.
-    fn load(&self) -> placement_finder::Result<(Finder, Query)> {
+    fn load(&self) -> placement_finder::Result<(Finder, Query, HomeBasis)> {
         // Cheap checks first, so a typo is reported before any file is read.
         let primary_need = parse_need(&self.need)?;
         let other_needs = self.also.iter().map(|n| parse_need(n)).collect::<placement_finder::Result<Vec<_>>>()?;
@@ -272,22 +277,22 @@ impl QueryArgs {
         if age.is_none() && date_of_birth.is_none() {
             return Err(Error::invalid("age", "give --age, or --date-of-birth with --start"));
         }
-        let (home, home_la) = match (&self.postcode, self.lat, self.lon) {
+        let (home, home_la, basis) = match (&self.postcode, self.lat, self.lon) {
             (Some(pc), _, _) => {
-                let area = Finder::postcode_area(pc)?;
-                let shard = self.postcodes.join(placement_finder::postcode::shard_file_name(&area));
-                let bytes =
-                    read_file(&shard).map_err(|_| Error::UnknownPostcode { postcode: pc.trim().to_uppercase() })?;
-                let fix = Finder::lookup_postcode(&bytes, pc)?;
-                if fix.precision != placement_finder::PostcodePrecision::Unit {
-                    eprintln!(
-                        "note: {} is not in the October 2025 postcode list; using the centre of its {:?}",
-                        fix.postcode, fix.precision
-                    );
+                let fix = self.place_postcode(pc)?;
+                let note = postcode::approximation(&fix);
+                if let Some(note) = &note {
+                    eprintln!("warning: {note}");
                 }
-                (fix.location, fix.la)
+                let basis = HomeBasis {
+                    postcode: Some(fix.postcode.to_string()),
+                    basis: fix.precision.into(),
+                    approximate: note.is_some(),
+                    note,
+                };
+                (fix.location, fix.la, basis)
             }
-            (None, Some(lat), Some(lon)) => (Finder::home_at(lat, lon)?, None),
+            (None, Some(lat), Some(lon)) => (Finder::home_at(lat, lon)?, None, HomeBasis::point()),
             _ => return Err(Error::invalid("home", "give --postcode, or --lat and --lon")),
         };
         let policy = self.policy.as_ref().map(|p| read_file(p)).transpose()?;
@@ -309,7 +314,67 @@ impl QueryArgs {
         q.boarding = self.boarding;
         q.include_independent = self.include_independent;
         q.same_la_only = self.same_la_only;
-        Ok((finder, q))
+        Ok((finder, q, basis))
+    }
+
+    /// The home postcode, placed as the page places it ([`postcode::place_postcode`]): the area
+    /// index, then the area's shard. A folder without an index (shards made by hand) is read
+    /// shard first.
+    fn place_postcode(&self, text: &str) -> placement_finder::Result<PostcodeFix> {
+        let pc = Postcode::parse(text)?;
+        let read_shard = |name: &str| {
+            read_file(&self.postcodes.join(name)).map_err(|_| Error::UnknownPostcode { postcode: pc.to_string() })
+        };
+        let index_path = self.postcodes.join(postcode::AREA_INDEX_FILE_NAME);
+        match std::fs::read(&index_path) {
+            Ok(bytes) => postcode::place_postcode(&AreaIndex::from_json(&bytes)?, &pc, read_shard),
+            Err(_) => Finder::lookup_postcode(&read_shard(&postcode::shard_file_name(pc.area()))?, text),
+        }
+    }
+}
+
+/// How the home was placed, for the JSON output's `home` field: `basis` is `unit` for a postcode
+/// found as it is, `sector` or `outcode` when only the centre of its sector or district could be
+/// used (`approximate`, with the `note` also printed on stderr as a warning), `point` for
+/// --lat/--lon.
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HomeBasis {
+    postcode: Option<String>,
+    basis: Basis,
+    approximate: bool,
+    note: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+enum Basis {
+    Unit,
+    Sector,
+    Outcode,
+    Point,
+}
+
+impl From<PostcodePrecision> for Basis {
+    fn from(p: PostcodePrecision) -> Basis {
+        match p {
+            PostcodePrecision::Unit => Basis::Unit,
+            PostcodePrecision::Sector => Basis::Sector,
+            PostcodePrecision::Outcode => Basis::Outcode,
+        }
+    }
+}
+
+impl HomeBasis {
+    fn point() -> HomeBasis {
+        HomeBasis { postcode: None, basis: Basis::Point, approximate: false, note: None }
+    }
+
+    /// Adds `home` to a JSON object (the shortlist or the explanation).
+    fn add_to(&self, value: &mut Value) {
+        if let (Some(object), Ok(home)) = (value.as_object_mut(), serde_json::to_value(self)) {
+            object.insert("home".to_string(), home);
+        }
     }
 }
 
@@ -327,10 +392,10 @@ fn printable(text: &str) -> String {
         .collect()
 }
 
-/// The JSON the page's engine returns, indented (through a `Value`, as it always was, so the
-/// keys keep their order in the output).
-fn json_pretty<T: serde::Serialize>(value: &T) -> placement_finder::Result<String> {
-    let value = serde_json::to_value(value).map_err(|e| Error::invalid("output", e.to_string()))?;
+/// The JSON the page's engine returns, with how the home was placed (`home`), indented.
+fn json_pretty<T: serde::Serialize>(value: &T, home: &HomeBasis) -> placement_finder::Result<String> {
+    let mut value = serde_json::to_value(value).map_err(|e| Error::invalid("output", e.to_string()))?;
+    home.add_to(&mut value);
     Ok(serde_json::to_string_pretty(&value).unwrap_or_default())
 }
 
@@ -520,20 +585,20 @@ fn run(command: Command) -> placement_finder::Result<()> {
             Ok(())
         }
         Command::Shortlist { query, format } => {
-            let (finder, q) = query.load()?;
+            let (finder, q, home) = query.load()?;
             let list = finder.shortlist(&q)?;
             match format {
-                Format::Json => println!("{}", json_pretty(&list)?),
+                Format::Json => println!("{}", json_pretty(&list, &home)?),
                 Format::Csv => print_csv(&list)?,
                 Format::Table => print_table(&list),
             }
             Ok(())
         }
         Command::Explain { urn, query, json } => {
-            let (finder, q) = query.load()?;
+            let (finder, q, home) = query.load()?;
             let e = finder.explain(&q, Urn(urn))?;
             if json {
-                println!("{}", json_pretty(&e)?);
+                println!("{}", json_pretty(&e, &home)?);
                 return Ok(());
             }
             println!("{}", printable(&e.summary));
@@ -641,6 +706,22 @@ fn run(command: Command) -> placement_finder::Result<()> {
                 st.youngest.map(|a| a.to_string()).unwrap_or_default(),
                 st.oldest.map(|a| a.to_string()).unwrap_or_default()
             );
+            for (label, g) in [
+                ("special schools", st.special_schools),
+                ("special post-16 institutions", st.special_post16),
+                ("resourced provisions and SEN units", st.bases),
+            ] {
+                println!(
+                    "{label} ({}): age range statutory {}, from the recorded phase {}, not recorded {}; SEN types recorded for {}",
+                    g.settings, g.statutory_ages, g.phase_ages, g.unknown_ages, g.with_needs
+                );
+            }
+            if st.special_schools.unknown_ages + st.bases.settings - st.bases.with_needs > 0 {
+                println!(
+                    "  (what no source records stays unknown, never guessed from a name; a full GIAS download, \
+                     build-data --gias, records the ages of every school and the SEN types of every base)"
+                );
+            }
             println!(
                 "open but proposed to close: {}; Section 41 approved: {}",
                 st.proposed_to_close, st.section41_approved
