@@ -1,4 +1,4 @@
-//! The WebAssembly edge: the only file that names wasm-bindgen, js-sys and serde-wasm-bindgen.
+//! The WebAssembly edge: the only file that names wasm-bindgen and js-sys.
 //! It converts and holds no logic: one long-lived [`Finder`], plain JS objects out (camelCase,
 //! `null` never `undefined`), errors as JS `Error`s carrying the Rust message and a stable
 //! `code` ([`ErrorCode`], e.g. `"wrongVersion"`): JavaScript branches on the code, never the text.
@@ -85,25 +85,23 @@ impl From<Failure> for JsValue {
 
 type Out<T> = Result<T, Failure>;
 
+/// Values cross the boundary as JSON text, parsed and written by the JS engine's own `JSON`:
+/// several times faster than building a shortlist's ~200 objects one call at a time, and the
+/// module needs no second (de)serialiser beside serde_json.
+/// Plain objects, camelCase, `null` never `undefined`.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Out<JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| Failure::new(ErrorCode::Internal, format!("could not hand the result to JavaScript: {e}")))
-}
-
-/// Large nested results (a shortlist is ~200 objects and strings) cross the boundary as one
-/// JSON string parsed by the engine's `JSON.parse`: measured several times faster than building
-/// the objects one call at a time.
-fn to_js_via_json<T: Serialize + ?Sized>(value: &T) -> Out<JsValue> {
     let text = serde_json::to_string(value)
         .map_err(|e| Failure::new(ErrorCode::Internal, format!("could not write the result: {e}")))?;
     js_sys::JSON::parse(&text).map_err(|_| Failure::new(ErrorCode::Internal, "could not read the result back as JSON"))
 }
 
-/// A JS value read as `T` (a query, a coverage filter, a map view); `what` names it in the message.
+/// A JS value read as `T` (a query, a coverage filter, a map view) through `JSON.stringify`
+/// (fields left `undefined` are left out, as when absent); `what` names it in the message.
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Out<T> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| Failure::new(ErrorCode::InvalidQuery, format!("{what} is not valid: {e}")))
+    let text = js_sys::JSON::stringify(&value).ok().and_then(|t| t.as_string());
+    let text = text
+        .ok_or_else(|| Failure::new(ErrorCode::InvalidQuery, format!("{what} is not valid: it is not a JSON value")))?;
+    serde_json::from_str(&text).map_err(|e| Failure::new(ErrorCode::InvalidQuery, format!("{what} is not valid: {e}")))
 }
 
 fn query(value: JsValue) -> Out<Query> {
@@ -149,13 +147,13 @@ impl Finder {
     #[cfg(feature = "bench")]
     #[wasm_bindgen(js_name = settingsTable, unchecked_return_type = "SettingsTable")]
     pub fn settings_table(&self) -> Out<JsValue> {
-        to_js_via_json(&self.inner.table())
+        to_js(&self.inner.table())
     }
 
     /// The tailored, explained list for a query.
     #[wasm_bindgen(unchecked_return_type = "ShortList")]
     pub fn shortlist(&self, #[wasm_bindgen(unchecked_param_type = "Query")] query_value: JsValue) -> Out<JsValue> {
-        to_js_via_json(&self.inner.shortlist(&query(query_value)?)?)
+        to_js(&self.inner.shortlist(&query(query_value)?)?)
     }
 
     /// Why one establishment (by URN) is or is not on the list for a query.
@@ -165,7 +163,7 @@ impl Finder {
         #[wasm_bindgen(unchecked_param_type = "Query")] query_value: JsValue,
         urn: u32,
     ) -> Out<JsValue> {
-        to_js_via_json(&self.inner.explain(&query(query_value)?, Urn(urn))?)
+        to_js(&self.inner.explain(&query(query_value)?, Urn(urn))?)
     }
 }
 
@@ -246,7 +244,7 @@ impl Dashboard {
         let filter: Filter = from_js(filter, "the coverage filter")?;
         let (distances, report) = self.inner.report(&filter, la.map(LaCode))?;
         self.last = Some(distances);
-        to_js_via_json(&report)
+        to_js(&report)
     }
 
     /// Only the distances (for the benchmark): how many settings were suitable.
@@ -291,7 +289,7 @@ impl Dashboard {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CoverageFilter")] filter: JsValue,
     ) -> Out<JsValue> {
-        to_js_via_json(&self.inner.plain_inputs(&suitability(filter)?))
+        to_js(&self.inner.plain_inputs(&suitability(filter)?))
     }
 
     /// RGBA pixels of the last run's heat map for a Web Mercator view (one council or England).
@@ -371,7 +369,7 @@ impl Importer {
             self.inner.take().ok_or_else(|| Failure::new(ErrorCode::NotReady, "this import has already finished"))?;
         let base = base.filter(|_| importer.needs_base()).map(|b| Dataset::decode(&b)).transpose()?;
         let rebuilt = importer.finish(base)?;
-        let summary = to_js_via_json(&rebuilt.summary());
+        let summary = to_js(&rebuilt.summary());
         self.rebuilt = Some(rebuilt);
         summary
     }
