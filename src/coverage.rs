@@ -1052,9 +1052,9 @@ struct LatStrip {
 /// guess's distance on the sphere.
 const GRID_OVER_SPHERE: f64 = 1.01;
 
-/// The Earth's mean radius as `geo`'s haversine uses it (IUGG), so distances agree with
-/// [`LatLon::distance_m`].
-const MEAN_RADIUS_M: f64 = 6_371_008.8;
+// The Earth's mean radius as `geo`'s haversine uses it (IUGG), so distances agree with
+// `LatLon::distance_m`.
+use crate::sphere::EARTH_RADIUS_M as MEAN_RADIUS_M;
 
 /// The great-circle angle (radians) whose chord on the unit sphere has squared length `c2`:
 /// `2 asin(c / 2)`. Below 600 km a four-term series replaces `asin` (its error is under 1e-10
@@ -1069,10 +1069,7 @@ fn chord2_to_angle(c2: f64) -> f64 {
     }
 }
 
-fn unit(p: LatLon) -> [f64; 3] {
-    let (lat, lon) = (p.lat.to_radians(), p.lon.to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
-}
+use crate::sphere::unit;
 
 impl LatStrip {
     /// Settings per band, on average: bands about as tall as the gaps between settings.

@@ -37,6 +37,7 @@
 
 pub mod assemble;
 pub mod bng;
+mod codec;
 pub mod coverage;
 pub mod dataset;
 pub mod error;
@@ -51,6 +52,7 @@ pub mod policy;
 pub mod postcode;
 pub mod rank;
 pub mod rebuild;
+mod sphere;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
