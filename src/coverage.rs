@@ -367,7 +367,8 @@ pub struct CoverageEngine {
     pub points: Vec<DemandPoint>,
     /// Each grid cell's centre as a unit vector, and its latitude in radians.
     cell_unit: Vec<([f64; 3], f64, f64)>,
-    /// For each grid area, the council (by DfE code) with that GSS code, if any.
+    /// For each grid area, the council (by DfE code) with that GSS code, if any: its current
+    /// code or an alias (the May 2023 boundaries' codes for Barnsley and Sheffield).
     area_la: Vec<Option<LaCode>>,
 }
 
@@ -460,7 +461,7 @@ impl CoverageEngine {
             .grid
             .areas
             .iter()
-            .map(|a| dataset.authorities.iter().find(|la| la.gss == a.gss).map(|la| la.code))
+            .map(|a| dataset.authorities.iter().find(|la| la.has_gss(&a.gss)).map(|la| la.code))
             .collect();
         self.settings = dataset.settings.clone();
         self.authorities = dataset.authorities.clone();

@@ -77,7 +77,12 @@ fn dataset(settings: Vec<Setting>) -> Dataset {
             establishment_count: settings.len() as u32,
         },
         settings,
-        authorities: vec![LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into() }],
+        authorities: vec![LocalAuthority {
+            code: LaCode(383),
+            name: "Leeds".into(),
+            gss: "E08000035".into(),
+            gss_aliases: vec![],
+        }],
     }
 }
 
@@ -289,5 +294,75 @@ mod tables {
             assert_eq!((a.la, a.units, &a.label), (b.la, b.units, &b.label));
         }
         assert!(DemandPoint::parse_csv("h\nLS6 2,x,1,,3\n").is_err());
+    }
+}
+
+/// The default build (every committed source, postcodes included), the real boundaries and the
+/// real postcode sectors: what `scripts/build.sh` gives the dashboard and the CLI.
+mod real_data {
+    use super::*;
+    use placement_finder::coverage::{council_csv, sector_points, CouncilRow};
+    use placement_finder::pipeline::{self, BuildOptions};
+
+    fn engine() -> &'static CoverageEngine {
+        static ENGINE: OnceLock<CoverageEngine> = OnceLock::new();
+        ENGINE.get_or_init(|| {
+            let opts = BuildOptions {
+                sources_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sources"),
+                gias: None,
+                supplement: None,
+                postcodes: true,
+                build_date: Date::new(2026, 11, 22).unwrap(),
+            };
+            let built = pipeline::build(&opts).expect("the committed sources build");
+            let points = sector_points(&built.postcodes.expect("postcodes were asked for").shards);
+            // Through the file formats, as the page and the CLI get them.
+            let dataset = Dataset::decode(&built.dataset.encode()).unwrap();
+            let points = DemandPoint::parse_csv(&DemandPoint::to_csv(&points)).unwrap();
+            CoverageEngine::new(&dataset, england_grid().clone(), points)
+        })
+    }
+
+    fn table(filter: Filter) -> Vec<CouncilRow> {
+        let engine = engine();
+        let filter = filter.validate().unwrap();
+        engine.council_table(&filter, &engine.distances(&filter))
+    }
+
+    #[test]
+    fn every_council_in_the_table_gets_its_cells_and_its_postcodes() {
+        let table = table(Filter { needs: vec!["ASD".into()], kinds: vec!["special".into()], age: None });
+        let councils: Vec<&CouncilRow> = table.iter().filter(|r| r.la.is_some()).collect();
+        assert_eq!(councils.len(), 153, "153 English education authorities");
+        let missing: Vec<String> = councils
+            .iter()
+            .filter(|r| r.cells == 0 || r.postcodes == 0)
+            .map(|r| format!("{} {} ({}): {} cells, {} postcodes", r.la.unwrap(), r.name, r.gss, r.cells, r.postcodes))
+            .collect();
+        assert!(missing.is_empty(), "councils with no cells or no postcodes:\n{}", missing.join("\n"));
+        // Every land cell belongs to a council of the table: the councils' cells add up to England's.
+        let england = table.last().unwrap();
+        assert_eq!(councils.iter().map(|r| r.cells).sum::<u32>(), england.cells);
+    }
+
+    #[test]
+    fn barnsley_and_sheffield_recoded_in_2024_get_their_area_and_their_distances() {
+        let table = table(Filter { needs: vec!["ASD".into()], kinds: vec!["special".into()], age: None });
+        for (la, name, km2) in [(370, "Barnsley", 329.0), (373, "Sheffield", 368.0)] {
+            let row = table.iter().find(|r| r.la == Some(la)).unwrap();
+            eprintln!(
+                "{name}: {} cells, {} postcodes, cells within 2/5/10/20 mi {:?}",
+                row.cells, row.postcodes, row.cell_share
+            );
+            assert_eq!(row.name, name);
+            // A 1 km cell per km² of land, give or take the edges.
+            assert!((row.cells as f64 - km2).abs() < 0.1 * km2, "{name}: {} cells for {km2} km²", row.cells);
+            assert!(row.postcodes > 5_000, "{name}: {} postcodes", row.postcodes);
+            assert!(row.cell_share[3] > 50.0, "{name}: {:?} of cells within 2/5/10/20 miles", row.cell_share);
+            assert!(row.max_miles.is_some(), "{name}: a farthest cell");
+        }
+        let csv = council_csv(&table);
+        let barnsley = csv.lines().find(|l| l.starts_with("370,")).unwrap();
+        assert!(!barnsley.ends_with(','), "Barnsley's farthest cell is in the CSV: {barnsley}");
     }
 }
