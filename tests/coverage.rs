@@ -460,6 +460,10 @@ mod unknown_need {
         );
         assert!(england_with.distances_include_needs_not_recorded && !england.distances_include_needs_not_recorded);
         assert!(england_with.postcode_share[2] >= england.postcode_share[2]);
+        // The sector rows say when the nearest is of unknown need.
+        let marked = |f, d| engine.point_rows(f, d, None).iter().filter(|p| p.nearest_needs_not_recorded).count();
+        assert_eq!(marked(&filter, &d), 0);
+        assert!(marked(&with, &d_with) > 0);
     }
 
     /// The report's second figure is the other choice's shares, for the scope.
