@@ -38,7 +38,7 @@ export type ShortList = Record<string, any>;
 export type Explanation = Record<string, any>;
 export type Policy = Record<string, any>;
 /** See src/coverage.rs `Filter`, `Report` and `View` (camelCase). */
-export interface CoverageFilter { needs: string[]; kinds: string[]; age: number | null }
+export interface CoverageFilter { needs: string[]; kinds: string[]; age: number | null; includeNeedsNotRecorded?: boolean }
 export type CoverageReport = Record<string, any>;
 export interface MapView { south: number; west: number; north: number; east: number; width: number; height: number }
 export interface RebuildSummary {
