@@ -267,6 +267,7 @@ fn coverage_section() {
                 needs: vec!["ASD".into()],
                 kinds: vec!["special".into(), "senUnit".into(), "resourcedProvision".into()],
                 age: Some(8),
+                ..Filter::default()
             },
         ),
         ("dense: every kind, any need", Filter::default()),

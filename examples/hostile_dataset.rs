@@ -190,8 +190,8 @@ fn main() {
         },
         settings,
         authorities: vec![
-            LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into() },
-            LocalAuthority { code: LaCode(380), name: "Bradford".into(), gss: "E08000032".into() },
+            LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into(), gss_aliases: vec![] },
+            LocalAuthority { code: LaCode(380), name: "Bradford".into(), gss: "E08000032".into(), gss_aliases: vec![] },
         ],
     };
     d.sort_settings();

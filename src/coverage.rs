@@ -40,12 +40,16 @@ use crate::model::{Date, LaCode, LatLon, Need, NeedSet, ProvisionKind, Setting, 
 /// The distance bands every table and legend uses, in miles.
 pub const BANDS_MILES: [f64; 4] = [2.0, 5.0, 10.0, 20.0];
 
-/// Which settings count as suitable.
+/// Which settings count as suitable, and which count towards the distances.
 ///
-/// A setting is suitable when its kind is one of `kinds` (all kinds when empty), its age range
-/// includes `age` (settings with no recorded ages are kept: missing data is not a "no"), and —
-/// when `needs` is not empty — it records one of `needs` *or* it is a kind that serves every
-/// need by default (mainstream, post-16, nursery: [`ProvisionKind::is_specialist`] is false).
+/// A setting is of the filter's kinds and age when its kind is one of `kinds` (all kinds when
+/// empty) and its age range includes `age` (settings with no recorded ages are kept: missing
+/// data is not a "no"). Such a setting is **suitable** ([`Fit::Suitable`]) when `needs` is
+/// empty, when it records one of `needs`, or when it is a kind that serves every need by default
+/// (mainstream, post-16, nursery: [`ProvisionKind::is_specialist`] is false). A specialist
+/// setting that records no needs at all is **of unknown need** ([`Fit::NeedsNotRecorded`]): the
+/// national data records the specialisms of few resourced provisions and SEN units. It counts
+/// towards the distances only with `include_needs_not_recorded`; the table counts it either way.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Filter {
@@ -57,6 +61,9 @@ pub struct Filter {
     pub kinds: Vec<String>,
     #[serde(default)]
     pub age: Option<u8>,
+    /// Settings of unknown need count towards the distances too.
+    #[serde(default)]
+    pub include_needs_not_recorded: bool,
 }
 
 /// A [`Filter`] checked against the taxonomy.
@@ -66,6 +73,17 @@ pub struct Suitability {
     /// Bit `k` for [`ProvisionKind::index`] `k`.
     pub kinds: u16,
     pub age: Option<u8>,
+    pub include_needs_not_recorded: bool,
+}
+
+/// How a setting stands against a [`Suitability`] (see [`Filter`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fit {
+    /// Not of the kinds or the age, or records needs but none of the chosen ones.
+    No,
+    Suitable,
+    /// Of the kinds and the age, a specialist kind, and records no needs.
+    NeedsNotRecorded,
 }
 
 impl Filter {
@@ -84,23 +102,39 @@ impl Filter {
         if kinds == 0 {
             kinds = (1 << ProvisionKind::ALL.len()) - 1;
         }
-        Ok(Suitability { needs, kinds, age: self.age })
+        Ok(Suitability { needs, kinds, age: self.age, include_needs_not_recorded: self.include_needs_not_recorded })
     }
 }
 
 impl Suitability {
-    pub fn admits(&self, setting: &Setting) -> bool {
+    /// Where a setting stands (an empty set of recorded needs counts as not recorded, as in
+    /// the ranking).
+    pub fn fit(&self, setting: &Setting) -> Fit {
         if self.kinds & (1 << setting.kind.index()) == 0 {
-            return false;
+            return Fit::No;
         }
         if let (Some(age), Some(ages)) = (self.age, setting.ages) {
             if !ages.contains(age) {
-                return false;
+                return Fit::No;
             }
         }
-        self.needs.is_empty()
-            || !setting.kind.is_specialist()
-            || setting.needs.is_some_and(|recorded| recorded.intersects(self.needs))
+        if self.needs.is_empty() || !setting.kind.is_specialist() {
+            return Fit::Suitable;
+        }
+        match setting.needs.filter(|recorded| !recorded.is_empty()) {
+            None => Fit::NeedsNotRecorded,
+            Some(recorded) if recorded.intersects(self.needs) => Fit::Suitable,
+            Some(_) => Fit::No,
+        }
+    }
+
+    /// Whether a setting counts towards the distances.
+    pub fn admits(&self, setting: &Setting) -> bool {
+        match self.fit(setting) {
+            Fit::Suitable => true,
+            Fit::NeedsNotRecorded => self.include_needs_not_recorded,
+            Fit::No => false,
+        }
     }
 }
 
@@ -367,7 +401,8 @@ pub struct CoverageEngine {
     pub points: Vec<DemandPoint>,
     /// Each grid cell's centre as a unit vector, and its latitude in radians.
     cell_unit: Vec<([f64; 3], f64, f64)>,
-    /// For each grid area, the council (by DfE code) with that GSS code, if any.
+    /// For each grid area, the council (by DfE code) with that GSS code, if any: its current
+    /// code or an alias (the May 2023 boundaries' codes for Barnsley and Sheffield).
     area_la: Vec<Option<LaCode>>,
 }
 
@@ -395,7 +430,15 @@ pub struct CouncilRow {
     pub settings_by_kind: BTreeMap<&'static str, u32>,
     /// Suitable settings in the council recording each need, by abbreviation.
     pub settings_by_need: BTreeMap<&'static str, u32>,
+    /// Suitable settings in the council ([`Fit::Suitable`]).
     pub settings: u32,
+    /// Settings in the council of the chosen kinds and age whose needs are not recorded
+    /// ([`Fit::NeedsNotRecorded`]; none when no need is chosen), and by kind code. Not among
+    /// `settings`; they count towards the distances when the filter includes them.
+    pub needs_not_recorded: u32,
+    pub needs_not_recorded_by_kind: BTreeMap<&'static str, u32>,
+    /// Whether the distances count the settings of unknown need (the filter's choice).
+    pub distances_include_needs_not_recorded: bool,
     /// Places at suitable settings with figures: capacity, on roll, how many settings, and the
     /// dates the figures describe (earliest and latest).
     pub capacity: u32,
@@ -424,6 +467,8 @@ pub struct PointRow {
     pub miles: Option<f64>,
     pub nearest_urn: Option<u32>,
     pub nearest_name: Option<String>,
+    /// The nearest setting is of unknown need (counted because the filter includes them).
+    pub nearest_needs_not_recorded: bool,
 }
 
 /// Rounds to 0.01 (what tables and CSV show), so that page and CLI agree to the digit.
@@ -460,7 +505,7 @@ impl CoverageEngine {
             .grid
             .areas
             .iter()
-            .map(|a| dataset.authorities.iter().find(|la| la.gss == a.gss).map(|la| la.code))
+            .map(|a| dataset.authorities.iter().find(|la| la.has_gss(&a.gss)).map(|la| la.code))
             .collect();
         self.settings = dataset.settings.clone();
         self.authorities = dataset.authorities.clone();
@@ -685,11 +730,15 @@ impl CoverageEngine {
         let mut england = CouncilRow::empty(None, "England", "E92000001");
         let mut cell_counts: BTreeMap<Option<u16>, [u32; 4]> = BTreeMap::new();
         let mut point_counts: BTreeMap<Option<u16>, [u32; 4]> = BTreeMap::new();
-        for s in self.settings.iter().filter(|s| filter.admits(s)) {
-            if let Some(row) = s.la.and_then(|la| by_la.get_mut(&la.0)) {
-                row.add_setting(s);
+        for s in &self.settings {
+            let fit = filter.fit(s);
+            if fit == Fit::No {
+                continue;
             }
-            england.add_setting(s);
+            if let Some(row) = s.la.and_then(|la| by_la.get_mut(&la.0)) {
+                row.add_setting(s, fit);
+            }
+            england.add_setting(s, fit);
         }
         for (i, cell) in self.grid.cells.iter().enumerate() {
             let la = self.cell_la(cell).map(|l| l.0);
@@ -747,12 +796,14 @@ impl CoverageEngine {
                 row.postcode_share[b] = share(points[b], row.postcodes);
             }
             row.max_miles = row.max_miles.map(round2);
+            row.distances_include_needs_not_recorded = filter.include_needs_not_recorded;
         }
         rows
     }
 
-    /// Every demand point in a council (all when `la` is `None`), farthest first (ties by label).
-    pub fn point_rows(&self, d: &Distances, la: Option<LaCode>) -> Vec<PointRow> {
+    /// Every demand point in a council (all when `la` is `None`), farthest first (ties by label),
+    /// for the distances `d` of `filter`.
+    pub fn point_rows(&self, filter: &Suitability, d: &Distances, la: Option<LaCode>) -> Vec<PointRow> {
         let mut rows: Vec<PointRow> = self
             .points
             .iter()
@@ -767,6 +818,7 @@ impl CoverageEngine {
                     miles: miles(d.point_m[i]),
                     nearest_urn: nearest.map(|s| s.urn.0),
                     nearest_name: nearest.map(|s| s.name.clone()),
+                    nearest_needs_not_recorded: nearest.is_some_and(|s| filter.fit(s) == Fit::NeedsNotRecorded),
                 }
             })
             .collect();
@@ -988,6 +1040,22 @@ pub struct Report {
     /// [`council_csv`] of `councils`: the same bytes as the CLI writes.
     pub council_csv: String,
     pub sector_csv: String,
+    /// Whether the distances count settings of unknown need (the filter's choice).
+    pub include_needs_not_recorded: bool,
+    /// The scope's postcode shares with the other choice (see [`OtherChoice`]).
+    pub other_choice: Option<OtherChoice>,
+}
+
+/// The second figure beside the headline: how the scope's postcodes would fare had settings of
+/// unknown need been counted (or left out, when they are counted).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OtherChoice {
+    pub include_needs_not_recorded: bool,
+    /// Settings in England counting towards these distances.
+    pub suitable: u32,
+    /// The share of the scope's postcodes within each of [`BANDS_MILES`].
+    pub postcode_share: [f64; 4],
 }
 
 impl CoverageEngine {
@@ -1001,7 +1069,8 @@ impl CoverageEngine {
         }
         let d = self.distances(&suitability);
         let councils = self.council_table(&suitability, &d);
-        let sectors = self.point_rows(&d, la);
+        let sectors = self.point_rows(&suitability, &d, la);
+        let other_choice = self.other_choice(&suitability, &councils, la);
         let report = Report {
             suitable: d.suitable,
             bands_miles: BANDS_MILES,
@@ -1011,8 +1080,35 @@ impl CoverageEngine {
             councils,
             sectors,
             bounds: self.bounds(la),
+            include_needs_not_recorded: suitability.include_needs_not_recorded,
+            other_choice,
         };
         Ok((d, report))
+    }
+
+    /// The scope's postcode shares had the filter made the other choice about settings of
+    /// unknown need; `None` when no setting in England is of unknown need for the filter.
+    fn other_choice(&self, filter: &Suitability, councils: &[CouncilRow], la: Option<LaCode>) -> Option<OtherChoice> {
+        if councils.last().is_none_or(|england| england.needs_not_recorded == 0) {
+            return None;
+        }
+        let other = Suitability { include_needs_not_recorded: !filter.include_needs_not_recorded, ..*filter };
+        let suitable = self.suitable(&other);
+        let (point_m, _) = self.strip_search(&self.strip(&suitable));
+        let (mut units, mut within) = (0u32, [0u32; 4]);
+        for (p, m) in self.points.iter().zip(&point_m).filter(|(p, _)| la.is_none() || p.la == la) {
+            units += p.units;
+            let miles = *m as f64 / METRES_PER_MILE;
+            for (b, band) in BANDS_MILES.iter().enumerate() {
+                within[b] += if miles <= *band { p.units } else { 0 };
+            }
+        }
+        let share = |n: u32| if units == 0 { 0.0 } else { round2(100.0 * n as f64 / units as f64) };
+        Some(OtherChoice {
+            include_needs_not_recorded: other.include_needs_not_recorded,
+            suitable: suitable.len() as u32,
+            postcode_share: within.map(share),
+        })
     }
 }
 
@@ -1250,6 +1346,9 @@ impl CouncilRow {
             settings_by_kind: BTreeMap::new(),
             settings_by_need: BTreeMap::new(),
             settings: 0,
+            needs_not_recorded: 0,
+            needs_not_recorded_by_kind: BTreeMap::new(),
+            distances_include_needs_not_recorded: false,
             capacity: 0,
             on_roll: 0,
             with_places: 0,
@@ -1263,7 +1362,12 @@ impl CouncilRow {
         }
     }
 
-    fn add_setting(&mut self, s: &Setting) {
+    fn add_setting(&mut self, s: &Setting, fit: Fit) {
+        if fit == Fit::NeedsNotRecorded {
+            self.needs_not_recorded += 1;
+            *self.needs_not_recorded_by_kind.entry(s.kind.code()).or_default() += 1;
+            return;
+        }
         self.settings += 1;
         *self.settings_by_kind.entry(s.kind.code()).or_default() += 1;
         for need in s.needs.unwrap_or_default().iter() {
@@ -1284,7 +1388,8 @@ impl CouncilRow {
 /// CSV of [`CouncilRow`]s (the page's "Download CSV" writes the same columns).
 pub fn council_csv(rows: &[CouncilRow]) -> String {
     let mut out = String::from(
-        "la,council,gss,suitable_settings,by_kind,by_need,capacity,on_roll,settings_with_places,places_from,places_to,\
+        "la,council,gss,suitable_settings,by_kind,by_need,needs_not_recorded,needs_not_recorded_by_kind,\
+         distances_include_needs_not_recorded,capacity,on_roll,settings_with_places,places_from,places_to,\
          postcodes,postcodes_within_2mi_pct,postcodes_within_5mi_pct,postcodes_within_10mi_pct,postcodes_within_20mi_pct,\
          cells,cells_within_2mi_pct,cells_within_5mi_pct,cells_within_10mi_pct,cells_within_20mi_pct,farthest_cell_mi\n",
     );
@@ -1298,6 +1403,9 @@ pub fn council_csv(rows: &[CouncilRow]) -> String {
             r.settings.to_string(),
             quote(&map(&r.settings_by_kind)),
             quote(&map(&r.settings_by_need)),
+            r.needs_not_recorded.to_string(),
+            quote(&map(&r.needs_not_recorded_by_kind)),
+            (if r.distances_include_needs_not_recorded { "yes" } else { "no" }).to_string(),
             r.capacity.to_string(),
             r.on_roll.to_string(),
             r.with_places.to_string(),
@@ -1319,16 +1427,21 @@ pub fn council_csv(rows: &[CouncilRow]) -> String {
 
 /// CSV of [`PointRow`]s.
 pub fn point_csv(rows: &[PointRow]) -> String {
-    let mut out = String::from("sector,la,postcodes,nearest_mi,nearest_urn,nearest_name\n");
+    let mut out = String::from("sector,la,postcodes,nearest_mi,nearest_urn,nearest_name,nearest_needs_not_recorded\n");
     for r in rows {
         out.push_str(&format!(
-            "{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{}\n",
             r.label,
             r.la.map(|l| format!("{l:03}")).unwrap_or_default(),
             r.units,
             r.miles.map(|m| format!("{m:.2}")).unwrap_or_default(),
             r.nearest_urn.map(|u| u.to_string()).unwrap_or_default(),
             quote(r.nearest_name.as_deref().unwrap_or("")),
+            match (r.nearest_urn, r.nearest_needs_not_recorded) {
+                (None, _) => "",
+                (Some(_), true) => "yes",
+                (Some(_), false) => "no",
+            },
         ));
     }
     out

@@ -560,7 +560,12 @@ mod tests {
                 establishment_count: n,
             },
             settings,
-            authorities: vec![LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into() }],
+            authorities: vec![LocalAuthority {
+                code: LaCode(383),
+                name: "Leeds".into(),
+                gss: "E08000035".into(),
+                gss_aliases: vec![],
+            }],
         };
         d.sort_settings();
         d

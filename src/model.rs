@@ -626,8 +626,20 @@ impl fmt::Display for LaCode {
 pub struct LocalAuthority {
     pub code: LaCode,
     pub name: String,
-    /// ONS GSS code (e.g. `E08000035`).
+    /// ONS GSS code (e.g. `E08000035`), as OS Code-Point Open 2025 gives it.
     pub gss: String,
+    /// Other GSS codes that files of another vintage use for the same authority: the ONS May 2023
+    /// boundaries give Barnsley and Sheffield the codes they had before their 2024 boundary
+    /// change (`E08000016`, `E08000019`). Empty for most authorities (and left out of the file).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gss_aliases: Vec<String>,
+}
+
+impl LocalAuthority {
+    /// Whether `code` is this authority's GSS code or one of its aliases.
+    pub fn has_gss(&self, code: &str) -> bool {
+        self.gss == code || self.gss_aliases.iter().any(|a| a == code)
+    }
 }
 
 /// Index into a dataset's source table.

@@ -35,7 +35,7 @@ export type { ChildAge, DatasetMeta, ErrorCode, Explanation, Policy, PostcodeFix
 /** What every function here throws: a JS Error with a stable `code` (src/error.rs `ErrorCode`). */
 export interface EngineFailure extends Error { code: ErrorCode }
 /** See src/coverage.rs `Filter`, `Report` and `View` (camelCase). */
-export interface CoverageFilter { needs: string[]; kinds: string[]; age: number | null }
+export interface CoverageFilter { needs: string[]; kinds: string[]; age: number | null; includeNeedsNotRecorded?: boolean }
 export type CoverageReport = Record<string, any>;
 export interface MapView { south: number; west: number; north: number; east: number; width: number; height: number }
 export interface RebuildSummary {

@@ -77,7 +77,12 @@ fn dataset(settings: Vec<Setting>) -> Dataset {
             establishment_count: settings.len() as u32,
         },
         settings,
-        authorities: vec![LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into() }],
+        authorities: vec![LocalAuthority {
+            code: LaCode(383),
+            name: "Leeds".into(),
+            gss: "E08000035".into(),
+            gss_aliases: vec![],
+        }],
     }
 }
 
@@ -176,12 +181,16 @@ mod exactness {
 
     #[test]
     fn every_england_cell_matches_brute_force_for_sparse_autism_special_schools() {
-        check(400, 7, Filter { needs: vec!["ASD".into()], kinds: vec!["special".into()], age: Some(8) });
+        check(
+            400,
+            7,
+            Filter { needs: vec!["ASD".into()], kinds: vec!["special".into()], age: Some(8), ..Filter::default() },
+        );
     }
 
     #[test]
     fn every_england_cell_matches_brute_force_for_dense_mixed_kinds() {
-        check(1_500, 11, Filter { needs: vec![], kinds: vec![], age: None });
+        check(1_500, 11, Filter { needs: vec![], kinds: vec![], age: None, ..Filter::default() });
     }
 
     #[test]
@@ -203,7 +212,7 @@ mod exactness {
     fn no_suitable_setting_means_no_distance() {
         let settings = random_settings(50, 5);
         let engine = CoverageEngine::new(&dataset(settings), england_grid().clone(), random_points(10, 5));
-        let filter = Filter { needs: vec![], kinds: vec!["special".into()], age: Some(200) };
+        let filter = Filter { needs: vec![], kinds: vec!["special".into()], age: Some(200), ..Filter::default() };
         let d = engine.distances(&filter.validate().unwrap());
         assert_eq!(d.suitable, 0);
         assert!(d.cell_m.iter().all(|m| m.is_infinite()) && d.point_m.iter().all(|m| m.is_infinite()));
@@ -226,19 +235,37 @@ mod filter {
         let asd = setting(1, ProvisionKind::Special, at, Some(NeedSet::EMPTY.with(Need::ASD)), (2, 19));
         let hi = setting(2, ProvisionKind::Special, at, Some(NeedSet::EMPTY.with(Need::HI)), (2, 19));
         let unknown = setting(3, ProvisionKind::SenUnit, at, None, (2, 19));
-        let f = || Filter { needs: vec!["ASD".into(), "SLCN".into()], kinds: vec![], age: None };
+        let f = || Filter { needs: vec!["ASD".into(), "SLCN".into()], kinds: vec![], age: None, ..Filter::default() };
         assert!(admits(f(), &asd));
         assert!(!admits(f(), &hi));
         assert!(!admits(f(), &unknown));
+        // ... and one that records none is of unknown need: counted apart, in the distances on request.
+        use placement_finder::coverage::Fit;
+        let fit = |filter: Filter, s: &Setting| filter.validate().unwrap().fit(s);
+        assert_eq!(
+            [fit(f(), &asd), fit(f(), &hi), fit(f(), &unknown)],
+            [Fit::Suitable, Fit::No, Fit::NeedsNotRecorded]
+        );
+        let empty = setting(4, ProvisionKind::ResourcedProvision, at, Some(NeedSet::EMPTY), (2, 19));
+        assert_eq!(fit(f(), &empty), Fit::NeedsNotRecorded, "an empty set is not recorded");
+        let include = || Filter { include_needs_not_recorded: true, ..f() };
+        assert!(admits(include(), &unknown) && admits(include(), &empty) && !admits(include(), &hi));
+        assert_eq!(fit(Filter::default(), &unknown), Fit::Suitable, "no need chosen: any need");
     }
 
     #[test]
     fn mainstream_serves_every_need_but_not_every_age() {
         let at = LatLon::new(53.8, -1.55).unwrap();
         let school = setting(1, ProvisionKind::Mainstream, at, None, (4, 11));
-        assert!(admits(Filter { needs: vec!["PMLD".into()], kinds: vec![], age: Some(7) }, &school));
-        assert!(!admits(Filter { needs: vec![], kinds: vec![], age: Some(12) }, &school));
-        assert!(!admits(Filter { needs: vec![], kinds: vec!["special".into()], age: None }, &school));
+        assert!(admits(
+            Filter { needs: vec!["PMLD".into()], kinds: vec![], age: Some(7), ..Filter::default() },
+            &school
+        ));
+        assert!(!admits(Filter { needs: vec![], kinds: vec![], age: Some(12), ..Filter::default() }, &school));
+        assert!(!admits(
+            Filter { needs: vec![], kinds: vec!["special".into()], age: None, ..Filter::default() },
+            &school
+        ));
     }
 
     #[test]
@@ -258,7 +285,8 @@ mod tables {
     fn shares_rise_with_the_band_and_the_england_row_sums_its_councils() {
         let settings = random_settings(500, 13);
         let engine = CoverageEngine::new(&dataset(settings), england_grid().clone(), random_points(500, 13));
-        let filter = Filter { needs: vec!["ASD".into()], kinds: vec![], age: None }.validate().unwrap();
+        let filter =
+            Filter { needs: vec!["ASD".into()], kinds: vec![], age: None, ..Filter::default() }.validate().unwrap();
         let d = engine.distances(&filter);
         let table = engine.council_table(&filter, &d);
         let england = table.last().unwrap();
@@ -274,7 +302,7 @@ mod tables {
         assert!(leeds.cells > 500);
         let csv = council_csv(&table);
         assert_eq!(csv.lines().count(), table.len() + 1);
-        let points = engine.point_rows(&d, Some(LaCode(383)));
+        let points = engine.point_rows(&filter, &d, Some(LaCode(383)));
         assert!(points.windows(2).all(|w| w[0].miles >= w[1].miles));
         assert_eq!(point_csv(&points).lines().count(), points.len() + 1);
     }
@@ -289,5 +317,167 @@ mod tables {
             assert_eq!((a.la, a.units, &a.label), (b.la, b.units, &b.label));
         }
         assert!(DemandPoint::parse_csv("h\nLS6 2,x,1,,3\n").is_err());
+    }
+}
+
+/// The default build (every committed source, postcodes included), the real boundaries and the
+/// real postcode sectors: what `scripts/build.sh` gives the dashboard and the CLI.
+mod real_data {
+    use super::*;
+    use placement_finder::coverage::{council_csv, sector_points, CouncilRow};
+    use placement_finder::pipeline::{self, BuildOptions};
+
+    pub(super) fn engine() -> &'static CoverageEngine {
+        static ENGINE: OnceLock<CoverageEngine> = OnceLock::new();
+        ENGINE.get_or_init(|| {
+            let opts = BuildOptions {
+                sources_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sources"),
+                gias: None,
+                supplement: None,
+                postcodes: true,
+                build_date: Date::new(2026, 11, 22).unwrap(),
+            };
+            let built = pipeline::build(&opts).expect("the committed sources build");
+            let points = sector_points(&built.postcodes.expect("postcodes were asked for").shards);
+            // Through the file formats, as the page and the CLI get them.
+            let dataset = Dataset::decode(&built.dataset.encode()).unwrap();
+            let points = DemandPoint::parse_csv(&DemandPoint::to_csv(&points)).unwrap();
+            CoverageEngine::new(&dataset, england_grid().clone(), points)
+        })
+    }
+
+    fn table(filter: Filter) -> Vec<CouncilRow> {
+        let engine = engine();
+        let filter = filter.validate().unwrap();
+        engine.council_table(&filter, &engine.distances(&filter))
+    }
+
+    #[test]
+    fn every_council_in_the_table_gets_its_cells_and_its_postcodes() {
+        let table =
+            table(Filter { needs: vec!["ASD".into()], kinds: vec!["special".into()], age: None, ..Filter::default() });
+        let councils: Vec<&CouncilRow> = table.iter().filter(|r| r.la.is_some()).collect();
+        assert_eq!(councils.len(), 153, "153 English education authorities");
+        let missing: Vec<String> = councils
+            .iter()
+            .filter(|r| r.cells == 0 || r.postcodes == 0)
+            .map(|r| format!("{} {} ({}): {} cells, {} postcodes", r.la.unwrap(), r.name, r.gss, r.cells, r.postcodes))
+            .collect();
+        assert!(missing.is_empty(), "councils with no cells or no postcodes:\n{}", missing.join("\n"));
+        // Every land cell belongs to a council of the table: the councils' cells add up to England's.
+        let england = table.last().unwrap();
+        assert_eq!(councils.iter().map(|r| r.cells).sum::<u32>(), england.cells);
+    }
+
+    #[test]
+    fn barnsley_and_sheffield_recoded_in_2024_get_their_area_and_their_distances() {
+        let table =
+            table(Filter { needs: vec!["ASD".into()], kinds: vec!["special".into()], age: None, ..Filter::default() });
+        for (la, name, km2) in [(370, "Barnsley", 329.0), (373, "Sheffield", 368.0)] {
+            let row = table.iter().find(|r| r.la == Some(la)).unwrap();
+            eprintln!(
+                "{name}: {} cells, {} postcodes, cells within 2/5/10/20 mi {:?}",
+                row.cells, row.postcodes, row.cell_share
+            );
+            assert_eq!(row.name, name);
+            // A 1 km cell per km² of land, give or take the edges.
+            assert!((row.cells as f64 - km2).abs() < 0.1 * km2, "{name}: {} cells for {km2} km²", row.cells);
+            assert!(row.postcodes > 5_000, "{name}: {} postcodes", row.postcodes);
+            assert!(row.cell_share[3] > 50.0, "{name}: {:?} of cells within 2/5/10/20 miles", row.cell_share);
+            assert!(row.max_miles.is_some(), "{name}: a farthest cell");
+        }
+        let csv = council_csv(&table);
+        let barnsley = csv.lines().find(|l| l.starts_with("370,")).unwrap();
+        assert!(!barnsley.ends_with(','), "Barnsley's farthest cell is in the CSV: {barnsley}");
+    }
+}
+
+mod unknown_need {
+    use super::real_data::engine;
+    use super::*;
+    use placement_finder::coverage::{council_csv, Fit};
+
+    fn dashboard_default(include: bool) -> Filter {
+        Filter {
+            needs: vec!["ASD".into()],
+            kinds: vec!["special".into(), "senUnit".into(), "resourcedProvision".into()],
+            age: None,
+            include_needs_not_recorded: include,
+        }
+    }
+
+    /// Every base of the chosen kinds is counted: as suitable or as of unknown need, never
+    /// dropped; the England row says how many of each kind are of unknown need.
+    #[test]
+    fn every_setting_of_the_chosen_kinds_is_counted_suitable_or_of_unknown_need() {
+        let engine = engine();
+        let filter = dashboard_default(false).validate().unwrap();
+        let d = engine.distances(&filter);
+        let table = engine.council_table(&filter, &d);
+        let england = table.last().unwrap();
+        let of_kind = |kind: ProvisionKind| engine.settings().iter().filter(|s| s.kind == kind).count() as u32;
+        let unknown = |kind: ProvisionKind| {
+            engine.settings().iter().filter(|s| s.kind == kind && s.needs.is_none_or(|n| n.is_empty())).count() as u32
+        };
+        for kind in [ProvisionKind::ResourcedProvision, ProvisionKind::SenUnit] {
+            let counted = england.settings_by_kind.get(kind.code()).copied().unwrap_or(0)
+                + england.needs_not_recorded_by_kind.get(kind.code()).copied().unwrap_or(0);
+            let recording_other_needs =
+                engine.settings().iter().filter(|s| s.kind == kind && filter.fit(s) == Fit::No).count() as u32;
+            assert_eq!(
+                counted + recording_other_needs,
+                of_kind(kind),
+                "{kind:?}: every one counted or recording other needs"
+            );
+            assert_eq!(
+                england.needs_not_recorded_by_kind.get(kind.code()).copied().unwrap_or(0),
+                unknown(kind),
+                "{kind:?} of unknown need"
+            );
+            eprintln!(
+                "{kind:?}: {} in England, {} record autism, {} record other needs, {} of unknown need",
+                of_kind(kind),
+                england.settings_by_kind.get(kind.code()).copied().unwrap_or(0),
+                recording_other_needs,
+                unknown(kind)
+            );
+        }
+        assert!(england.needs_not_recorded > 100, "{} of unknown need", england.needs_not_recorded);
+        assert_eq!(d.suitable, england.settings, "left out of the distances by default");
+        let csv = council_csv(&table);
+        assert!(csv.lines().last().unwrap().contains(&format!(",{},", england.needs_not_recorded)));
+
+        // Counted in: the distances use both, and no postcode is farther than before.
+        let with = dashboard_default(true).validate().unwrap();
+        let d_with = engine.distances(&with);
+        assert_eq!(d_with.suitable, england.settings + england.needs_not_recorded);
+        assert!(d_with.point_m.iter().zip(&d.point_m).all(|(a, b)| a <= b));
+        let table_with = engine.council_table(&with, &d_with);
+        let england_with = table_with.last().unwrap();
+        assert_eq!(
+            (england_with.settings, england_with.needs_not_recorded),
+            (england.settings, england.needs_not_recorded)
+        );
+        assert!(england_with.distances_include_needs_not_recorded && !england.distances_include_needs_not_recorded);
+        assert!(england_with.postcode_share[2] >= england.postcode_share[2]);
+        // The sector rows say when the nearest is of unknown need.
+        let marked = |f, d| engine.point_rows(f, d, None).iter().filter(|p| p.nearest_needs_not_recorded).count();
+        assert_eq!(marked(&filter, &d), 0);
+        assert!(marked(&with, &d_with) > 0);
+    }
+
+    /// The report's second figure is the other choice's shares, for the scope.
+    #[test]
+    fn the_report_gives_the_other_choice_for_the_scope() {
+        let engine = engine();
+        for include in [false, true] {
+            let (_, report) = engine.report(&dashboard_default(include), Some(LaCode(352))).unwrap();
+            let other = report.other_choice.expect("some settings are of unknown need");
+            assert_eq!(other.include_needs_not_recorded, !include);
+            let (_, flipped) = engine.report(&dashboard_default(!include), Some(LaCode(352))).unwrap();
+            let manchester = flipped.councils.iter().find(|r| r.la == Some(352)).unwrap();
+            assert_eq!(other.postcode_share, manchester.postcode_share);
+            assert_eq!(other.suitable, flipped.suitable);
+        }
     }
 }

@@ -219,7 +219,12 @@ fn hostile_dataset() -> Vec<u8> {
             establishment_count: settings.len() as u32,
         },
         settings,
-        authorities: vec![LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into() }],
+        authorities: vec![LocalAuthority {
+            code: LaCode(383),
+            name: "Leeds".into(),
+            gss: "E08000035".into(),
+            gss_aliases: vec![],
+        }],
     };
     dataset.sort_settings();
     dataset.encode()

@@ -181,10 +181,11 @@ const LONDON: Spec = Spec {
 };
 
 const TRAFFORD: Spec = Spec {
-    header: &["URN", "name", "gender", "lowest_admission_age", "highest_admission_age", "website", "number_of_pupils"],
+    header: &["URN", "name", "phase", "gender", "lowest_admission_age", "highest_admission_age", "website", "number_of_pupils"],
     values: &[
         &["106345", "x"],
         &["A School"],
+        &["Secondary", "Post 16", "Academies", ""],
         &["Mixed", "Boys", "?"],
         &["4", "11"],
         &["11", "4"],

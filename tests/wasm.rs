@@ -63,7 +63,12 @@ fn dataset_bytes() -> Vec<u8> {
             establishment_count: 3,
         },
         settings,
-        authorities: vec![LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into() }],
+        authorities: vec![LocalAuthority {
+            code: LaCode(383),
+            name: "Leeds".into(),
+            gss: "E08000035".into(),
+            gss_aliases: vec![],
+        }],
     };
     d.sort_settings();
     d.encode()
@@ -179,6 +184,7 @@ mod importer {
                 code: LaCode(code),
                 name: format!("Council {code}"),
                 gss: format!("E0{code:07}"),
+                gss_aliases: vec![],
             })
             .collect();
         RebuildKit { version: RebuildKit::VERSION, authorities, section41: vec![] }.to_json()

@@ -17,7 +17,7 @@ use placement_finder_fuzz::{small_dataset, typical_query};
 fn kit() -> RebuildKit {
     RebuildKit {
         version: RebuildKit::VERSION,
-        authorities: vec![LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into() }],
+        authorities: vec![LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into(), gss_aliases: vec![] }],
         section41: vec![],
     }
 }

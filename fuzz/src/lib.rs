@@ -128,8 +128,8 @@ pub fn small_dataset() -> Dataset {
         },
         settings,
         authorities: vec![
-            LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into() },
-            LocalAuthority { code: LaCode(384), name: "Wakefield".into(), gss: "E08000036".into() },
+            LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into(), gss_aliases: vec![] },
+            LocalAuthority { code: LaCode(384), name: "Wakefield".into(), gss: "E08000036".into(), gss_aliases: vec![] },
         ],
     };
     dataset.sort_settings();

@@ -4,8 +4,9 @@
 //! GIAS names an authority by its DfE code (`383` Leeds); OS Code-Point Open and ONS boundaries
 //! by its GSS code (`E08000035`). The table has one row per English education (upper-tier)
 //! authority. Its `gss_code_codepoint_2025` column is the code Code-Point Open 2025 uses; the
-//! `ctyua23cd` column, the May 2023 code, differs for Barnsley and Sheffield (recoded in 2024)
-//! and is kept as an alias so that data of either vintage maps.
+//! `ctyua23cd` column, the May 2023 code (the one the ONS boundaries use), differs for Barnsley
+//! and Sheffield (recoded in 2024) and is kept as an alias, both here and in each authority's
+//! `gss_aliases` (so the dataset carries it to the dashboard), so that data of either vintage maps.
 
 use std::collections::HashMap;
 
@@ -73,6 +74,7 @@ pub fn read_la_lookup(bytes: &[u8]) -> Result<LaLookup> {
         if !is_english_gss(gss) {
             return Err(bad(format!("gss_code_codepoint_2025 {gss:?} is not an English GSS code like E08000035")));
         }
+        let mut gss_aliases = Vec::new();
         for key in [gss, field(alias_col)].into_iter().filter(|k| !k.is_empty()) {
             if !is_english_gss(key) {
                 return Err(bad(format!("ctyua23cd {key:?} is not an English GSS code like E08000035")));
@@ -81,8 +83,11 @@ pub fn read_la_lookup(bytes: &[u8]) -> Result<LaLookup> {
                 Some(other) if other != code => return Err(bad(format!("{key} is given to both {other} and {code}"))),
                 _ => {}
             }
+            if key != gss && !gss_aliases.iter().any(|a| a == key) {
+                gss_aliases.push(key.to_string());
+            }
         }
-        lookup.authorities.push(LocalAuthority { code, name: name.to_string(), gss: gss.to_string() });
+        lookup.authorities.push(LocalAuthority { code, name: name.to_string(), gss: gss.to_string(), gss_aliases });
     }
     lookup.authorities.sort_by_key(|a| a.code);
     if let Some(w) = lookup.authorities.windows(2).find(|w| w[0].code == w[1].code) {
@@ -119,6 +124,9 @@ mod tests {
         assert_eq!(lookup.by_gss("E07000001"), None);
         let sheffield = lookup.get(LaCode(373)).unwrap();
         assert_eq!((sheffield.name.as_str(), sheffield.gss.as_str()), ("Sheffield", "E08000039"));
+        assert_eq!(sheffield.gss_aliases, ["E08000019"], "the boundaries' code travels with the authority");
+        assert!(sheffield.has_gss("E08000019") && sheffield.has_gss("E08000039") && !sheffield.has_gss("E08000035"));
+        assert!(lookup.get(LaCode(383)).unwrap().gss_aliases.is_empty(), "no alias when the codes agree");
         assert_eq!(lookup.authorities.iter().map(|a| a.code.0).collect::<Vec<_>>(), [373, 383]);
     }
 

@@ -74,8 +74,8 @@ fn autism_special(urn: u32, location: LatLon) -> Setting {
 
 fn las() -> Vec<LocalAuthority> {
     vec![
-        LocalAuthority { code: LEEDS, name: "Leeds".into(), gss: "E08000035".into() },
-        LocalAuthority { code: BRADFORD, name: "Bradford".into(), gss: "E08000032".into() },
+        LocalAuthority { code: LEEDS, name: "Leeds".into(), gss: "E08000035".into(), gss_aliases: vec![] },
+        LocalAuthority { code: BRADFORD, name: "Bradford".into(), gss: "E08000032".into(), gss_aliases: vec![] },
     ]
 }
 

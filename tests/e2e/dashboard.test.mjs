@@ -112,9 +112,10 @@ describe('inclusion dashboard', () => {
       const cells = await page.locator('#council-table tbody tr[data-la="383"] > *').allTextContents();
       assert.equal(cells[0], 'Leeds');
       assert.equal(cells[1], col('suitable_settings'));
-      assert.deepEqual(cells.slice(5, 9), ['2', '5', '10', '20'].map((b) => `${col(`postcodes_within_${b}mi_pct`)}%`));
-      assert.deepEqual(cells.slice(9, 13), ['2', '5', '10', '20'].map((b) => `${col(`cells_within_${b}mi_pct`)}%`));
-      assert.equal(cells[13], col('farthest_cell_mi'));
+      assert.equal(cells[2], col('needs_not_recorded'));
+      assert.deepEqual(cells.slice(6, 10), ['2', '5', '10', '20'].map((b) => `${col(`postcodes_within_${b}mi_pct`)}%`));
+      assert.deepEqual(cells.slice(10, 14), ['2', '5', '10', '20'].map((b) => `${col(`cells_within_${b}mi_pct`)}%`));
+      assert.equal(cells[14], col('farthest_cell_mi'));
 
       // The downloaded CSV is the CLI's, byte for byte.
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-councils')]);
@@ -125,6 +126,67 @@ describe('inclusion dashboard', () => {
       const bytes = await readFile(await png.path());
       assert.deepEqual([...bytes.subarray(1, 4)], [...Buffer.from('PNG')]);
       await screenshot(page, 'dashboard-leeds');
+    });
+  });
+
+  it('says what each count counts: settings in England for the distances, settings inside the council (issue 11.7)', async () => {
+    const { page } = session;
+    await withScreenshotOnFailure(page, 'dashboard-manchester', async () => {
+      await open();
+      await page.selectOption('#scope', '352');
+      await page.click('#run');
+      await page.waitForFunction(() => document.querySelector('#council-table caption')?.textContent?.startsWith('Manchester'), null, { timeout: 60_000 });
+      await settled();
+      const cell = async (/** @type {string} */ la) => Number(String(await page.textContent(`#council-table tr[data-la="${la}"] td`)).replace(/,/g, ''));
+      const [england, manchester] = [await cell('england'), await cell('352')];
+      assert.ok(england > manchester, `${england} in England, ${manchester} in Manchester`);
+      const n = (/** @type {number} */ x) => x.toLocaleString('en-GB');
+      const status = String(await page.textContent('#pf-status'));
+      assert.ok(status.startsWith(`Showing Manchester. Distances are to the nearest of ${n(england)} suitable settings in England ` +
+        `(${n(manchester)} of them in Manchester)`), status);
+      const summary = String(await page.textContent('#coverage-summary'));
+      assert.ok(summary.startsWith(`Manchester: ${n(manchester)} suitable setting${manchester === 1 ? '' : 's'} in Manchester`), summary);
+      assert.match(summary, new RegExp(`${n(england)} suitable settings in England`));
+      assert.match(summary, /of Manchester’s postcodes are within 2 miles of one/);
+    });
+  });
+
+  it('counts the settings whose needs are not recorded, apart, and in the distances when asked (issue 11.4)', async () => {
+    const { page } = session;
+    await withScreenshotOnFailure(page, 'dashboard-unknown-need', async () => {
+      await open();
+      const headers = await page.locator('#council-table thead th').allTextContents();
+      assert.deepEqual(headers.slice(0, 3), ['Council', 'Suitable settings', 'Needs not recorded']);
+      const cells = async () => (await page.locator('#council-table tr[data-la="england"] td').allTextContents())
+        .slice(0, 2).map((t) => Number(t.replace(/,/g, '')));
+      const [suitable, unknown] = await cells();
+      const cli = parseCsv(cliCsv(['--needs', 'ASD', '--kinds', 'special,senUnit,resourcedProvision']));
+      const england = /** @type {string[]} */ (cli.find((r) => r[1] === 'England'));
+      const col = (/** @type {string} */ name) => england[cli[0].indexOf(name)];
+      assert.equal(String(unknown), col('needs_not_recorded'));
+      assert.ok(unknown > 100, `${unknown} settings of unknown need in England`);
+      const n = (/** @type {number} */ x) => x.toLocaleString('en-GB');
+      let summary = String(await page.textContent('#coverage-summary'));
+      assert.ok(summary.startsWith(`England: ${n(suitable)} suitable settings, and ${n(unknown)} of the chosen kinds whose needs are not recorded (`), summary);
+      assert.match(summary, /settings whose needs are not recorded are left out/);
+      assert.match(summary, /Counting them too, [\d.]+% would be more than 10 miles away\./);
+
+      // Counted in: the distances use both; the counts do not change; the CSV is the CLI's.
+      await page.check('#include-unknown');
+      await page.click('#run');
+      await page.waitForFunction(() => document.querySelector('#pf-status')?.textContent?.includes('of unknown need'), null, { timeout: 60_000 });
+      await settled();
+      assert.deepEqual(await cells(), [suitable, unknown]);
+      const status = String(await page.textContent('#pf-status'));
+      assert.ok(status.startsWith(`Showing England. Distances are to the nearest of ${n(suitable + unknown)} settings in England, ` +
+        `suitable or of unknown need`), status);
+      summary = String(await page.textContent('#coverage-summary'));
+      assert.match(summary, /settings whose needs are not recorded are counted/);
+      assert.match(summary, /Leaving them out, [\d.]+% would be more than 10 miles away\./);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-councils')]);
+      assert.equal(await readFile(await download.path(), 'utf8'),
+        cliCsv(['--needs', 'ASD', '--kinds', 'special,senUnit,resourcedProvision', '--include-needs-not-recorded']));
+      await screenshot(page, 'dashboard-unknown-need');
     });
   });
 

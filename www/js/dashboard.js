@@ -9,13 +9,16 @@ import { CoverageMap } from './map.js';
 /**
  * @typedef {{ la: number | null, name: string, gss: string, settings: number,
  *   settingsByKind: Record<string, number>, settingsByNeed: Record<string, number>,
+ *   needsNotRecorded: number, needsNotRecordedByKind: Record<string, number>, distancesIncludeNeedsNotRecorded: boolean,
  *   capacity: number, onRoll: number, withPlaces: number, placesFrom: string | null, placesTo: string | null,
  *   postcodes: number, postcodeShare: number[], cells: number, cellShare: number[], maxMiles: number | null }} CouncilRow
  * @typedef {{ label: string, la: number | null, units: number, miles: number | null,
- *   nearestUrn: number | null, nearestName: string | null }} SectorRow
+ *   nearestUrn: number | null, nearestName: string | null, nearestNeedsNotRecorded: boolean }} SectorRow
  * @typedef {{ south: number, west: number, north: number, east: number }} Bounds
+ * @typedef {{ includeNeedsNotRecorded: boolean, suitable: number, postcodeShare: number[] }} OtherChoice
  * @typedef {{ suitable: number, bandsMiles: number[], bandColours: number[][], councils: CouncilRow[],
- *   sectors: SectorRow[], bounds: Bounds | null, councilCsv: string, sectorCsv: string, timing: { runMs: number } }} Report
+ *   sectors: SectorRow[], bounds: Bounds | null, councilCsv: string, sectorCsv: string, timing: { runMs: number },
+ *   includeNeedsNotRecorded: boolean, otherChoice: OtherChoice | null }} Report
  */
 
 /** Kinds ticked at first: the specialist places a need-led question is usually about. */
@@ -76,6 +79,7 @@ function councilTable(report, la) {
   const head = h('tr', {},
     h('th', { scope: 'col' }, 'Council'),
     h('th', { scope: 'col', class: 'pf-table__numeric' }, 'Suitable settings'),
+    h('th', { scope: 'col', class: 'pf-table__numeric' }, 'Needs not recorded'),
     h('th', { scope: 'col' }, 'By kind'),
     h('th', { scope: 'col' }, 'By need recorded'),
     h('th', { scope: 'col' }, 'Places'),
@@ -85,13 +89,18 @@ function councilTable(report, la) {
   const body = h('tbody', {}, ...rows.map((r) => h('tr', { 'data-la': r.la ?? 'england' },
     h('th', { scope: 'row' }, r.name),
     h('td', { class: 'pf-table__numeric' }, count(r.settings)),
+    h('td', { class: 'pf-table__numeric' }, count(r.needsNotRecorded)),
     h('td', {}, countsText(r.settingsByKind, (c) => kindLabels.get(c) ?? c)),
     h('td', {}, countsText(r.settingsByNeed, (c) => c)),
     h('td', {}, placesText(r)),
     ...r.postcodeShare.map((s) => h('td', { class: 'pf-table__numeric' }, r.postcodes ? pct(s) : '–')),
     ...r.cellShare.map((s) => h('td', { class: 'pf-table__numeric' }, r.cells ? pct(s) : '–')),
     h('td', { class: 'pf-table__numeric' }, r.maxMiles == null ? (r.cells ? 'none suitable' : '–') : r.maxMiles.toFixed(2)))));
-  const caption = h('caption', {}, la == null ? 'Every council, and England' : `${lastScopeName}, and England for comparison`);
+  const counted = report.includeNeedsNotRecorded
+    ? 'distances to settings that are suitable or whose needs are not recorded'
+    : 'distances to suitable settings only';
+  const caption = h('caption', {}, `${la == null ? 'Every council, and England' : `${lastScopeName}, and England for comparison`}: ` +
+    `settings inside each council; ${counted}, wherever they are`);
   return h('div', { class: 'pf-table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Council table (scrolls sideways)' },
     h('table', { class: 'pf-table pf-table--compact', id: 'council-table' }, caption, h('thead', {}, head), body));
 }
@@ -111,13 +120,14 @@ function sectorTable(report, la) {
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col' }, 'Sector'),
         h('th', { scope: 'col', class: 'pf-table__numeric' }, 'Postcodes'),
-        h('th', { scope: 'col', class: 'pf-table__numeric' }, 'Nearest suitable setting (miles)'),
+        h('th', { scope: 'col', class: 'pf-table__numeric' },
+          report.includeNeedsNotRecorded ? 'Nearest setting, suitable or of unknown need (miles)' : 'Nearest suitable setting (miles)'),
         h('th', { scope: 'col' }, 'Which setting'))),
       h('tbody', {}, ...shown.map((s) => h('tr', {},
         h('th', { scope: 'row' }, s.label),
         h('td', { class: 'pf-table__numeric' }, count(s.units)),
         h('td', { class: 'pf-table__numeric' }, s.miles == null ? 'none suitable' : s.miles.toFixed(2)),
-        h('td', {}, s.nearestName ?? '–'))))));
+        h('td', {}, s.nearestName == null ? '–' : `${s.nearestName}${s.nearestNeedsNotRecorded ? ' (needs not recorded)' : ''}`))))));
 }
 
 /** @param {Report} report */
@@ -134,18 +144,60 @@ function drawLegend(report) {
 }
 
 /**
- * The headline: the share of the scope's postcodes beyond each band.
+ * @param {number} n
+ * @param {string} one
+ */
+const settingsText = (n, one) => `${count(n)} ${one}${n === 1 ? '' : 's'}`;
+
+/**
+ * The headline: what the scope holds (suitable settings and settings of unknown need, inside
+ * it), what the distances count (settings anywhere in England), the share of the scope's
+ * postcodes beyond each band, and the same share had the other choice been made.
  * @param {Report} report
  * @param {number | null} la
  */
 function summaryText(report, la) {
   const row = report.councils.find((r) => (la == null ? r.la == null : r.la === la));
-  if (!row) return '';
-  if (!report.suitable) return 'No setting in the data matches these choices.';
-  const beyond10 = 100 - row.postcodeShare[2];
-  return `${row.name}: ${count(row.settings)} suitable setting${row.settings === 1 ? '' : 's'} (${count(report.suitable)} in England). ` +
-    `${pct(row.postcodeShare[0])} of postcodes are within 2 miles of one, ${pct(row.postcodeShare[1])} within 5 miles; ` +
-    `${pct(beyond10)} are more than 10 miles away.`;
+  const england = report.councils.find((r) => r.la == null);
+  if (!row || !england) return '';
+  if (!england.settings && !england.needsNotRecorded) return 'No setting in the data matches these choices.';
+  const unknown = england.needsNotRecorded > 0;
+  const kind = (/** @type {string} */ c) => kindLabels.get(c) ?? c;
+  let text = `${row.name}: ${settingsText(row.settings, 'suitable setting')}${la == null ? '' : ` in ${row.name}`}`;
+  if (unknown) {
+    text += `, and ${count(row.needsNotRecorded)} of the chosen kinds whose needs are not recorded` +
+      (row.needsNotRecorded ? ` (${countsText(row.needsNotRecordedByKind, kind)})` : '');
+  }
+  text += '.';
+  if (la != null) {
+    text += ` There are ${settingsText(england.settings, 'suitable setting')} in England` +
+      (unknown ? ` and ${count(england.needsNotRecorded)} of unknown need` : '') + '.';
+  }
+  if (!report.suitable) return `${text} No setting counts towards the distances with these choices.`;
+  text += report.includeNeedsNotRecorded
+    ? ' Distances are to the nearest setting in England, suitable or of unknown need, wherever it is (settings whose needs are not recorded are counted): '
+    : ` Distances are to the nearest suitable setting in England, wherever it is${unknown ? ' (settings whose needs are not recorded are left out)' : ''}: `;
+  text += `${pct(row.postcodeShare[0])} of ${row.name}’s postcodes are within 2 miles of one, ${pct(row.postcodeShare[1])} within 5 miles; ` +
+    `${pct(100 - row.postcodeShare[2])} are more than 10 miles away.`;
+  const other = report.otherChoice;
+  if (other) {
+    text += ` ${other.includeNeedsNotRecorded ? 'Counting them too' : 'Leaving them out'}, ${pct(100 - other.postcodeShare[2])} would be more than 10 miles away.`;
+  }
+  return text;
+}
+
+/**
+ * The status line: the scope shown and the settings the distances count, in England and inside the scope.
+ * @param {Report} report
+ * @param {number | null} la
+ */
+function statusText(report, la) {
+  const basis = report.includeNeedsNotRecorded
+    ? `${settingsText(report.suitable, 'setting')} in England, suitable or of unknown need`
+    : `${settingsText(report.suitable, 'suitable setting')} in England`;
+  const row = la == null ? null : report.councils.find((r) => r.la === la);
+  const inside = row ? ` (${count(row.settings + (report.includeNeedsNotRecorded ? row.needsNotRecorded : 0))} of them in ${row.name})` : '';
+  return `Showing ${lastScopeName}. Distances are to the nearest of ${basis}${inside}; worked out in ${Math.round(report.timing.runMs)} ms.`;
 }
 
 /** Reads the form; null (with the error shown) when the age is not a whole number 0–25. */
@@ -167,7 +219,10 @@ function readForm() {
   const scope = String(data.get('scope') ?? '');
   return {
     la: scope === '' ? null : Number(scope),
-    filter: { needs: data.getAll('needs').map(String), kinds: data.getAll('kinds').map(String), age },
+    filter: {
+      needs: data.getAll('needs').map(String), kinds: data.getAll('kinds').map(String), age,
+      includeNeedsNotRecorded: data.get('includeNeedsNotRecorded') === 'yes',
+    },
   };
 }
 
@@ -204,7 +259,7 @@ async function run() {
       map?.show(lastPng, report.bounds, `Heat map of distance to the nearest suitable setting in ${lastScopeName}`);
       /** @type {HTMLButtonElement} */ ($('download-png')).disabled = false;
     }
-    status.textContent = `Showing ${lastScopeName}: ${count(report.suitable)} suitable settings, worked out in ${Math.round(report.timing.runMs)} ms.`;
+    status.textContent = statusText(report, la);
     main.dataset.runMs = String(report.timing.runMs);
   } catch (error) {
     status.textContent = `Could not work out coverage: ${error instanceof Error ? error.message : String(error)}`;

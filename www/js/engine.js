@@ -274,7 +274,7 @@ let dashboardDataset = /** @type {Uint8Array | null} */ (null);
 
 /**
  * @typedef {{ datasetUrl: string, boundariesUrl: string, sectorsUrl: string }} DashboardOptions
- * @typedef {{ needs: string[], kinds: string[], age: number | null }} CoverageFilter
+ * @typedef {{ needs: string[], kinds: string[], age: number | null, includeNeedsNotRecorded?: boolean }} CoverageFilter
  * @typedef {{ south: number, west: number, north: number, east: number, width: number, height: number }} MapView
  */
 

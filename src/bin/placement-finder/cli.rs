@@ -81,7 +81,8 @@ enum Command {
     /// Where provision is missing: the distance from every postcode sector and every 1 km cell
     /// to the nearest suitable setting; CSV per council (stdout or --out) and per sector, PNG grid.
     Coverage {
-        /// Needs (comma-separated: ASD,SLCN,...); specialist settings must record one.
+        /// Needs (comma-separated: ASD,SLCN,...); specialist settings must record one. Those that
+        /// record no needs at all are counted apart, as of unknown need.
         #[arg(long, value_delimiter = ',')]
         needs: Vec<String>,
         /// Kinds of setting (comma-separated codes: special,senUnit,...); all when absent.
@@ -90,6 +91,9 @@ enum Command {
         /// The child's age (settings whose age range excludes it are not suitable).
         #[arg(long)]
         age: Option<u8>,
+        /// Count specialist settings of unknown need (no needs recorded) towards the distances.
+        #[arg(long)]
+        include_needs_not_recorded: bool,
         /// A council's DfE code (e.g. 383): its sectors and cells only in --sectors-out / --png.
         #[arg(long)]
         la: Option<u16>,
@@ -625,8 +629,21 @@ fn run(command: Command) -> placement_finder::Result<()> {
             println!("wrote {} sectors from {} shards to {}", points.len(), shards.len(), out.display());
             Ok(())
         }
-        Command::Coverage { needs, kinds, age, la, out, sectors_out, png, cell_m, dataset, boundaries, sectors } => {
-            let filter = coverage::Filter { needs, kinds, age }.validate()?;
+        Command::Coverage {
+            needs,
+            kinds,
+            age,
+            include_needs_not_recorded,
+            la,
+            out,
+            sectors_out,
+            png,
+            cell_m,
+            dataset,
+            boundaries,
+            sectors,
+        } => {
+            let filter = coverage::Filter { needs, kinds, age, include_needs_not_recorded }.validate()?;
             let started = Instant::now();
             let dataset = Dataset::decode(&read_file(&dataset)?)?;
             let text = |path: &PathBuf| {
@@ -651,7 +668,7 @@ fn run(command: Command) -> placement_finder::Result<()> {
                 None => print!("{csv}"),
             }
             if let Some(path) = &sectors_out {
-                write(path, coverage::point_csv(&engine.point_rows(&d, la)).as_bytes())?;
+                write(path, coverage::point_csv(&engine.point_rows(&filter, &d, la)).as_bytes())?;
             }
             if let Some(path) = &png {
                 let rgba = engine.grid_rgba(&d, la);
