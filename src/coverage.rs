@@ -51,6 +51,7 @@ pub const BANDS_MILES: [f64; 4] = [2.0, 5.0, 10.0, 20.0];
 /// national data records the specialisms of few resourced provisions and SEN units. It counts
 /// towards the distances only with `include_needs_not_recorded`; the table counts it either way.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Filter {
     /// Need abbreviations (`ASD`, `SLCN`, ...).
@@ -63,6 +64,7 @@ pub struct Filter {
     pub age: Option<u8>,
     /// Settings of unknown need count towards the distances too.
     #[serde(default)]
+    #[cfg_attr(test, ts(as = "Option<_>", optional))]
     pub include_needs_not_recorded: bool,
 }
 
@@ -420,6 +422,7 @@ pub struct Distances {
 
 /// The same council (or England) for the table: a row per council.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct CouncilRow {
     /// DfE code; `null` for the England total.
@@ -459,6 +462,7 @@ pub struct CouncilRow {
 
 /// One demand point's answer (the per-sector CSV).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct PointRow {
     pub label: String,
@@ -1025,6 +1029,7 @@ pub struct PlainInputs {
 
 /// Everything the dashboard shows for one filter and scope.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     pub suitable: u32,
@@ -1049,6 +1054,7 @@ pub struct Report {
 /// The second figure beside the headline: how the scope's postcodes would fare had settings of
 /// unknown need been counted (or left out, when they are counted).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct OtherChoice {
     pub include_needs_not_recorded: bool,
@@ -1306,6 +1312,7 @@ impl Best {
 
 /// A map view for [`CoverageEngine::overlay_rgba`]: WGS84 bounds and a size in pixels.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct View {
     pub south: f64,

@@ -34,16 +34,12 @@ import type { Vocabulary } from "../../bindings/Vocabulary";
 export type { ChildAge, DatasetMeta, ErrorCode, Explanation, Policy, PostcodeFix, Query, SettingsTable, ShortList, Vocabulary };
 /** What every function here throws: a JS Error with a stable `code` (src/error.rs `ErrorCode`). */
 export interface EngineFailure extends Error { code: ErrorCode }
-/** See src/coverage.rs `Filter`, `Report` and `View` (camelCase). */
-export interface CoverageFilter { needs: string[]; kinds: string[]; age: number | null; includeNeedsNotRecorded?: boolean }
-export type CoverageReport = Record<string, any>;
-export interface MapView { south: number; west: number; north: number; east: number; width: number; height: number }
-export interface RebuildSummary {
-  sources: { source: string; rowsRead: number; accepted: number; filtered: number; rejected: number; warnings: number }[];
-  rejectedRows: { source: string; row: number; urn: number | null; column: string | null; reason: string }[];
-  settings: number; establishmentsKept: number; establishmentsLeftOut: number; dataVersion: string; coverage: string;
-  reportCsv: string;
-}
+/** The dashboard's: src/coverage.rs `Filter`, `Report`, `View`; src/rebuild.rs `RebuildSummary`. */
+import type { Filter as CoverageFilter } from "../../bindings/Filter";
+import type { Report as CoverageReport } from "../../bindings/Report";
+import type { View as MapView } from "../../bindings/View";
+import type { RebuildSummary } from "../../bindings/RebuildSummary";
+export type { CoverageFilter, CoverageReport, MapView, RebuildSummary };
 "#;
 
 /// A failure as JavaScript sees it: a JS `Error` with the message and a `code` property, and

@@ -274,8 +274,8 @@ let dashboardDataset = /** @type {Uint8Array | null} */ (null);
 
 /**
  * @typedef {{ datasetUrl: string, boundariesUrl: string, sectorsUrl: string }} DashboardOptions
- * @typedef {{ needs: string[], kinds: string[], age: number | null, includeNeedsNotRecorded?: boolean }} CoverageFilter
- * @typedef {{ south: number, west: number, north: number, east: number, width: number, height: number }} MapView
+ * @typedef {import('../../bindings/Filter').Filter} CoverageFilter
+ * @typedef {import('../../bindings/View').View} MapView
  */
 
 /**
@@ -360,10 +360,7 @@ const ROWS_PER_STEP = 4000;
 
 /**
  * @typedef {{ stage: 'checking' | 'reading' | 'rows' | 'building' | 'saving', file?: string, fraction?: number, rows?: number }} ImportProgress
- * @typedef {{ sources: { source: string, rowsRead: number, accepted: number, filtered: number, rejected: number, warnings: number }[],
- *   rejectedRows: { source: string, row: number, urn: number | null, column: string | null, reason: string }[],
- *   settings: number, establishmentsKept: number, establishmentsLeftOut: number, dataVersion: string, coverage: string,
- *   reportCsv: string }} RebuildSummary
+ * @typedef {import('../../bindings/RebuildSummary').RebuildSummary} RebuildSummary
  */
 
 /** Today on this device, `YYYY-MM-DD`. */
