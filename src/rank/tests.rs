@@ -483,13 +483,14 @@ mod fit_score {
         // Same kind and distance; one records only hearing impairment, the other nothing.
         assert!(u.score > n.score, "unknown {} should beat a known mismatch {}", u.score, n.score);
         assert!(u.coverage < 1.0 && (n.coverage - 1.0).abs() < 1e-12, "{} {}", u.coverage, n.coverage);
-        // The known factors (kind fit, distance, places) carry all the weight.
+        // The known factors (kind fit, age range, distance, places) carry all the weight.
         let w = &p.policy.weights;
         let x = super::super::score::decay(&p, d);
-        let known = w.kind_fit + w.distance + w.places;
-        let expected = (w.kind_fit + w.distance * x + w.places) / known;
+        let known = w.kind_fit + w.age_range + w.distance + w.places;
+        let expected = (w.kind_fit + w.age_range + w.distance * x + w.places) / known;
         assert!((u.score - expected).abs() < 1e-12);
-        let total = w.primary_need + w.secondary_needs + w.broad_area + w.kind_fit + w.distance + w.places;
+        let total =
+            w.primary_need + w.secondary_needs + w.broad_area + w.kind_fit + w.age_range + w.distance + w.places;
         assert!((u.coverage - known / total).abs() < 1e-12);
     }
 
@@ -924,8 +925,8 @@ mod json_shape {
     #[test]
     fn reason_texts_are_written_the_same_however_they_are_read() {
         // Reasons of every kind: places, inferred ages, another council, unknown specialisms,
-        // section 41, proposed to close, preferences, other needs, a kind added to the search
-        // (every code but the presumption of mainstream).
+        // section 41, proposed to close, preferences, other needs, a kind added to the search,
+        // the age range, a school for other needs (every code but the presumption of mainstream).
         let settings = vec![
             Setting {
                 site: Site::ResourcedProvision,
@@ -955,6 +956,7 @@ mod json_shape {
                 status: Status::OpenProposedToClose,
                 ..setting(5, ProvisionKind::Special, at(1.0, 0.0))
             },
+            Setting { needs: needs(&[Need::PD, Need::VI]), ..setting(6, ProvisionKind::Special, at(0.5, 0.0)) },
         ];
         let q = Query {
             home_la: Some(LEEDS),
@@ -990,7 +992,7 @@ mod json_shape {
                 assert_ne!(reason.text, format!("{text}.").as_str());
             }
         }
-        assert_eq!(seen.len(), 13, "{seen:?}");
+        assert_eq!(seen.len(), 15, "{seen:?}");
         let json = serde_json::to_string(&l).unwrap();
         assert_eq!(json, serde_json::to_string(&l.into_owned()).unwrap());
         assert!(json.contains("No recorded provision for autism (records speech"), "{json}");
