@@ -600,6 +600,27 @@ mod tests {
         }
 
         #[test]
+        fn an_assumed_value_outside_zero_to_one() {
+            let msg = error_of(&edited(|v| v["unknownAgesValue"] = 2.into()));
+            assert_eq!(msg, "unknownAgesValue must be between 0 and 1, found 2");
+        }
+
+        #[test]
+        fn a_pack_written_before_the_age_range_factor_still_loads() {
+            // Issue 11 added `weights.ageRange` and `unknownAgesValue`; a pack without them
+            // gets the default weight and leaves unknown age ranges out of the score.
+            let p = Policy::from_json(&edited(|v| {
+                v["weights"].as_object_mut().unwrap().remove("ageRange");
+                v.as_object_mut().unwrap().remove("unknownAgesValue");
+            }))
+            .unwrap();
+            assert_eq!(p.weights.age_range, DEFAULT_AGE_RANGE_WEIGHT);
+            assert_eq!(p.unknown_ages_value, None);
+            let d = Policy::illustrative_default();
+            assert_eq!((d.weights.age_range, d.unknown_ages_value), (DEFAULT_AGE_RANGE_WEIGHT, Some(0.5)));
+        }
+
+        #[test]
         fn all_weights_zero() {
             let msg = error_of(&edited(|v| {
                 for w in v["weights"].as_object_mut().unwrap().values_mut() {
