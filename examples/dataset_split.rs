@@ -182,8 +182,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (name, column) in &extras {
         row(&format!("  of the extras, {name}"), column);
     }
-    let no_urn: Vec<u8> =
-        minimal.iter().chain(extras.iter().filter(|e| !e.0.starts_with("URN")).flat_map(|e| e.1.iter())).copied().collect();
+    let no_urn: Vec<u8> = minimal
+        .iter()
+        .chain(extras.iter().filter(|e| !e.0.starts_with("URN")).flat_map(|e| e.1.iter()))
+        .copied()
+        .collect();
     row("ranking core without URN (results keyed by position)", &no_urn);
     row("rest: names, websites, postcodes, types, religion, notes, dates,", &rest_all);
     println!("  {:<64}", "  kind basis, provenance");
