@@ -54,6 +54,12 @@ pub struct Policy {
     /// nor a mismatch", so a confirmed specialist ranks above an unknown one); `None` drops them
     /// and spreads their weight over the known factors. Either way coverage reports them unknown.
     pub unknown_needs_value: Option<f64>,
+    /// How a setting whose age range is not recorded (nor its phase) counts on the age-range
+    /// factor: `Some(v)` counts it at `v` (the default pack's 0.5, so a setting known to take
+    /// the child's age ranks above one whose ages are unknown); `None` (the value when a pack
+    /// leaves it out) drops the factor for it. Either way coverage reports it unknown, and it is
+    /// never left out of the list for it.
+    pub unknown_ages_value: Option<f64>,
     /// When mainstream schools are among the kinds considered, the list keeps at least this many.
     pub mainstream_minimum: u32,
     /// How many near misses (excluded settings that would otherwise rank) to show.
@@ -97,6 +103,10 @@ pub struct Weights {
     pub broad_area: f64,
     /// How well the kind of setting fits the level of need.
     pub kind_fit: f64,
+    /// The setting is known to take the child's age (recorded, or usual for its phase). A pack
+    /// written before this factor existed gets [`DEFAULT_AGE_RANGE_WEIGHT`].
+    #[serde(default = "default_age_range_weight")]
+    pub age_range: f64,
     /// Nearness: halves every `distanceHalfLifeMiles`.
     pub distance: f64,
     /// The preferences the user set (single-sex, religious character, boarding).
@@ -105,13 +115,21 @@ pub struct Weights {
     pub places: f64,
 }
 
+/// The age-range weight of a pack that does not give one (the default pack's).
+pub const DEFAULT_AGE_RANGE_WEIGHT: f64 = 0.5;
+
+fn default_age_range_weight() -> f64 {
+    DEFAULT_AGE_RANGE_WEIGHT
+}
+
 impl Weights {
-    fn named(&self) -> [(&'static str, f64); 7] {
+    fn named(&self) -> [(&'static str, f64); 8] {
         [
             ("primaryNeed", self.primary_need),
             ("secondaryNeeds", self.secondary_needs),
             ("broadArea", self.broad_area),
             ("kindFit", self.kind_fit),
+            ("ageRange", self.age_range),
             ("distance", self.distance),
             ("preferences", self.preferences),
             ("places", self.places),
@@ -219,6 +237,8 @@ struct RawPolicy {
     distance_half_life_miles: f64,
     #[serde(default)]
     unknown_needs_value: Option<f64>,
+    #[serde(default)]
+    unknown_ages_value: Option<f64>,
     mainstream_minimum: u32,
     near_misses: u32,
     #[serde(default)]
@@ -458,6 +478,9 @@ impl Policy {
         if let Some(v) = raw.unknown_needs_value {
             unit_interval(v, "unknownNeedsValue")?;
         }
+        if let Some(v) = raw.unknown_ages_value {
+            unit_interval(v, "unknownAgesValue")?;
+        }
         if raw.near_misses > MAX_NEAR_MISSES {
             return Err(Error::Policy(format!(
                 "nearMisses must be at most {MAX_NEAR_MISSES}, found {}",
@@ -475,6 +498,7 @@ impl Policy {
             weights: raw.weights,
             distance_half_life_miles: h,
             unknown_needs_value: raw.unknown_needs_value,
+            unknown_ages_value: raw.unknown_ages_value,
             mainstream_minimum: raw.mainstream_minimum,
             near_misses: raw.near_misses,
             wording,
@@ -577,6 +601,27 @@ mod tests {
             assert_eq!(msg, "weights.distance must be between 0 and 1, found 1.5");
             let msg = error_of(&edited(|v| v["weights"]["places"] = (-0.1).into()));
             assert_eq!(msg, "weights.places must be between 0 and 1, found -0.1");
+        }
+
+        #[test]
+        fn an_assumed_value_outside_zero_to_one() {
+            let msg = error_of(&edited(|v| v["unknownAgesValue"] = 2.into()));
+            assert_eq!(msg, "unknownAgesValue must be between 0 and 1, found 2");
+        }
+
+        #[test]
+        fn a_pack_written_before_the_age_range_factor_still_loads() {
+            // Issue 11 added `weights.ageRange` and `unknownAgesValue`; a pack without them
+            // gets the default weight and leaves unknown age ranges out of the score.
+            let p = Policy::from_json(&edited(|v| {
+                v["weights"].as_object_mut().unwrap().remove("ageRange");
+                v.as_object_mut().unwrap().remove("unknownAgesValue");
+            }))
+            .unwrap();
+            assert_eq!(p.weights.age_range, DEFAULT_AGE_RANGE_WEIGHT);
+            assert_eq!(p.unknown_ages_value, None);
+            let d = Policy::illustrative_default();
+            assert_eq!((d.weights.age_range, d.unknown_ages_value), (DEFAULT_AGE_RANGE_WEIGHT, Some(0.5)));
         }
 
         #[test]

@@ -7,12 +7,24 @@
 //!    [`Rule`]: the first that fails, in this order: kind of setting considered, independent
 //!    settings included, age, gender of entry, search radius, same council only. Status never
 //!    excludes (every setting in a dataset is open; "proposed to close" is flagged). Places never
-//!    exclude: there is no legal definition of "full".
-//! 2. A **fit score** in 0–1 ranks the eligible settings: the weighted mean of seven factors
-//!    (primary need, other needs, broad area of need, kind fit, distance, preferences, places)
-//!    over the factors whose data is *known*. Missing data is not zero: an unknown factor is left
-//!    out and its weight shared among the known ones; `coverage` says how much weight was known.
-//! 3. A **total order**: score (high first), then distance, then URN, then site.
+//!    exclude: there is no legal definition of "full". The age rule uses the recorded range,
+//!    else the usual range of the recorded phase; a range not recorded never excludes. A
+//!    post-16 setting (a post-16 kind, or phase "16 plus") never takes a child under 16,
+//!    whatever its recorded range or the policy pack says.
+//! 2. A **fit score** in 0–1 ranks the eligible settings: the weighted mean of eight factors
+//!    (primary need, other needs, broad area of need, kind fit, age range, distance,
+//!    preferences, places) over the factors whose data is *known*. Missing data is not zero: an
+//!    unknown factor is left out and its weight shared among the known ones, or, for
+//!    specialisms and age ranges not recorded, counted at the pack's assumed value
+//!    (`unknownNeedsValue`, `unknownAgesValue`: 0.5 in the default pack, so a setting known to
+//!    take the child's age ranks above one whose ages are not recorded); `coverage` says how
+//!    much weight was known.
+//! 3. A **total order**: first every setting that may meet the child's needs, then those that
+//!    record provision *only* for other needs (SEN types recorded, none of them the primary
+//!    need, another need in the plan or in the primary need's broad area, and the record not
+//!    possibly cut short): an SLD and PMLD school for an autistic child comes after every other
+//!    eligible setting within the search radius, however near, and says why. Within each,
+//!    score (high first), then distance, then URN, then site.
 //! 4. **Presumption of mainstream**: when mainstream schools are considered, the list keeps the
 //!    policy's minimum number of them, replacing the lowest-ranked others if need be.
 //! 5. **Near misses**: the best settings with the child's primary-need specialism that one rule
@@ -28,8 +40,9 @@
 //! distance. For each partition we know the best non-distance score any of its settings could
 //! reach (a setting in the tree for autism matches the primary need "autism"; one without
 //! recorded needs cannot score on needs at all), and distance only lowers the score as we go
-//! further, so `bound(d)` caps every setting not yet read. We always read next from the
-//! partition with the highest bound and stop a partition once its bound cannot beat the
+//! further, so `bound(d)` caps every setting not yet read (for a tree holding only settings
+//! that record other needs, it is lowered below every setting that may meet them). We always
+//! read next from the partition with the highest bound and stop a partition once its bound cannot beat the
 //! current *k*-th result (or it passes the radius). The result is exactly the top *k* of the
 //! total order over every setting; tests check this against scoring every setting
 //! ([`reference`](mod@reference)), on random settings and, word for word, on the real dataset.

@@ -123,6 +123,60 @@ mod shortlist {
         assert_eq!(v["policy"]["illustrative"], true);
     }
 
+    /// Issue 11: right answers outside Leeds, from a real postcode.
+    fn json_list(postcode: &str, level: &str) -> serde_json::Value {
+        let o = run(&[
+            "shortlist",
+            "--postcode",
+            postcode,
+            "--age",
+            "7",
+            "--need",
+            "ASD",
+            "--level",
+            level,
+            "--limit",
+            "200",
+            "--format",
+            "json",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_str(&stdout(&o)).unwrap()
+    }
+
+    #[test]
+    fn in_carlisle_the_school_for_other_needs_comes_last_and_says_why() {
+        let v = json_list("CA1 1QS", "specialist");
+        let results = v["results"].as_array().unwrap();
+        let names: Vec<&str> = results.iter().map(|r| r["name"].as_str().unwrap()).collect();
+        assert!(names.len() > 10, "{names:?}");
+        assert_eq!(names.last(), Some(&"James Rennie School"), "{names:?}");
+        let rennie = results.last().unwrap();
+        let why: Vec<&str> =
+            rennie["reasons"].as_array().unwrap().iter().map(|r| r["text"].as_str().unwrap()).collect();
+        assert!(
+            why.contains(
+                &"Records provision for severe learning difficulties and profound and multiple learning difficulties, \
+                  not autism: listed after the settings that may meet autism"
+            ),
+            "{why:?}"
+        );
+        assert!(rennie["flags"].as_array().unwrap().iter().any(|f| f == "otherNeedsOnly"));
+    }
+
+    #[test]
+    fn in_manchester_a_child_of_7_gets_no_college() {
+        for level in ["universal", "targeted", "specialist", "complex"] {
+            let v = json_list("M12 4AA", level);
+            for r in v["results"].as_array().unwrap() {
+                assert_ne!(r["kind"], "post16", "{level}: {}", r["name"]);
+                if let Some(low) = r["ageRange"]["low"].as_u64() {
+                    assert!(low <= 7 && r["ageRange"]["high"].as_u64().unwrap() >= 7, "{level}: {r}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn csv_has_a_header_and_a_row_per_result() {
         let o = run(&[

@@ -224,3 +224,188 @@ mod ranking {
         assert!(miss.rule.text.contains("does not include age 7"), "{}", miss.rule.text);
     }
 }
+
+/// Issue 11, "Right answers for a family anywhere in England": the ranking side, on real data.
+mod issue_11 {
+    use super::*;
+    use placement_finder::model::{NeedSet, Phase, Setting};
+    use placement_finder::rank::Outcome;
+
+    /// M12 4AA (Longsight, Manchester), from the postcode shards.
+    const MANCHESTER_M12: LatLon = LatLon { lat: 53.4569, lon: -2.1997 };
+    /// CA1 1QS (Carlisle), from the postcode shards.
+    const CARLISLE_CA1: LatLon = LatLon { lat: 54.89097, lon: -2.93142 };
+    const LEVELS: [&str; 4] = ["universal", "targeted", "specialist", "complex"];
+
+    fn finder() -> &'static Finder {
+        static F: OnceLock<Finder> = OnceLock::new();
+        F.get_or_init(|| Finder::new(dataset().clone(), Policy::illustrative_default()))
+    }
+
+    fn setting(urn: Urn, site: placement_finder::model::Site) -> &'static Setting {
+        dataset().settings.iter().find(|s| s.urn == urn && s.site == site).expect("listed settings are in the dataset")
+    }
+
+    /// Records SEN types, none of them the primary need, another need of the plan or a need in
+    /// the primary need's broad area (and the record is complete).
+    fn records_only_other_needs(s: &Setting, primary: Need, others: &[Need]) -> bool {
+        let wanted: NeedSet = Need::ALL
+            .into_iter()
+            .filter(|n| *n == primary || others.contains(n) || (n.area().is_some() && n.area() == primary.area()))
+            .collect();
+        s.needs.is_some_and(|n| !n.is_empty() && !n.intersects(wanted)) && !s.needs_possibly_truncated
+    }
+
+    #[test]
+    fn a_child_of_7_in_manchester_gets_no_post16_setting_and_no_range_without_7() {
+        for level in LEVELS {
+            for need in [Need::ASD, Need::MLD, Need::SEMH] {
+                let q = Query { limit: 200, ..Query::new(MANCHESTER_M12, 7, need, level) };
+                let list = finder().shortlist(&q).unwrap();
+                assert!(!list.results.is_empty(), "{level} {need}");
+                for r in &list.results {
+                    let s = setting(r.urn, r.site);
+                    assert_ne!(r.kind, ProvisionKind::Post16, "{level} {need}: {} is a post-16 setting", r.name);
+                    assert_ne!(s.phase, Some(Phase::SixteenPlus), "{level} {need}: {} takes 16 and over", r.name);
+                    if let Some(ages) = r.age_range {
+                        assert!(ages.contains(7), "{level} {need}: {} takes {ages:?}", r.name);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_post16_college_is_left_out_for_a_child_of_7_and_says_why() {
+        // Trinity Post 16 Solutions (Newcastle, a special post-16 institution, ages not
+        // recorded), for a child of 7 living beside it, at every level that ticks post-16.
+        let trinity = dataset().settings.iter().find(|s| s.name.starts_with("Trinity Post 16 Solutions")).unwrap();
+        assert_eq!((trinity.kind, trinity.ages), (ProvisionKind::Post16, None));
+        for level in ["universal", "targeted", "specialist", "complex"] {
+            let q = Query::new(trinity.location, 7, Need::ASD, level);
+            let e = finder().explain(&q, trinity.urn).unwrap();
+            match &e.sites[0].outcome {
+                Outcome::Excluded { rule, .. } => {
+                    assert_eq!(format!("{:?}", rule.code), "AgeOutsideRange", "{level}");
+                    assert_eq!(
+                        rule.text,
+                        "Post-16 (college or sixth form): for students aged 16 and over, not age 7 (its age range is not recorded)",
+                        "{level}"
+                    );
+                }
+                other => panic!("{level}: {other:?}"),
+            }
+            // From 16 it is a setting like any other.
+            let q = Query::new(trinity.location, 17, Need::ASD, level);
+            let e = finder().explain(&q, trinity.urn).unwrap();
+            assert!(!matches!(e.sites[0].outcome, Outcome::Excluded { .. }), "{level}: {:?}", e.sites[0].outcome);
+        }
+    }
+
+    #[test]
+    fn in_manchester_autism_schools_known_to_take_7_rank_above_those_whose_ages_are_unknown() {
+        // Of two special schools for autism, the one known to take a child of 7 ranks first
+        // unless the one whose ages are not recorded is more than a mile nearer.
+        let q = Query { limit: 50, ..Query::new(MANCHESTER_M12, 7, Need::ASD, "specialist") };
+        let list = finder().shortlist(&q).unwrap();
+        let autism: Vec<_> = list
+            .results
+            .iter()
+            .filter(|r| {
+                r.kind == ProvisionKind::Special && setting(r.urn, r.site).needs.is_some_and(|n| n.contains(Need::ASD))
+            })
+            .collect();
+        let known: Vec<_> = autism.iter().filter(|r| r.age_range.is_some()).collect();
+        let unknown: Vec<_> = autism.iter().filter(|r| r.age_range.is_none()).collect();
+        assert!(known.len() >= 3 && unknown.len() >= 10, "{} known, {} unknown", known.len(), unknown.len());
+        let mut pairs = 0;
+        for k in &known {
+            for u in unknown.iter().filter(|u| u.distance_miles + 1.0 >= k.distance_miles) {
+                pairs += 1;
+                assert!(
+                    k.rank < u.rank,
+                    "{} ({} mi, ages known) should rank above {} ({} mi, ages not recorded)",
+                    k.name,
+                    k.distance_miles,
+                    u.name,
+                    u.distance_miles
+                );
+            }
+            let age = k.reasons.iter().find(|r| r.text.to_string().contains("includes age 7"));
+            assert!(age.is_some_and(|r| r.factor.is_some()), "{}: {:?}", k.name, k.reasons);
+        }
+        assert!(pairs > 10, "{pairs}");
+        for u in unknown {
+            let age = u
+                .reasons
+                .iter()
+                .find(|r| r.factor.is_some() && r.text.to_string().starts_with("Age range not recorded"));
+            assert!(age.is_some(), "{}: {:?}", u.name, u.reasons);
+        }
+    }
+
+    #[test]
+    fn in_carlisle_an_autistic_childs_list_puts_schools_for_other_needs_last() {
+        // James Rennie School (SLD and PMLD) is the nearest special school; nothing within the
+        // radius records autism, but mainstream schools, which must support any child with SEN, do
+        // not record only other needs: they rank above it, and its reasons say why.
+        for level in ["specialist", "complex"] {
+            let q = Query { limit: 200, ..Query::new(CARLISLE_CA1, 7, Need::ASD, level) };
+            let list = finder().shortlist(&q).unwrap();
+            let other = |r: &placement_finder::rank::RankedSetting| {
+                records_only_other_needs(setting(r.urn, r.site), Need::ASD, &[])
+            };
+            if list.results.iter().any(|r| !other(r)) {
+                assert!(!other(&list.results[0]), "{level}: #1 is {}", list.results[0].name);
+            }
+            let first_other = list.results.iter().position(other);
+            if let Some(at) = first_other {
+                assert!(
+                    list.results[at..].iter().all(other),
+                    "{level}: a setting for other needs ranks above one that may meet autism"
+                );
+            }
+            let rennie = list.results.iter().find(|r| r.name == "James Rennie School");
+            if level == "specialist" {
+                assert_ne!(list.results[0].name, "James Rennie School");
+            } else {
+                // The complex level considers no mainstream school: it is listed, and says why it
+                // would rank below a setting that may meet autism.
+                let rennie = rennie.expect("listed");
+                assert!(
+                    rennie.reasons.iter().any(|r| r.text == "Records provision for severe learning difficulties and profound and multiple learning difficulties, not autism: listed after the settings that may meet autism"),
+                    "{:?}",
+                    rennie.reasons
+                );
+            }
+        }
+        // With severe learning difficulties in the plan, it is a match on another need and ranks first.
+        let q = Query { other_needs: vec![Need::SLD], ..Query::new(CARLISLE_CA1, 7, Need::ASD, "specialist") };
+        assert_eq!(finder().shortlist(&q).unwrap().results[0].name, "James Rennie School");
+    }
+
+    #[test]
+    fn the_branch_and_bound_equals_the_reference_on_the_issue_queries() {
+        let d = dataset();
+        let index = SettingIndex::build(&d.settings);
+        let ctx = RankContext::new(&d.settings, DataInfo::default(), d.authorities.clone());
+        let policy = Policy::illustrative_default();
+        for home in [MANCHESTER_M12, CARLISLE_CA1] {
+            for level in LEVELS {
+                for age in [3, 7, 12, 15, 16, 19] {
+                    for limit in [5, 20, 200] {
+                        let q = Query { limit, ..Query::new(home, age, Need::ASD, level) };
+                        let json = |list: rank::ShortList| {
+                            let mut value = serde_json::to_value(&list).unwrap();
+                            value.as_object_mut().unwrap().remove("counts");
+                            value.to_string()
+                        };
+                        let fast = rank::shortlist(&d.settings, &index, &policy, &q, &ctx).unwrap();
+                        let slow = rank::reference::shortlist(&d.settings, &policy, &q, &ctx).unwrap();
+                        assert_eq!(json(fast), json(slow), "{q:?}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::output::{lower_first, metres, miles_text, owned, reasons, round_miles, rule_text, RankContext, Reason};
 use super::query::{prepare, Query};
-use super::score::{rule, score, Rule};
+use super::score::{records_other_needs_only, rule, score, Rule};
 use super::search::run;
 use crate::error::Result;
 use crate::index::SettingIndex;
@@ -144,6 +144,12 @@ pub fn explain<'a>(
                 "Meets every rule and ranked in the top {}, but gave way to the mainstream schools the list \
                  always keeps (the presumption of mainstream).",
                 p.limit
+            ),
+            Outcome::RankedBelow { .. } if records_other_needs_only(&p, row) => format!(
+                "Meets every rule, but ranked below the top {listed}: it records provision only for needs other \
+                 than {need}, so it comes after every setting that may meet {need} (its fit score is {:.2}).",
+                scored.score,
+                need = p.primary.plain()
             ),
             Outcome::RankedBelow { last_listed_score } => match last_listed_score {
                 Some(last) => format!(

@@ -3,10 +3,12 @@
 //! list is serialised ([`ReasonText`]).
 
 use super::query::{kind_bit, ChildAge, Prepared, Query};
-use super::score::{preference_values, recorded_needs, score, Eval, Factor, Rule, RuleCode, Scored};
+use super::score::{
+    preference_values, recorded_needs, records_other_needs_only, score, Eval, Factor, Rule, RuleCode, Scored,
+};
 use super::search::{Cand, Run};
-use super::tables::{Row, Tables};
-use super::words::{AreaRecords, KindFit, Preference, ReasonText, Words};
+use super::tables::{enters_at_16, AgesKnown, Row, Tables, POST16_ENTRY_AGE};
+use super::words::{AgeTaken, AreaRecords, KindFit, Preference, ReasonText, Words};
 use crate::error::{Error, Result};
 use crate::model::{
     AgeBasis, AgeRange, Date, Gender, LaCode, LatLon, LocalAuthority, NeedSet, Phase, Places, ProvisionKind, Setting,
@@ -275,11 +277,16 @@ pub enum ReasonCode {
     SecondaryNeeds,
     BroadArea,
     KindFit,
+    /// Whether the setting is known to take the child's age (a factor).
+    AgeRange,
     Distance,
     Preferences,
     Places,
     AgesNotRecorded,
     NeedsNotRecorded,
+    /// Records provision only for needs the child does not have: listed after the settings
+    /// that may meet the child's needs.
+    OtherNeedsOnly,
     ProposedToClose,
     Section41,
     BeyondWalkingDistance,
@@ -369,6 +376,22 @@ pub(crate) fn rule_text(p: &Prepared, s: &Setting, distance_m: f64, code: RuleCo
         ),
         RuleCode::AgeOutsideRange => {
             let whose = if p.child.taught_out_of_year_group { " (the age you asked to match)" } else { "" };
+            // Left out only because a post-16 setting never takes a child under 16.
+            if enters_at_16(s) && age < POST16_ENTRY_AGE && s.ages.is_none_or(|a| a.contains(age)) {
+                let what = if s.kind == ProvisionKind::Post16 { s.kind.label() } else { "Phase 16 plus" };
+                let recorded = match s.ages {
+                    None => "its age range is not recorded".to_string(),
+                    Some(AgeRange { low, high, basis: AgeBasis::Statutory }) => {
+                        format!("recorded age range {low}–{high}")
+                    }
+                    Some(AgeRange { low, high, basis: AgeBasis::Phase }) => {
+                        format!("usually takes ages {low}–{high} for its phase")
+                    }
+                };
+                return format!(
+                    "{what}: for students aged {POST16_ENTRY_AGE} and over, not age {age}{whose} ({recorded})"
+                );
+            }
             match s.ages {
                 Some(AgeRange { low, high, basis: AgeBasis::Phase }) => {
                     let phase = s.phase.map_or("not recorded", Phase::label);
@@ -454,6 +477,23 @@ fn factor_words<'a>(
         // An empty wording writes nothing, and an empty sentence is left out.
         Factor::Distance if p.policy.wording.distance.is_empty() => None,
         Factor::Distance => Some(Words::Distance { wording: &p.policy.wording, distance_m }),
+        Factor::AgeRange => {
+            let age = p.child.match_age;
+            let how = match s.ages {
+                Some(AgeRange { low, high, basis: AgeBasis::Statutory }) => AgeTaken::Recorded { low, high },
+                Some(AgeRange { low, high, basis: AgeBasis::Phase }) => AgeTaken::Phase { low, high, phase: s.phase },
+                None if row.ages.known != AgesKnown::NotRecorded => AgeTaken::From16,
+                None => {
+                    return match (e.assumed, p.policy.unknown_ages_value) {
+                        (true, Some(value)) => Some(Words::AgesAssumed { value, age }),
+                        _ => fixed(
+                            "Age range not recorded: left out of the score (its weight goes to the known factors)",
+                        ),
+                    }
+                }
+            };
+            Some(Words::AgeTaken { how, age, asked: p.child.taught_out_of_year_group })
+        }
         Factor::Preferences => {
             let prefs = preference_values(p, &ctx.tables, row).map(Preference::of);
             Some(Words::Preferences { setting: s, prefs })
@@ -468,6 +508,7 @@ fn reason_code(f: Factor) -> ReasonCode {
         Factor::SecondaryNeeds => ReasonCode::SecondaryNeeds,
         Factor::BroadArea => ReasonCode::BroadArea,
         Factor::KindFit => ReasonCode::KindFit,
+        Factor::AgeRange => ReasonCode::AgeRange,
         Factor::Distance => ReasonCode::Distance,
         Factor::Preferences => ReasonCode::Preferences,
         Factor::Places => ReasonCode::Places,
@@ -519,6 +560,9 @@ pub(crate) fn reasons<'a>(
     }
     if row.needs_unknown() {
         note(ReasonCode::NeedsNotRecorded, Words::NeedsNotRecorded { wording, need: p.primary });
+    }
+    if records_other_needs_only(p, row) {
+        note(ReasonCode::OtherNeedsOnly, Words::OtherNeedsOnly { records: row.needs, need: p.primary });
     }
     if s.status == Status::OpenProposedToClose {
         note(ReasonCode::ProposedToClose, borrowed(&wording.proposed_to_close));

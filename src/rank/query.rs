@@ -259,6 +259,9 @@ pub(crate) struct Prepared<'p> {
     pub others: NeedSet,
     /// Needs in the primary need's broad area (empty for `OTH`, which has none).
     pub area: NeedSet,
+    /// The primary need, the other needs and the primary need's broad area: a setting recording
+    /// none of these records provision only for other needs ([`records_other_needs_only`](super::score::records_other_needs_only)).
+    pub wanted: NeedSet,
     /// Kinds considered (the level's, or the query's own list).
     pub considered: u16,
     /// Kinds that may be listed: `considered` less independent ones not included.
@@ -371,6 +374,7 @@ pub(crate) fn prepare<'p>(policy: &'p Policy, q: &Query) -> Result<Prepared<'p>>
         primary,
         others,
         area,
+        wanted: area.union(others).with(primary),
         considered,
         allowed,
         fit,

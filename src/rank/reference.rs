@@ -4,7 +4,7 @@
 
 use super::output::{self, RankContext, ShortList};
 use super::query::{prepare, Prepared, Query};
-use super::score::{rule, score};
+use super::score::{records_other_needs_only, rule, score};
 use super::search::{order, Cand, Run};
 use super::tables::Tables;
 use crate::error::Result;
@@ -53,6 +53,7 @@ pub(crate) fn exhaustive(settings: &[Setting], t: &Tables, p: &Prepared) -> (Vec
             kind: s.kind,
             score: score(p, t, row, d).score,
             distance_m: d,
+            other_needs_only: records_other_needs_only(p, row),
             rule: r,
         };
         let specialist = s.needs.is_some_and(|n| n.contains(p.primary));

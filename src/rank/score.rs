@@ -2,7 +2,7 @@
 //! the search stop early.
 
 use super::query::{kind_bit, Prepared, Religion};
-use super::tables::{ReligionCode, Row, Tables};
+use super::tables::{AgesKnown, ReligionCode, Row, Tables};
 use crate::index::Partition;
 use crate::model::{Boarding, Gender, Need, NeedSet, ProvisionKind, Setting, METRES_PER_MILE};
 use serde::Serialize;
@@ -16,7 +16,8 @@ pub enum RuleCode {
     KindNotConsidered,
     /// An independent or non-maintained special school, and those were not included.
     IndependentNotIncluded,
-    /// The child's age is outside its age range (recorded, or usual for its phase).
+    /// The child's age is outside its age range (recorded, or usual for its phase), or the child
+    /// is under 16 and it is a post-16 setting.
     AgeOutsideRange,
     /// A boys' or girls' school, and the child is not of that sex.
     GenderOfEntry,
@@ -43,10 +44,8 @@ pub(crate) fn rule(p: &Prepared, s: &Row, distance_m: f64) -> Option<RuleCode> {
     if p.allowed & bit == 0 {
         return Some(RuleCode::IndependentNotIncluded);
     }
-    if let Some((low, high)) = s.ages {
-        if !(low..=high).contains(&p.child.match_age) {
-            return Some(RuleCode::AgeOutsideRange);
-        }
+    if !s.ages.contains(p.child.match_age) {
+        return Some(RuleCode::AgeOutsideRange);
     }
     if let (Some(child), Some(entry)) = (p.child_sex, s.gender) {
         let single = matches!(entry, Gender::Boys | Gender::Girls);
@@ -70,17 +69,19 @@ pub(crate) enum Factor {
     SecondaryNeeds,
     BroadArea,
     KindFit,
+    AgeRange,
     Distance,
     Preferences,
     Places,
 }
 
 impl Factor {
-    pub const ALL: [Factor; 7] = [
+    pub const ALL: [Factor; 8] = [
         Factor::PrimaryNeed,
         Factor::SecondaryNeeds,
         Factor::BroadArea,
         Factor::KindFit,
+        Factor::AgeRange,
         Factor::Distance,
         Factor::Preferences,
         Factor::Places,
@@ -130,7 +131,7 @@ impl Eval {
 /// A setting's fit: every factor, the score and the coverage.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Scored {
-    pub evals: [Eval; 7],
+    pub evals: [Eval; 8],
     /// Weighted mean of the known factors, 0–1.
     pub score: f64,
     /// Known weight / applicable weight, 0–1.
@@ -189,6 +190,15 @@ pub(crate) fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
+/// Whether `s` records SEN provision types, none of them the child's primary need, one of the
+/// other needs in the plan, or a need in the primary need's broad area: a setting for other
+/// needs (an SLD and PMLD school for an autistic child). Such a setting is listed after every
+/// eligible setting that may meet the child's needs (see [`order`](super::search::order)). Not
+/// when the source may have left some of its types out (GIAS lists at most five).
+pub(crate) fn records_other_needs_only(p: &Prepared, s: &Row) -> bool {
+    !s.needs.is_empty() && !s.needs_truncated && !s.needs.intersects(p.wanted)
+}
+
 /// Scores `s` at `distance_m` from home. Every setting is scored by this one function, whether
 /// eligible or not (a near miss shows the score it would have had).
 pub(crate) fn score(p: &Prepared, t: &Tables, s: &Row, distance_m: f64) -> Scored {
@@ -223,6 +233,18 @@ pub(crate) fn score_near(p: &Prepared, t: &Tables, s: &Row, x: f64) -> Scored {
         need_eval(w.broad_area, f64::from(u8::from(needs.intersects(p.area))))
     };
     let kind = Eval::known(w.kind_fit, p.fit[s.kind.index()]);
+    let age = if !s.ages.contains(p.child.match_age) {
+        // A setting the age rule leaves out (a near miss, or one explained): the rule says so,
+        // and its score is the one it would have had without the rule.
+        Eval::NOT_APPLICABLE
+    } else if s.ages.known == AgesKnown::NotRecorded {
+        match p.policy.unknown_ages_value {
+            Some(v) => Eval::assumed(w.age_range, v),
+            None => Eval::unknown(w.age_range),
+        }
+    } else {
+        Eval::known(w.age_range, 1.0)
+    };
     let distance = Eval::known(w.distance, x);
     let preferences = {
         let set = p.prefs_set();
@@ -252,7 +274,7 @@ pub(crate) fn score_near(p: &Prepared, t: &Tables, s: &Row, x: f64) -> Scored {
         Some(false) => Eval::known(w.places, FULL_PLACES_VALUE),
         None => Eval::unknown(w.places),
     };
-    let evals = [primary, secondary, broad, kind, distance, preferences, places];
+    let evals = [primary, secondary, broad, kind, age, distance, preferences, places];
     let (mut num, mut den, mut known, mut total) = (0.0, 0.0, 0.0, 0.0);
     for e in &evals {
         if e.applicable {
@@ -278,21 +300,22 @@ pub(crate) fn score_near(p: &Prepared, t: &Tables, s: &Row, x: f64) -> Scored {
 /// them at their bound 1 can only raise a mean of values ≤ 1, so the worst case includes them.
 /// The need factors are unknown exactly for the settings of a specialist kind without recorded
 /// needs, and those are all in their own `NoNeedsRecorded` partition.
+///
+/// The bound is on a setting's [`Cand::key`](super::search::Cand::key), which is its score less
+/// 2 for a setting recording only other needs: `offset` is −2 for a partition holding only those.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Bound {
     a: f64,
     b: f64,
     wd: f64,
+    offset: f64,
 }
 
 impl Bound {
     pub fn at(&self, x: f64) -> f64 {
         let den = self.b + self.wd;
-        if den > 0.0 {
-            (self.a + self.wd * x) / den
-        } else {
-            0.0
-        }
+        let score = if den > 0.0 { (self.a + self.wd * x) / den } else { 0.0 };
+        score + self.offset
     }
 }
 
@@ -309,7 +332,7 @@ pub(crate) fn canonical_need(needs: NeedSet, primary: Need) -> Option<Need> {
 
 /// Upper bound for the settings read through `partition`, whose kinds are among `kinds`.
 /// `None` when no setting of the partition can be of those kinds.
-pub(crate) fn bound(p: &Prepared, partition: Partition, kinds: u16) -> Option<Bound> {
+pub(crate) fn bound(p: &Prepared, t: &Tables, partition: Partition, kinds: u16) -> Option<Bound> {
     let w = &p.policy.weights;
     let (mut a, mut b) = (0.0, 0.0);
     let mut add = |weight: f64, u: f64| {
@@ -360,9 +383,18 @@ pub(crate) fn bound(p: &Prepared, partition: Partition, kinds: u16) -> Option<Bo
         .map(|k| p.fit[k.index()])
         .fold(0.0, f64::max);
     add(w.kind_fit, best_fit);
+    add(w.age_range, 1.0);
     if p.prefs_set() > 0 {
         add(w.preferences, 1.0);
     }
     add(w.places, 1.0);
-    Some(Bound { a, b, wd: w.distance })
+    // Every setting read through `Need(n)` records needs among `possible`: if none of those is
+    // wanted and none of its records may be truncated, each records only other needs.
+    let offset = match (partition, possible) {
+        (Partition::Need(n), Some(possible)) if !possible.intersects(p.wanted) && !t.profile.may_be_truncated(n) => {
+            -2.0
+        }
+        _ => 0.0,
+    };
+    Some(Bound { a, b, wd: w.distance, offset })
 }

@@ -1,7 +1,7 @@
 //! Branch and bound over the index's partitions, then the presumption of mainstream.
 
 use super::query::{kind_bit, Prepared};
-use super::score::{bound, canonical_need, decay, rule, score_near, Bound, RuleCode};
+use super::score::{bound, canonical_need, decay, records_other_needs_only, rule, score_near, Bound, RuleCode};
 use super::tables::Tables;
 use crate::index::{AgeBand, Hit, Origin, Partition, SettingIndex};
 use crate::model::{Need, NeedSet, ProvisionKind, SettingId, Site, Urn};
@@ -20,14 +20,31 @@ pub(crate) struct Cand {
     pub kind: ProvisionKind,
     pub score: f64,
     pub distance_m: f64,
+    /// Records provision only for needs the child does not have
+    /// ([`records_other_needs_only`]): listed after every setting that does not.
+    pub other_needs_only: bool,
     /// The rule that excluded it (near misses only).
     pub rule: Option<RuleCode>,
 }
 
-/// The total order of the list: score (high first), distance, URN, site.
+impl Cand {
+    /// The order as one number, for comparing with the search's bounds: the score, less 2 for a
+    /// setting recording only other needs (scores are 0–1, so those all come after the rest).
+    pub fn key(&self) -> f64 {
+        if self.other_needs_only {
+            self.score - 2.0
+        } else {
+            self.score
+        }
+    }
+}
+
+/// The total order of the list: settings that may meet the child's needs before those that
+/// record provision only for other needs; then score (high first), distance, URN, site.
 pub(crate) fn order(a: &Cand, b: &Cand) -> Ordering {
-    b.score
-        .total_cmp(&a.score)
+    a.other_needs_only
+        .cmp(&b.other_needs_only)
+        .then(b.score.total_cmp(&a.score))
         .then(a.distance_m.total_cmp(&b.distance_m))
         .then(a.urn.cmp(&b.urn))
         .then(a.site.cmp(&b.site))
@@ -162,9 +179,9 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
         let lane = Lane {
             partition,
             leave_out,
-            list: Goal::new(bound(p, partition, p.allowed & held)),
-            near: Goal::new(if near { bound(p, partition, t.profile.kinds(partition)) } else { None }),
-            mainstream: Goal::new(if mainstream_k > 0 { bound(p, partition, mainstream_bit & held) } else { None }),
+            list: Goal::new(bound(p, t, partition, p.allowed & held)),
+            near: Goal::new(if near { bound(p, t, partition, t.profile.kinds(partition)) } else { None }),
+            mainstream: Goal::new(if mainstream_k > 0 { bound(p, t, partition, mainstream_bit & held) } else { None }),
             iter: None,
             next: None,
             d: 0.0,
@@ -189,9 +206,9 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
     let mut mainstream = TopK::new(mainstream_k);
     let (mut considered, mut eligible) = (0u32, 0u32);
 
-    // Thresholds: the score to beat in each pool (`None` until it is full).
+    // Thresholds: the key to beat in each pool (`None` until it is full).
     let thresholds = |top: &TopK, near: &TopK, mainstream: &TopK| {
-        [top.kth().map(|c| c.score), near.kth().map(|c| c.score), mainstream.kth().map(|c| c.score)]
+        [top.kth().map(Cand::key), near.kth().map(Cand::key), mainstream.kth().map(Cand::key)]
     };
     // The best score a lane's next setting could add to a pool that still wants it.
     let key = |lane: &Lane<_>, [kth, near_kth, mainstream_kth]: [Option<f64>; 3]| {
@@ -254,6 +271,7 @@ pub(crate) fn search(t: &Tables, index: &SettingIndex, p: &Prepared) -> Found {
                         kind: s.kind,
                         score: score_near(p, t, s, x).score,
                         distance_m: d,
+                        other_needs_only: records_other_needs_only(p, s),
                         rule,
                     };
                     if excluded.is_none() {

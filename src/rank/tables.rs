@@ -8,7 +8,18 @@
 use super::query::kind_bit;
 use super::score::recorded_needs;
 use crate::index::{AgeBand, Partition};
-use crate::model::{Boarding, Gender, LaCode, NeedSet, ProvisionKind, Setting, Site, Urn};
+use crate::model::{AgeBasis, Boarding, Gender, LaCode, NeedSet, Phase, ProvisionKind, Setting, Site, Urn};
+
+/// The age from which a post-16 setting takes students. A college or sixth form is for young
+/// people past compulsory school age: it never takes a younger child, whatever its recorded
+/// range, its phase or a policy pack says (issue 11).
+pub(crate) const POST16_ENTRY_AGE: u8 = 16;
+
+/// A setting whose entry is at 16: a post-16 kind (college, sixth form centre, special post-16
+/// institution), or any setting whose recorded phase is "16 plus".
+pub(crate) fn enters_at_16(s: &Setting) -> bool {
+    s.kind == ProvisionKind::Post16 || s.phase == Some(Phase::SixteenPlus)
+}
 
 /// The fields of a setting that the rules and the score read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,14 +29,63 @@ pub(crate) struct Row {
     pub kind: ProvisionKind,
     /// Recorded needs; empty when not recorded.
     pub needs: NeedSet,
-    /// Inclusive age range, if known (recorded or usual for the phase).
-    pub ages: Option<(u8, u8)>,
+    /// The source listed at most five SEN types, so it may record more than `needs`.
+    pub needs_truncated: bool,
+    /// The ages it takes, as the rules use them.
+    pub ages: Ages,
     pub gender: Option<Gender>,
     pub boarding: Option<Boarding>,
     pub la: Option<LaCode>,
     pub religion: ReligionCode,
     /// `Some(true)`: free places; `Some(false)`: none free; `None`: not known.
     pub free_places: Option<bool>,
+}
+
+/// The inclusive range of ages a setting takes, and how it is known.
+///
+/// Not recorded is `0..=255`: unknown data never excludes. A setting entering at 16
+/// ([`enters_at_16`]) starts at 16 at the earliest, whatever else is recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Ages {
+    pub low: u8,
+    pub high: u8,
+    pub known: AgesKnown,
+}
+
+/// How a setting's age range is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AgesKnown {
+    /// Recorded (GIAS statutory ages, or a council supplement).
+    Recorded,
+    /// Not recorded, but usual for its recorded phase, or for a setting entering at 16.
+    Inferred,
+    NotRecorded,
+}
+
+impl Ages {
+    pub fn of(s: &Setting) -> Ages {
+        let mut ages = match s.ages {
+            Some(a) => {
+                let known = match a.basis {
+                    AgeBasis::Statutory => AgesKnown::Recorded,
+                    AgeBasis::Phase => AgesKnown::Inferred,
+                };
+                Ages { low: a.low, high: a.high, known }
+            }
+            None => Ages { low: 0, high: u8::MAX, known: AgesKnown::NotRecorded },
+        };
+        if enters_at_16(s) && ages.low < POST16_ENTRY_AGE {
+            ages.low = POST16_ENTRY_AGE;
+            if ages.known == AgesKnown::NotRecorded {
+                ages.known = AgesKnown::Inferred;
+            }
+        }
+        ages
+    }
+
+    pub fn contains(self, age: u8) -> bool {
+        (self.low..=self.high).contains(&age)
+    }
 }
 
 /// A setting's religious character, with names interned in [`Tables::religions`].
@@ -47,16 +107,15 @@ pub(crate) struct PartitionProfile {
     need: [[u32; KINDS]; 12],
     /// By kind, then age band.
     no_needs: [[u32; BANDS]; KINDS],
+    /// The needs of the trees holding a setting whose SEN types may be more than it records.
+    truncated: NeedSet,
 }
 
 const KINDS: usize = ProvisionKind::ALL.len();
 const BANDS: usize = AgeBand::ALL.len();
 
-fn age_bits(ages: Option<(u8, u8)>) -> u32 {
-    match ages {
-        None => u32::MAX,
-        Some((low, high)) => (low.min(31)..=high.min(31)).fold(0, |bits, a| bits | 1 << a),
-    }
+fn age_bits(ages: Ages) -> u32 {
+    (ages.low.min(31)..=ages.high.min(31)).fold(0, |bits, a| bits | 1 << a)
 }
 
 impl PartitionProfile {
@@ -70,6 +129,11 @@ impl PartitionProfile {
             Partition::NoNeedsRecorded(k, band) if self.no_needs[k.index()][band.index()] != 0 => kind_bit(k),
             Partition::NoNeedsRecorded(..) => 0,
         }
+    }
+
+    /// Whether a setting in the tree of `need` records SEN types that may be incomplete.
+    pub fn may_be_truncated(&self, need: crate::model::Need) -> bool {
+        self.truncated.contains(need)
     }
 
     /// The kinds of setting in `partition` that take a child of `age`, as a mask.
@@ -98,15 +162,20 @@ pub(crate) struct Tables {
 impl Tables {
     pub fn build(settings: &[Setting]) -> Tables {
         let mut religions: Vec<String> = Vec::new();
-        let mut profile = PartitionProfile { need: [[0; KINDS]; 12], no_needs: [[0; BANDS]; KINDS] };
+        let mut profile =
+            PartitionProfile { need: [[0; KINDS]; 12], no_needs: [[0; BANDS]; KINDS], truncated: NeedSet::EMPTY };
         let rows = settings
             .iter()
             .map(|s| {
                 let needs = recorded_needs(s);
-                let ages = age_bits(s.ages.map(|a| (a.low, a.high)));
+                let row_ages = Ages::of(s);
+                let ages = age_bits(row_ages);
                 let k = s.kind.index();
                 match needs {
-                    Some(needs) => needs.iter().for_each(|n| profile.need[n.index()][k] |= ages),
+                    Some(needs) => needs.iter().for_each(|n| {
+                        profile.need[n.index()][k] |= ages;
+                        profile.truncated.0 |= if s.needs_possibly_truncated { 1 << n.index() } else { 0 };
+                    }),
                     None => profile.no_needs[k][AgeBand::of(s.ages).index()] |= ages,
                 }
                 let religion = match s.religious_character.as_deref() {
@@ -126,7 +195,8 @@ impl Tables {
                     site: s.site,
                     kind: s.kind,
                     needs: needs.unwrap_or(NeedSet::EMPTY),
-                    ages: s.ages.map(|a| (a.low, a.high)),
+                    needs_truncated: s.needs_possibly_truncated,
+                    ages: row_ages,
                     gender: s.gender,
                     boarding: s.boarding,
                     la: s.la,

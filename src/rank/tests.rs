@@ -483,13 +483,14 @@ mod fit_score {
         // Same kind and distance; one records only hearing impairment, the other nothing.
         assert!(u.score > n.score, "unknown {} should beat a known mismatch {}", u.score, n.score);
         assert!(u.coverage < 1.0 && (n.coverage - 1.0).abs() < 1e-12, "{} {}", u.coverage, n.coverage);
-        // The known factors (kind fit, distance, places) carry all the weight.
+        // The known factors (kind fit, age range, distance, places) carry all the weight.
         let w = &p.policy.weights;
         let x = super::super::score::decay(&p, d);
-        let known = w.kind_fit + w.distance + w.places;
-        let expected = (w.kind_fit + w.distance * x + w.places) / known;
+        let known = w.kind_fit + w.age_range + w.distance + w.places;
+        let expected = (w.kind_fit + w.age_range + w.distance * x + w.places) / known;
         assert!((u.score - expected).abs() < 1e-12);
-        let total = w.primary_need + w.secondary_needs + w.broad_area + w.kind_fit + w.distance + w.places;
+        let total =
+            w.primary_need + w.secondary_needs + w.broad_area + w.kind_fit + w.age_range + w.distance + w.places;
         assert!((u.coverage - known / total).abs() < 1e-12);
     }
 
@@ -854,6 +855,293 @@ mod explanations {
     }
 }
 
+mod post16 {
+    //! Issue 11: a post-16 setting never takes a child under 16, whatever the pack ticks.
+    use super::*;
+
+    fn college(urn: u32, location: LatLon) -> Setting {
+        Setting { ages: None, phase: Some(Phase::NotApplicable), ..setting(urn, ProvisionKind::Post16, location) }
+    }
+
+    fn outcome(s: &Setting, q: &Query) -> Outcome {
+        let settings = std::slice::from_ref(s);
+        let index = SettingIndex::build(settings);
+        let ctx = RankContext::new(settings, DataInfo::default(), las());
+        explain(settings, &index, &Policy::illustrative_default(), q, &ctx, s.urn).unwrap().into_owned().sites[0]
+            .outcome
+            .clone()
+    }
+
+    fn age_rule(s: &Setting, q: &Query) -> String {
+        match outcome(s, q) {
+            Outcome::Excluded { rule, .. } if rule.code == RuleCode::AgeOutsideRange => rule.text,
+            other => panic!("expected the age rule, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn never_takes_a_child_under_16_whatever_the_pack_ticks() {
+        let s = college(1, at(0.2, 0.0));
+        for level in ["universal", "targeted", "specialist", "complex"] {
+            for age in [4, 7, 15] {
+                assert_eq!(
+                    age_rule(&s, &query(age, Need::ASD, level)),
+                    format!(
+                        "Post-16 (college or sixth form): for students aged 16 and over, not age {age} (its age range is not recorded)"
+                    )
+                );
+            }
+            assert!(matches!(outcome(&s, &query(16, Need::ASD, level)), Outcome::Listed { .. }), "{level}");
+        }
+        // Nor when the user asks for colleges, or for the age they are taught at.
+        let q = Query { kinds: Some(vec![ProvisionKind::Post16]), ..query(15, Need::ASD, "universal") };
+        assert!(age_rule(&s, &q).contains("not age 15"));
+        let q = Query { taught_out_of_year_group: Some(14), ..query(16, Need::ASD, "universal") };
+        assert_eq!(
+            age_rule(&s, &q),
+            "Post-16 (college or sixth form): for students aged 16 and over, not age 14 (the age you asked to match) \
+             (its age range is not recorded)"
+        );
+    }
+
+    #[test]
+    fn a_recorded_range_from_14_does_not_open_a_college_to_a_child_of_14() {
+        let s = Setting { ages: ages(14, 99), phase: Some(Phase::SixteenPlus), ..college(1, at(0.2, 0.0)) };
+        assert_eq!(
+            age_rule(&s, &query(14, Need::ASD, "universal")),
+            "Post-16 (college or sixth form): for students aged 16 and over, not age 14 (recorded age range 14–99)"
+        );
+        let l = list(&[s], &query(16, Need::ASD, "universal"));
+        assert_eq!(reason(&l.results[0], ReasonCode::AgeRange).unwrap().text, "Age range 14–99 includes age 16");
+    }
+
+    #[test]
+    fn a_16_plus_phase_enters_at_16_too() {
+        let s = Setting {
+            ages: ages(14, 18),
+            phase: Some(Phase::SixteenPlus),
+            ..setting(1, ProvisionKind::Mainstream, at(0.2, 0.0))
+        };
+        assert_eq!(
+            age_rule(&s, &query(15, Need::ASD, "universal")),
+            "Phase 16 plus: for students aged 16 and over, not age 15 (recorded age range 14–18)"
+        );
+        // Without a recorded range, the phase's usual range says it already.
+        let s = Setting { ages: Phase::SixteenPlus.typical_ages(), ..s };
+        assert_eq!(
+            age_rule(&s, &query(15, Need::ASD, "universal")),
+            "Usually takes ages 16–25 (phase 16 plus; age range not recorded): does not include age 15"
+        );
+    }
+
+    #[test]
+    fn from_16_a_college_without_recorded_ages_is_known_to_take_the_child() {
+        let l = list(&[college(1, at(0.2, 0.0))], &query(17, Need::ASD, "universal"));
+        let r = reason(&l.results[0], ReasonCode::AgeRange).unwrap();
+        assert_eq!(r.text, "For students aged 16 and over (age range not recorded): includes age 17");
+        assert_eq!(r.factor.unwrap().value, Some(1.0));
+        // The note still asks the family to check.
+        assert!(l.results[0].flags.contains(&ReasonCode::AgesNotRecorded));
+    }
+
+    #[test]
+    fn an_autism_college_is_a_near_miss_for_a_child_of_7_and_says_why() {
+        let settings = vec![
+            Setting { needs: needs(&[Need::ASD]), name: "Autism College".into(), ..college(1, at(0.2, 0.0)) },
+            autism_special(2, at(3.0, 0.0)),
+        ];
+        let l = list(&settings, &query(7, Need::ASD, "complex"));
+        assert_eq!(urns(&l), [2]);
+        assert_eq!(l.near_misses.len(), 1);
+        assert_eq!(
+            l.near_misses[0].rule.text,
+            "Post-16 (college or sixth form): for students aged 16 and over, not age 7 (its age range is not recorded)"
+        );
+    }
+
+    #[test]
+    fn a_search_for_a_child_of_7_reads_no_college() {
+        // Colleges without recorded ages share a tree of the index with settings taking all
+        // ages; a child of 7 never opens it when it holds only colleges.
+        let mut settings: Vec<Setting> = (0..10).map(|i| college(100 + i, at(0.1, 0.1 * f64::from(i)))).collect();
+        settings.push(setting(200, ProvisionKind::Mainstream, at(1.0, 0.0)));
+        let l = list(&settings, &query(7, Need::ASD, "universal"));
+        assert_eq!(urns(&l), [200]);
+        assert_eq!((l.counts.considered, l.counts.eligible), (1, 1));
+    }
+}
+
+mod age_range {
+    //! Issue 11: settings whose age range is not recorded stay on the list, below settings
+    //! known to take the child's age.
+    use super::*;
+
+    #[test]
+    fn a_setting_known_to_take_the_age_ranks_above_one_whose_ages_are_unknown() {
+        let known = autism_special(1, at(1.5, 0.0));
+        let unknown = Setting { ages: None, phase: Some(Phase::NotApplicable), ..autism_special(2, at(1.0, 0.0)) };
+        let l = list(&[known, unknown], &query(7, Need::ASD, "specialist"));
+        assert_eq!(urns(&l), [1, 2]);
+        // A mile nearer is not enough; much nearer still wins (a factor, not a tier).
+        let far = autism_special(3, at(9.0, 0.0));
+        let near = Setting { ages: None, ..autism_special(4, at(0.5, 0.0)) };
+        assert_eq!(urns(&list(&[far, near], &query(7, Need::ASD, "specialist"))), [4, 3]);
+    }
+
+    #[test]
+    fn unknown_ages_never_exclude_count_half_and_say_so() {
+        let s = Setting { ages: None, ..autism_special(1, at(1.0, 0.0)) };
+        let known = list(&[autism_special(1, at(1.0, 0.0))], &query(7, Need::ASD, "specialist"));
+        let l = list(&[s], &query(7, Need::ASD, "specialist"));
+        let r = &l.results[0];
+        let age = reason(r, ReasonCode::AgeRange).unwrap();
+        assert_eq!(age.text, "Age range not recorded: counted as 0.5 of a match, below a setting known to take age 7");
+        assert_eq!(age.factor.unwrap().value, Some(0.5));
+        assert!(r.coverage < known.results[0].coverage, "{} {}", r.coverage, known.results[0].coverage);
+        assert!(r.score < known.results[0].score);
+        assert_eq!(reason(&known.results[0], ReasonCode::AgeRange).unwrap().text, "Age range 4–19 includes age 7");
+    }
+
+    #[test]
+    fn the_usual_range_of_a_recorded_phase_counts_as_known() {
+        let s = Setting { ages: Phase::Primary.typical_ages(), ..autism_special(1, at(1.0, 0.0)) };
+        let s = Setting { phase: Some(Phase::Primary), ..s };
+        let l = list(&[s], &query(7, Need::ASD, "specialist"));
+        let age = reason(&l.results[0], ReasonCode::AgeRange).unwrap();
+        assert_eq!(age.text, "Usually takes ages 2–11 (phase Primary): includes age 7");
+        assert_eq!(age.factor.unwrap().value, Some(1.0));
+    }
+
+    #[test]
+    fn the_age_asked_for_is_named() {
+        let q = Query { taught_out_of_year_group: Some(9), ..query(10, Need::ASD, "specialist") };
+        let l = list(&[autism_special(1, at(1.0, 0.0))], &q);
+        assert_eq!(
+            reason(&l.results[0], ReasonCode::AgeRange).unwrap().text,
+            "Age range 4–19 includes age 9 (the age you asked to match)"
+        );
+    }
+
+    #[test]
+    fn left_out_of_the_score_when_the_pack_assumes_nothing() {
+        let policy = Policy { unknown_ages_value: None, ..Policy::illustrative_default() };
+        let s = Setting { ages: None, ..autism_special(1, at(1.0, 0.0)) };
+        let l = list_with(&[s], &policy, &query(7, Need::ASD, "specialist"));
+        let r = &l.results[0];
+        let age = reason(r, ReasonCode::AgeRange).unwrap();
+        assert_eq!(age.text, "Age range not recorded: left out of the score (its weight goes to the known factors)");
+        assert_eq!(age.factor.unwrap().value, None);
+        let sum: f64 = r.reasons.iter().filter_map(|x| x.factor).map(|f| f.contribution).sum();
+        assert!((sum - r.score).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_setting_left_out_by_age_is_explained_by_the_rule_not_the_factor() {
+        let s = Setting { ages: ages(11, 16), ..autism_special(1, at(1.0, 0.0)) };
+        let settings = std::slice::from_ref(&s);
+        let index = SettingIndex::build(settings);
+        let ctx = RankContext::new(settings, DataInfo::default(), las());
+        let policy = Policy::illustrative_default();
+        let e = explain(settings, &index, &policy, &query(7, Need::ASD, "specialist"), &ctx, Urn(1)).unwrap();
+        assert!(e.sites[0].text.contains("Age range 11–16 does not include age 7"));
+        assert!(e.sites[0].reasons.iter().all(|r| r.code != ReasonCode::AgeRange));
+    }
+}
+
+mod other_needs_only {
+    //! Issue 11: a setting recording provision only for other needs is listed after every
+    //! setting that may meet the child's needs, however near it is.
+    use super::*;
+
+    fn sld_school(urn: u32, location: LatLon) -> Setting {
+        Setting {
+            needs: needs(&[Need::SLD, Need::PMLD]),
+            name: "Severe LD School".into(),
+            ..autism_special(urn, location)
+        }
+    }
+
+    #[test]
+    fn ranks_below_settings_that_record_the_need_may_meet_it_or_are_mainstream() {
+        let settings = vec![
+            sld_school(1, at(0.2, 0.0)),
+            autism_special(2, at(9.0, 0.0)),
+            Setting { needs: None, ..autism_special(3, at(9.5, 0.0)) },
+            setting(4, ProvisionKind::Mainstream, at(9.8, 0.0)),
+        ];
+        let l = list(&settings, &query(7, Need::ASD, "specialist"));
+        assert_eq!(urns(&l), [2, 3, 4, 1]);
+        // Its fit score is the higher; the order, not the score, puts it last.
+        assert!(l.results[3].score > l.results[2].score);
+        assert_eq!(
+            reason(&l.results[3], ReasonCode::OtherNeedsOnly).unwrap().text,
+            "Records provision for severe learning difficulties and profound and multiple learning difficulties, \
+             not autism: listed after the settings that may meet autism"
+        );
+        assert!(l.results[3].flags.contains(&ReasonCode::OtherNeedsOnly));
+        assert!(l.results[..3].iter().all(|r| reason(r, ReasonCode::OtherNeedsOnly).is_none()));
+    }
+
+    #[test]
+    fn among_themselves_they_rank_by_score() {
+        let settings = vec![
+            sld_school(1, at(3.0, 0.0)),
+            Setting { needs: needs(&[Need::HI]), ..autism_special(2, at(1.0, 0.0)) },
+            setting(3, ProvisionKind::Mainstream, at(9.0, 0.0)),
+        ];
+        assert_eq!(urns(&list(&settings, &query(7, Need::ASD, "specialist"))), [3, 2, 1]);
+    }
+
+    #[test]
+    fn a_need_in_the_same_broad_area_or_in_the_plan_is_not_other() {
+        let slcn = Setting { needs: needs(&[Need::SLCN]), ..autism_special(1, at(0.2, 0.0)) };
+        let sld = sld_school(2, at(0.3, 0.0));
+        let mainstream = setting(3, ProvisionKind::Mainstream, at(1.0, 0.0));
+        let settings = vec![slcn, sld, mainstream];
+        assert_eq!(urns(&list(&settings, &query(7, Need::ASD, "specialist"))), [1, 3, 2]);
+        // With severe learning difficulties in the plan it matches another need, and ranks by score.
+        let q = Query { other_needs: vec![Need::SLD], ..query(7, Need::ASD, "specialist") };
+        assert_eq!(urns(&list(&settings, &q)), [2, 1, 3]);
+        // A need with no broad area ("other") matches only itself.
+        let oth = Setting { needs: needs(&[Need::OTH]), ..autism_special(4, at(2.0, 0.0)) };
+        let l = list(&[oth, sld_school(5, at(0.3, 0.0))], &query(7, Need::OTH, "specialist"));
+        assert_eq!(urns(&l), [4, 5]);
+    }
+
+    #[test]
+    fn not_when_the_record_may_be_incomplete() {
+        // GIAS lists at most five types: a school listing five may also meet autism.
+        let five = Setting {
+            needs: needs(&[Need::SLD, Need::PMLD, Need::MLD, Need::PD, Need::VI]),
+            needs_possibly_truncated: true,
+            ..autism_special(1, at(0.2, 0.0))
+        };
+        let settings = vec![five, setting(2, ProvisionKind::Mainstream, at(3.0, 0.0))];
+        let l = list(&settings, &query(7, Need::ASD, "specialist"));
+        assert_eq!(urns(&l), [1, 2]);
+        assert!(reason(&l.results[0], ReasonCode::OtherNeedsOnly).is_none());
+    }
+
+    #[test]
+    fn explain_says_why_it_ranked_below() {
+        let settings = vec![sld_school(1, at(0.2, 0.0)), autism_special(2, at(5.0, 0.0))];
+        let index = SettingIndex::build(&settings);
+        let ctx = RankContext::new(&settings, DataInfo::default(), las());
+        let policy = Policy::illustrative_default();
+        let q = Query { limit: 1, ..query(7, Need::ASD, "complex") };
+        let e = explain(&settings, &index, &policy, &q, &ctx, Urn(1)).unwrap();
+        assert!(matches!(e.sites[0].outcome, Outcome::RankedBelow { .. }));
+        assert!(
+            e.sites[0].text.starts_with(
+                "Meets every rule, but ranked below the top 1: it records provision only for needs other than \
+                 autism, so it comes after every setting that may meet autism (its fit score is 0."
+            ),
+            "{}",
+            e.sites[0].text
+        );
+    }
+}
+
 mod reading {
     use super::*;
 
@@ -924,8 +1212,8 @@ mod json_shape {
     #[test]
     fn reason_texts_are_written_the_same_however_they_are_read() {
         // Reasons of every kind: places, inferred ages, another council, unknown specialisms,
-        // section 41, proposed to close, preferences, other needs, a kind added to the search
-        // (every code but the presumption of mainstream).
+        // section 41, proposed to close, preferences, other needs, a kind added to the search,
+        // the age range, a school for other needs (every code but the presumption of mainstream).
         let settings = vec![
             Setting {
                 site: Site::ResourcedProvision,
@@ -955,6 +1243,7 @@ mod json_shape {
                 status: Status::OpenProposedToClose,
                 ..setting(5, ProvisionKind::Special, at(1.0, 0.0))
             },
+            Setting { needs: needs(&[Need::PD, Need::VI]), ..setting(6, ProvisionKind::Special, at(0.5, 0.0)) },
         ];
         let q = Query {
             home_la: Some(LEEDS),
@@ -990,7 +1279,7 @@ mod json_shape {
                 assert_ne!(reason.text, format!("{text}.").as_str());
             }
         }
-        assert_eq!(seen.len(), 13, "{seen:?}");
+        assert_eq!(seen.len(), 15, "{seen:?}");
         let json = serde_json::to_string(&l).unwrap();
         assert_eq!(json, serde_json::to_string(&l.into_owned()).unwrap());
         assert!(json.contains("No recorded provision for autism (records speech"), "{json}");
@@ -1155,10 +1444,15 @@ fn random_query(rng: &mut Rng, span_miles: f64) -> Query {
 /// Runs `queries` over `settings` and compares the search with [`exhaustive`](reference::exhaustive); returns how many
 /// settings were listed, near misses shown and mainstream schools added by the presumption.
 fn compare(settings: &[Setting], queries: &[Query], what: &str) -> (usize, usize, usize) {
+    compare_counting(settings, queries, what).0
+}
+
+/// [`compare`], also counting the listed settings that record only other needs.
+fn compare_counting(settings: &[Setting], queries: &[Query], what: &str) -> ((usize, usize, usize), usize) {
     let index = SettingIndex::build(settings);
     let ctx = RankContext::new(settings, DataInfo::default(), Vec::new());
     let policy = Policy::illustrative_default();
-    let (mut listed, mut nears, mut presumed) = (0, 0, 0);
+    let (mut listed, mut nears, mut presumed, mut other_needs_only) = (0, 0, 0, 0);
     for (case, q) in queries.iter().enumerate() {
         let p = prepare(&policy, q).unwrap_or_else(|e| panic!("{what} case {case}: {e}"));
         let got = run(ctx.tables(), &index, &p);
@@ -1175,8 +1469,9 @@ fn compare(settings: &[Setting], queries: &[Query], what: &str) -> (usize, usize
         listed += top.len();
         nears += near.len();
         presumed += top.len() - from;
+        other_needs_only += top.iter().filter(|c| c.other_needs_only).count();
     }
-    (listed, nears, presumed)
+    ((listed, nears, presumed), other_needs_only)
 }
 
 #[test]
@@ -1185,9 +1480,17 @@ fn search_equals_scoring_every_setting_on_250_random_queries() {
     let span = 30.0;
     let settings = random_settings(&mut rng, 3000, span);
     let queries: Vec<Query> = (0..250).map(|_| random_query(&mut rng, span)).collect();
-    let (listed, nears, presumed) = compare(&settings, &queries, "3000 settings");
-    // The cases must exercise every part: lists, near misses and the presumption.
+    let ((listed, nears, presumed), other) = compare_counting(&settings, &queries, "3000 settings");
+    // The cases must exercise every part: lists, near misses, the presumption, and settings
+    // listed after the rest for recording only other needs.
     assert!(listed > 1000 && nears > 100 && presumed > 20, "listed {listed}, near misses {nears}, presumed {presumed}");
+    assert!(other > 50, "listed for other needs only: {other}");
+    // With no record that may be incomplete, the search passes over whole trees of settings
+    // recording only other needs (their bound is lowered): the same lists.
+    let complete: Vec<Setting> =
+        settings.into_iter().map(|s| Setting { needs_possibly_truncated: false, ..s }).collect();
+    let (_, other) = compare_counting(&complete, &queries, "3000 settings, complete records");
+    assert!(other > 50, "listed for other needs only: {other}");
 }
 
 #[test]

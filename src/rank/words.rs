@@ -54,6 +54,23 @@ pub(crate) enum Words<'a> {
     NeedsNotRecorded { wording: &'a Wording, need: Need },
     /// The policy's wording for a setting in another council area.
     OutsideHomeLa { wording: &'a Wording, la: LaCode, ctx: &'a RankContext },
+    /// The setting takes the child's `age` (`asked`: the age the user asked to match).
+    AgeTaken { how: AgeTaken, age: u8, asked: bool },
+    /// Age range not recorded, counted at the policy's assumed value.
+    AgesAssumed { value: f64, age: u8 },
+    /// Records provision only for these needs, none of them the child's (`need`: the primary).
+    OtherNeedsOnly { records: NeedSet, need: Need },
+}
+
+/// How a setting is known to take an age.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AgeTaken {
+    /// Its recorded age range.
+    Recorded { low: u8, high: u8 },
+    /// The usual range of its recorded phase.
+    Phase { low: u8, high: u8, phase: Option<Phase> },
+    /// Nothing recorded, but it is a post-16 setting and the child is 16 or over.
+    From16,
 }
 
 /// What a setting records in the primary need's broad area.
@@ -235,6 +252,37 @@ impl Display for ReasonText<'_> {
             }
             Words::OutsideHomeLa { wording, la, ctx } => {
                 Wording::fill_to(f, &wording.outside_home_la, &[("la", &LaWords(*la, ctx))])
+            }
+            Words::AgeTaken { how, age, asked } => {
+                match how {
+                    AgeTaken::Recorded { low, high } => write!(f, "Age range {low}–{high} includes age {age}")?,
+                    AgeTaken::Phase { low, high, phase } => write!(
+                        f,
+                        "Usually takes ages {low}–{high} (phase {}): includes age {age}",
+                        phase.map_or("not recorded", Phase::label)
+                    )?,
+                    AgeTaken::From16 => write!(
+                        f,
+                        "For students aged {} and over (age range not recorded): includes age {age}",
+                        super::tables::POST16_ENTRY_AGE
+                    )?,
+                }
+                if *asked {
+                    f.write_str(" (the age you asked to match)")?;
+                }
+                Ok(())
+            }
+            Words::AgesAssumed { value, age } => write!(
+                f,
+                "Age range not recorded: counted as {value:.1} of a match, below a setting known to take age {age}"
+            ),
+            Words::OtherNeedsOnly { records, need } => {
+                f.write_str("Records provision for ")?;
+                need_list(f, *records)?;
+                f.write_str(", not ")?;
+                f.write_str(need.plain())?;
+                f.write_str(": listed after the settings that may meet ")?;
+                f.write_str(need.plain())
             }
         }
     }

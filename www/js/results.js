@@ -301,6 +301,7 @@ const FACTOR_NAMES = /** @type {Record<string, string>} */ ({
   secondaryNeeds: 'Other needs',
   broadArea: 'Area of need',
   kindFit: 'Kind of setting',
+  ageRange: 'Age range',
   distance: 'Distance',
   preferences: 'Your preferences',
   places: 'Places',
