@@ -23,6 +23,14 @@ notice: string, levels: Array<Level>, weights: Weights, distanceHalfLifeMiles: n
  */
 unknownNeedsValue: number | null, 
 /**
+ * How a setting whose age range is not recorded (nor its phase) counts on the age-range
+ * factor: `Some(v)` counts it at `v` (the default pack's 0.5, so a setting known to take
+ * the child's age ranks above one whose ages are unknown); `None` (the value when a pack
+ * leaves it out) drops the factor for it. Either way coverage reports it unknown, and it is
+ * never left out of the list for it.
+ */
+unknownAgesValue: number | null, 
+/**
  * When mainstream schools are among the kinds considered, the list keeps at least this many.
  */
 mainstreamMinimum: number, 

@@ -3,4 +3,4 @@
 /**
  * What a reason is about. Factor reasons carry a [`FactorScore`]; the rest are notes.
  */
-export type ReasonCode = "primaryNeedSpecialism" | "secondaryNeeds" | "broadArea" | "kindFit" | "distance" | "preferences" | "places" | "agesNotRecorded" | "needsNotRecorded" | "proposedToClose" | "section41" | "beyondWalkingDistance" | "outsideHomeLa" | "mainstreamPresumption";
+export type ReasonCode = "primaryNeedSpecialism" | "secondaryNeeds" | "broadArea" | "kindFit" | "ageRange" | "distance" | "preferences" | "places" | "agesNotRecorded" | "needsNotRecorded" | "otherNeedsOnly" | "proposedToClose" | "section41" | "beyondWalkingDistance" | "outsideHomeLa" | "mainstreamPresumption";

@@ -22,6 +22,11 @@ broadArea: number,
  */
 kindFit: number, 
 /**
+ * The setting is known to take the child's age (recorded, or usual for its phase). A pack
+ * written before this factor existed gets [`DEFAULT_AGE_RANGE_WEIGHT`].
+ */
+ageRange: number, 
+/**
  * Nearness: halves every `distanceHalfLifeMiles`.
  */
 distance: number, 
