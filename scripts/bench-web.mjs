@@ -27,8 +27,10 @@ const gz = (/** @type {Buffer} */ b) => gzipSync(b, { level: 9 }).length;
  * @param {any} mod the wasm-bindgen module (already initialised)
  * @param {Uint8Array} dataset
  * @param {() => number} now
+ * @param {any} table the settings as parallel arrays (`Finder.settingsTable`, in the dashboard's
+ *   module only: the `bench` feature), for the plain-JS baseline
  */
-async function measure(mod, dataset, now) {
+async function measure(mod, dataset, now, table) {
   const t0 = now();
   const finder = new mod.Finder(dataset, null);
   const coldMs = now() - t0;
@@ -70,7 +72,6 @@ async function measure(mod, dataset, now) {
   // The plain-JavaScript baseline: per-need arrays built once, then for each query a scan of
   // the primary need's settings (and, for kinds that record no needs, of those) with haversine
   // distances, keeping the 20 nearest that take the child's age. No scoring, no explanations.
-  const table = finder.settingsTable();
   const byNeed = needs.map((_, i) => table.urn.map((_, j) => j).filter((j) => table.needs[j] & (1 << i)));
   const noNeeds = table.urn.map((_, j) => j).filter((j) => table.needs[j] === 0);
   const R = 6371008.8;
@@ -350,10 +351,15 @@ const dataset = await readFile(join(root, 'data/dataset.bin'));
 console.log(`wasm: ${wasm.length} bytes raw, ${gz(wasm)} gzip, ${br(wasm)} brotli [target <= 60 KB brotli]`);
 console.log(`dataset: ${dataset.length} bytes raw, ${gz(dataset)} gzip, ${br(dataset)} brotli`);
 
+// The plain-JS baseline's input, from the dashboard's module (built with the `bench` feature).
+const dash = await import(join(root, 'pkg-dashboard/placement_finder.js'));
+await dash.default({ module_or_path: await readFile(join(root, 'pkg-dashboard/placement_finder_bg.wasm')) });
+const table = new dash.Finder(new Uint8Array(dataset), null).settingsTable();
+
 // node
 const mod = await import(join(root, 'pkg/placement_finder.js'));
 await mod.default({ module_or_path: wasm });
-report('node', await measure(mod, new Uint8Array(dataset), () => performance.now()));
+report('node', await measure(mod, new Uint8Array(dataset), () => performance.now(), table));
 
 // Chromium, the page's own origin, bytes over the wire as the browser gets them.
 const { chromium } = await import('playwright-core');
@@ -376,16 +382,16 @@ try {
     wire[url.pathname] = len;
   });
   await page.goto(`http://127.0.0.1:${port}/pkg/placement_finder.js`);
-  const r = await page.evaluate(async (src) => {
+  const r = await page.evaluate(async ({ src, table }) => {
     const mod = await import('/pkg/placement_finder.js');
     await mod.default();
     const t = performance.now();
     const bytes = new Uint8Array(await (await fetch('/data/dataset.bin')).arrayBuffer());
     const fetchMs = performance.now() - t;
     const fn = new Function(`return (${src})`)();
-    const out = await fn(mod, bytes, () => performance.now());
+    const out = await fn(mod, bytes, () => performance.now(), table);
     return { ...out, fetchMs };
-  }, measure.toString());
+  }, { src: measure.toString(), table });
   report('chromium', r);
   console.log(
     `chromium over the wire (brotli from scripts/serve.mjs): wasm ${wire['/pkg/placement_finder_bg.wasm']} bytes, ` +

@@ -17,7 +17,8 @@ fi
 
 # 2. The wasm engine, twice: the finder's module (what a family's phone downloads) into pkg/,
 #    and the dashboard's (the finder plus the coverage engine and the importer) into
-#    pkg-dashboard/. Both from the one crate; `--features dashboard` adds the rest.
+#    pkg-dashboard/. Both from the one crate; `--features dashboard` adds the rest, and `bench`
+#    the exports only the benchmark scripts use (never in the finder's module).
 wasm_build() { # $1: output folder, $2...: cargo flags
   local out=$1; shift
   cargo build --profile wasm-release --target wasm32-unknown-unknown --lib "$@"
@@ -27,7 +28,7 @@ wasm_build() { # $1: output folder, $2...: cargo flags
     --enable-multivalue --enable-mutable-globals "$out/placement_finder_bg.wasm" -o "$out/placement_finder_bg.wasm"
 }
 wasm_build pkg
-wasm_build target/pkg-dashboard --features dashboard
+wasm_build target/pkg-dashboard --features dashboard,bench
 rm -rf www/pkg www/pkg-dashboard && mkdir -p www/pkg www/pkg-dashboard
 cp pkg/placement_finder.js pkg/placement_finder_bg.wasm pkg/*.d.ts www/pkg/
 cp target/pkg-dashboard/placement_finder.js target/pkg-dashboard/placement_finder_bg.wasm target/pkg-dashboard/*.d.ts www/pkg-dashboard/

@@ -13,7 +13,7 @@ step "format";  cargo fmt --check
 step "lints (native)";  cargo clippy --all-targets -- -D warnings
 step "lints (wasm32: the finder's module, and the dashboard's)"
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
-cargo clippy --lib --test wasm --target wasm32-unknown-unknown --features dashboard -- -D warnings
+cargo clippy --lib --test wasm --target wasm32-unknown-unknown --features dashboard,bench -- -D warnings
 step "docs";  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet
 step "boundary: wasm crates are named only in src/wasm.rs"
 if grep -rlE 'wasm_bindgen|js_sys|web_sys|serde_wasm_bindgen' src --include='*.rs' | grep -v '^src/wasm.rs$'; then
@@ -26,12 +26,18 @@ if grep -rlE '\brstar\b' src --include='*.rs' | grep -v '^src/index.rs$'; then
 fi
 echo "ok"
 step "native tests (unit, doc, integration on real fixtures)";  cargo test
+step "the TypeScript types in bindings/ are as generated from the Rust structs (cargo test writes them)"
+if [ -n "$(git status --porcelain -- bindings)" ]; then
+  git status --short -- bindings; git --no-pager diff --stat -- bindings
+  echo "bindings/ changed: run 'cargo test --lib export_bindings' and commit bindings/"; exit 1
+fi
+echo "ok"
 step "wasm tests (node)";  cargo test --target wasm32-unknown-unknown --features dashboard --test wasm
 step "wasm tests (headless Chromium)"
 WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" cargo test --target wasm32-unknown-unknown --features dashboard --test wasm
 step "fuzz (each target 30 s, two at a time; scripts/fuzz.sh installs nightly and cargo-fuzz if missing)"
 bash scripts/fuzz.sh 30 2
 step "build the page (data, wasm, vendor files)";  bash scripts/build.sh
-step "page type check";  tsc -p tsconfig.json
+step "page type check (www/js against bindings/ and the wasm declarations)";  tsc -p tsconfig.json
 step "page JS unit tests and browser end-to-end tests"
 node --test tests/js/ tests/e2e/

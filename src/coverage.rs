@@ -51,6 +51,7 @@ pub const BANDS_MILES: [f64; 4] = [2.0, 5.0, 10.0, 20.0];
 /// national data records the specialisms of few resourced provisions and SEN units. It counts
 /// towards the distances only with `include_needs_not_recorded`; the table counts it either way.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Filter {
     /// Need abbreviations (`ASD`, `SLCN`, ...).
@@ -63,6 +64,7 @@ pub struct Filter {
     pub age: Option<u8>,
     /// Settings of unknown need count towards the distances too.
     #[serde(default)]
+    #[cfg_attr(test, ts(as = "Option<_>", optional))]
     pub include_needs_not_recorded: bool,
 }
 
@@ -420,6 +422,7 @@ pub struct Distances {
 
 /// The same council (or England) for the table: a row per council.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct CouncilRow {
     /// DfE code; `null` for the England total.
@@ -459,6 +462,7 @@ pub struct CouncilRow {
 
 /// One demand point's answer (the per-sector CSV).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct PointRow {
     pub label: String,
@@ -1025,6 +1029,7 @@ pub struct PlainInputs {
 
 /// Everything the dashboard shows for one filter and scope.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     pub suitable: u32,
@@ -1049,6 +1054,7 @@ pub struct Report {
 /// The second figure beside the headline: how the scope's postcodes would fare had settings of
 /// unknown need been counted (or left out, when they are counted).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct OtherChoice {
     pub include_needs_not_recorded: bool,
@@ -1148,9 +1154,9 @@ struct LatStrip {
 /// guess's distance on the sphere.
 const GRID_OVER_SPHERE: f64 = 1.01;
 
-/// The Earth's mean radius as `geo`'s haversine uses it (IUGG), so distances agree with
-/// [`LatLon::distance_m`].
-const MEAN_RADIUS_M: f64 = 6_371_008.8;
+// The Earth's mean radius as `geo`'s haversine uses it (IUGG), so distances agree with
+// `LatLon::distance_m`.
+use crate::sphere::EARTH_RADIUS_M as MEAN_RADIUS_M;
 
 /// The great-circle angle (radians) whose chord on the unit sphere has squared length `c2`:
 /// `2 asin(c / 2)`. Below 600 km a four-term series replaces `asin` (its error is under 1e-10
@@ -1165,10 +1171,7 @@ fn chord2_to_angle(c2: f64) -> f64 {
     }
 }
 
-fn unit(p: LatLon) -> [f64; 3] {
-    let (lat, lon) = (p.lat.to_radians(), p.lon.to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
-}
+use crate::sphere::unit;
 
 impl LatStrip {
     /// Settings per band, on average: bands about as tall as the gaps between settings.
@@ -1309,6 +1312,7 @@ impl Best {
 
 /// A map view for [`CoverageEngine::overlay_rgba`]: WGS84 bounds and a size in pixels.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct View {
     pub south: f64,

@@ -17,6 +17,7 @@
 //!
 //! The core is what the index needs; it stays near 4 bytes per setting after brotli.
 
+use crate::codec::{put_varint, unzigzag, zigzag, Reader};
 use crate::error::{Error, Result};
 use crate::limits::MAX_DATASET_BYTES;
 use crate::model::{
@@ -33,6 +34,7 @@ const COORD_SCALE: f64 = 1e5;
 
 /// What a dataset says about itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct DatasetMeta {
     pub schema_version: u16,
@@ -155,11 +157,11 @@ impl Dataset {
                 "its checksum does not match: the file is truncated or damaged (download it again or rebuild it)",
             ));
         }
-        let mut r = Reader { bytes: body, pos: 10 };
-        let header = r.section("header")?;
-        let core = r.section("core")?;
-        let details = r.section("details")?;
-        let las = r.section("local authorities")?;
+        let mut r = Reader::new(body, 10);
+        let header = section(&mut r, "header")?;
+        let core = section(&mut r, "core")?;
+        let details = section(&mut r, "details")?;
+        let las = section(&mut r, "local authorities")?;
         let meta: DatasetMeta = serde_json::from_slice(header)
             .map_err(|e| Error::corrupt(WHAT, format!("its header is not valid: {e}")))?;
         let authorities: Vec<LocalAuthority> = serde_json::from_slice(las)
@@ -354,59 +356,19 @@ fn morton((lat, lon): (i32, i32)) -> u64 {
     spread(x) | (spread(y) << 1)
 }
 
-fn zigzag(v: i64) -> u64 {
-    ((v << 1) ^ (v >> 63)) as u64
-}
-fn unzigzag(v: u64) -> i64 {
-    ((v >> 1) as i64) ^ -((v & 1) as i64)
-}
-
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
 fn put_section(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
     out.extend_from_slice(bytes);
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn section(&mut self, name: &str) -> Result<&'a [u8]> {
-        let truncated = || Error::corrupt("the dataset file", format!("it is truncated in its {name} section"));
-        let len_bytes = self.bytes.get(self.pos..self.pos + 4).ok_or_else(truncated)?;
-        let len = u32::from_le_bytes([len_bytes[0], len_bytes[1], len_bytes[2], len_bytes[3]]) as usize;
-        let start = self.pos + 4;
-        let body = self.bytes.get(start..start.checked_add(len).ok_or_else(truncated)?).ok_or_else(truncated)?;
-        self.pos = start + len;
-        Ok(body)
-    }
-
-    fn varint(&mut self) -> Option<u64> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = *self.bytes.get(self.pos)?;
-            self.pos += 1;
-            v |= ((b & 0x7f) as u64) << shift;
-            if b < 0x80 {
-                return Some(v);
-            }
-        }
-        None
-    }
+/// The next length-prefixed section, or an error naming it.
+fn section<'a>(r: &mut Reader<'a>, name: &str) -> Result<&'a [u8]> {
+    r.section().ok_or_else(|| Error::corrupt("the dataset file", format!("it is truncated in its {name} section")))
 }
 
 fn decode_core(core: &[u8]) -> Result<(Vec<ProvisionKind>, Vec<LatLon>)> {
     let bad = |reason: &str| Error::corrupt("the dataset file", format!("its location table {reason}"));
-    let mut r = Reader { bytes: core, pos: 0 };
+    let mut r = Reader::new(core, 0);
     let n = r.varint().ok_or_else(|| bad("is truncated"))? as usize;
     // Each setting takes at least 3 bytes of core; reject absurd counts before allocating.
     if n > core.len() / 3 + 1 {

@@ -61,11 +61,140 @@ pub enum Error {
     Io { path: String, source: std::io::Error },
 }
 
+/// The stable name of an error's kind: what JavaScript branches on, never the wording (which may
+/// change). The wasm edge puts it on every error it throws as `error.code`; `as_str` is the
+/// camelCase name (`"wrongVersion"`), the same as the generated TypeScript `ErrorCode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub enum ErrorCode {
+    Csv,
+    MissingColumn,
+    Corrupt,
+    WrongVersion,
+    PostcodeShape,
+    UnknownPostcode,
+    OutsideEngland,
+    InvalidQuery,
+    Policy,
+    TooLarge,
+    Import,
+    Io,
+    /// A call made out of order at the wasm edge (an overlay before a coverage run, the dataset
+    /// bytes before an import has finished).
+    NotReady,
+    /// A result that could not be handed to JavaScript (a bug, not the input's fault).
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, in declaration order.
+    pub const ALL: [ErrorCode; 14] = [
+        ErrorCode::Csv,
+        ErrorCode::MissingColumn,
+        ErrorCode::Corrupt,
+        ErrorCode::WrongVersion,
+        ErrorCode::PostcodeShape,
+        ErrorCode::UnknownPostcode,
+        ErrorCode::OutsideEngland,
+        ErrorCode::InvalidQuery,
+        ErrorCode::Policy,
+        ErrorCode::TooLarge,
+        ErrorCode::Import,
+        ErrorCode::Io,
+        ErrorCode::NotReady,
+        ErrorCode::Internal,
+    ];
+
+    /// The name JavaScript sees: `"wrongVersion"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Csv => "csv",
+            ErrorCode::MissingColumn => "missingColumn",
+            ErrorCode::Corrupt => "corrupt",
+            ErrorCode::WrongVersion => "wrongVersion",
+            ErrorCode::PostcodeShape => "postcodeShape",
+            ErrorCode::UnknownPostcode => "unknownPostcode",
+            ErrorCode::OutsideEngland => "outsideEngland",
+            ErrorCode::InvalidQuery => "invalidQuery",
+            ErrorCode::Policy => "policy",
+            ErrorCode::TooLarge => "tooLarge",
+            ErrorCode::Import => "import",
+            ErrorCode::Io => "io",
+            ErrorCode::NotReady => "notReady",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Error {
+    /// This error's stable code (see [`ErrorCode`]).
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Csv { .. } => ErrorCode::Csv,
+            Error::MissingColumn { .. } => ErrorCode::MissingColumn,
+            Error::Corrupt { .. } => ErrorCode::Corrupt,
+            Error::WrongVersion { .. } => ErrorCode::WrongVersion,
+            Error::PostcodeShape(_) => ErrorCode::PostcodeShape,
+            Error::UnknownPostcode { .. } => ErrorCode::UnknownPostcode,
+            Error::OutsideEngland { .. } => ErrorCode::OutsideEngland,
+            Error::InvalidQuery { .. } => ErrorCode::InvalidQuery,
+            Error::Policy(_) => ErrorCode::Policy,
+            Error::TooLarge { .. } => ErrorCode::TooLarge,
+            Error::Import { .. } => ErrorCode::Import,
+            Error::Io { .. } => ErrorCode::Io,
+        }
+    }
+
     pub fn corrupt(what: impl Into<String>, reason: impl Into<String>) -> Error {
         Error::Corrupt { what: what.into(), reason: reason.into() }
     }
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Error {
         Error::InvalidQuery { field: field.into(), reason: reason.into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    mod codes {
+        use super::*;
+
+        #[test]
+        fn are_the_serde_names_and_unique() {
+            let names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+            for (code, name) in ErrorCode::ALL.iter().zip(&names) {
+                assert_eq!(serde_json::to_value(code).unwrap(), *name, "as_str and serde disagree for {code:?}");
+            }
+            let unique: std::collections::BTreeSet<&&str> = names.iter().collect();
+            assert_eq!(unique.len(), names.len(), "two codes share a name: {names:?}");
+        }
+
+        /// What the page branches on: changing one of these names is a change to the contract
+        /// with www/js (the generated `ErrorCode` type makes `tsc` catch it there).
+        #[test]
+        fn stay_as_the_page_knows_them() {
+            let e = Error::WrongVersion { what: "dataset".into(), expected: 5, found: 4 };
+            assert_eq!(e.code().as_str(), "wrongVersion");
+            assert_eq!(Error::Policy("x".into()).code().as_str(), "policy");
+            assert_eq!(Error::corrupt("postcode shard", "truncated").code().as_str(), "corrupt");
+            let big = Error::TooLarge { what: "x".into(), found: "2".into(), limit: "1".into(), cap: "MAX" };
+            assert_eq!(big.code().as_str(), "tooLarge");
+        }
+
+        #[test]
+        fn do_not_depend_on_the_wording() {
+            // The same kind with any message has the same code.
+            for reason in ["truncated", "policy pack: not JSON", "has schema version 1, this program reads version 2"] {
+                assert_eq!(Error::corrupt("dataset", reason).code(), ErrorCode::Corrupt);
+            }
+        }
     }
 }

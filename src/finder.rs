@@ -24,6 +24,7 @@ pub struct Finder {
 /// Settings as parallel columns (see [`Finder::table`]). `needs` is a bit set in
 /// [`Need::ALL`] order (0 = none recorded); unknown ages are 0..255.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsTable {
     pub urn: Vec<u32>,
@@ -38,6 +39,7 @@ pub struct SettingsTable {
 /// The words the page needs to ask about needs and kinds, from the model (so the page never
 /// hard-codes the taxonomy).
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct Vocabulary {
     pub needs: Vec<NeedTerm>,
@@ -46,6 +48,7 @@ pub struct Vocabulary {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct NeedTerm {
     pub code: &'static str,
@@ -56,6 +59,7 @@ pub struct NeedTerm {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct Term {
     pub code: &'static str,
@@ -224,6 +228,11 @@ impl Finder {
         ChildAge::from_birth(parse("dateOfBirth", date_of_birth)?, parse("startDate", start_date)?)
     }
 
+    /// The year group a child of `age` on 31 August usually joins (see [`ChildAge::year_group`]).
+    pub fn year_group(age: u8) -> String {
+        ChildAge::year_group(age)
+    }
+
     /// The area letters of a postcode (`LS` of `ls6 2aa`): the only part sent to the server.
     pub fn postcode_area(postcode: &str) -> Result<String> {
         Ok(Postcode::parse(postcode)?.area().to_string())
@@ -316,6 +325,34 @@ mod tests {
             q.other_needs = vec![Need::ASD; 1_000];
             assert!(matches!(finder.shortlist(&q), Err(Error::InvalidQuery { .. })));
             assert!(matches!(finder.explain(&q, Urn(1)), Err(Error::InvalidQuery { .. })));
+        }
+    }
+
+    /// The year-group rule the page asks for (it once had two copies of its own, which said
+    /// "Year 14" and "post-16 education" for a child of 18).
+    mod year_groups {
+        use super::*;
+
+        #[test]
+        fn from_a_date_of_birth_by_the_age_on_31_august_before_the_school_year() {
+            let at = |dob, start| {
+                let a = Finder::age_at(dob, start).unwrap();
+                (a.age, a.year_group)
+            };
+            assert_eq!(at("2019-03-27", "2026-09-01"), (7, "Year 3".to_string()));
+            assert_eq!(at("2019-09-01", "2026-09-01"), (6, "Year 2".to_string()));
+            assert_eq!(at("2019-08-31", "2026-09-01"), (7, "Year 3".to_string()));
+            assert_eq!(at("2022-01-10", "2027-01-05"), (4, "Reception".to_string()));
+            assert_eq!(at("2010-05-01", "2026-09-01"), (16, "Year 12".to_string()));
+        }
+
+        #[test]
+        fn from_an_age_the_same_rule_as_a_query() {
+            assert_eq!(Finder::year_group(3), "Nursery (before Reception)");
+            assert_eq!(Finder::year_group(4), "Reception");
+            assert_eq!(Finder::year_group(17), "Year 13");
+            assert_eq!(Finder::year_group(18), "Post-18 (after Year 13)");
+            assert_eq!(Finder::year_group(18), Finder::age_at("2008-05-01", "2026-09-01").unwrap().year_group);
         }
     }
 }

@@ -30,13 +30,13 @@
 //! one address) are kept sorted by `(distance_m, id)`.
 
 use std::cmp::Ordering;
-use std::f64::consts::FRAC_PI_2;
 use std::fmt;
 
 use rstar::primitives::GeomWithData;
 use rstar::{ParentNode, RStarInsertionStrategy, RTree, RTreeNode, RTreeParams, AABB};
 
 use crate::model::{AgeRange, LatLon, Need, NeedSet, ProvisionKind, Setting, SettingId};
+use crate::sphere::{chord_2, chord_from_metres, metres_from_chord, EARTH_RADIUS_M};
 
 /// A setting found by a query, with its great-circle distance in metres.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -121,10 +121,6 @@ impl AgeBand {
 fn recorded_needs(setting: &Setting) -> Option<NeedSet> {
     setting.needs.filter(|needs| !needs.is_empty())
 }
-
-/// Mean Earth radius in metres, the one `geo::Haversine` uses (so chord and haversine metres
-/// agree; a test pins it).
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// How far (on the unit sphere) a computed chord may be from the chord of the haversine
 /// distance it stands for, with a wide margin: measured over millions of random pairs, the
@@ -494,22 +490,6 @@ fn unit_vector(at: LatLon) -> Option<[f64; 3]> {
     Origin::new(at).unit
 }
 
-/// Great-circle metres for a unit-sphere chord: `2 R asin(c / 2)`.
-fn metres_from_chord(chord: f64) -> f64 {
-    2.0 * EARTH_RADIUS_M * (chord / 2.0).clamp(0.0, 1.0).asin()
-}
-
-/// Unit-sphere chord for great-circle metres: `2 sin(d / 2R)`, 2 (the diameter) for half the
-/// circumference or more.
-fn chord_from_metres(distance_m: f64) -> f64 {
-    let half_angle = distance_m / (2.0 * EARTH_RADIUS_M);
-    if half_angle >= FRAC_PI_2 {
-        2.0
-    } else {
-        2.0 * half_angle.sin()
-    }
-}
-
 /// A distance no setting at squared chord `chord_2` or farther can be nearer than.
 fn lower_bound_m(chord_2: f64) -> f64 {
     metres_from_chord((chord_2.sqrt() - CHORD_SLACK).max(0.0))
@@ -624,12 +604,6 @@ impl<'a> Iterator for Walk<'a> {
             self.open(node);
         }
     }
-}
-
-/// Squared chord between two unit-sphere points.
-fn chord_2(p: &[f64; 3], q: &[f64; 3]) -> f64 {
-    let d = [p[0] - q[0], p[1] - q[1], p[2] - q[2]];
-    d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
 }
 
 /// Squared chord from `q` to the nearest point of a box: never more than [`chord_2`] to any

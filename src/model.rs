@@ -9,6 +9,7 @@ use std::fmt;
 
 /// A GIAS Unique Reference Number: the DfE's stable id for an establishment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(transparent)]
 pub struct Urn(pub u32);
 
@@ -33,6 +34,7 @@ impl SettingId {
 
 /// A point in WGS84 degrees. The only coordinate type in the API.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 pub struct LatLon {
     pub lat: f64,
     pub lon: f64,
@@ -68,6 +70,7 @@ pub const METRES_PER_MILE: f64 = 1609.344;
 
 /// The four broad areas of need of the SEND Code of Practice (2015), §6.28.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum BroadArea {
     CommunicationAndInteraction,
@@ -97,6 +100,7 @@ impl BroadArea {
 /// The 12 SEN provision types recorded in GIAS `SEN1 (name)`..`SEN13 (name)`.
 /// Keyed on the abbreviation, never on the GIAS ordinal position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 pub enum Need {
     SpLD,
     MLD,
@@ -266,6 +270,7 @@ impl FromIterator<Need> for NeedSet {
 /// provision or SEN unit appears as separate settings: the school (`Mainstream`) and each
 /// overlay (`ResourcedProvision`, `SenUnit`), sharing the URN and the address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum ProvisionKind {
     Mainstream,
@@ -380,6 +385,7 @@ impl ProvisionKind {
 
 /// Which placement at an establishment a setting is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase", tag = "type", content = "number")]
 pub enum Site {
     /// The establishment itself.
@@ -402,6 +408,7 @@ pub enum Status {
 
 /// GIAS `Gender (name)`: gender of entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum Gender {
     Mixed,
@@ -423,6 +430,7 @@ pub enum Boarding {
 
 /// GIAS `PhaseOfEducation (name)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum Phase {
     Nursery,
@@ -483,6 +491,7 @@ impl Phase {
 
 /// Where an age range came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum AgeBasis {
     /// GIAS `StatutoryLowAge`/`StatutoryHighAge` (or a council supplement).
@@ -493,6 +502,7 @@ pub enum AgeBasis {
 
 /// Inclusive range of ages in whole years.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 pub struct AgeRange {
     pub low: u8,
     pub high: u8,
@@ -523,6 +533,7 @@ impl Places {
 
 /// A calendar date (proleptic Gregorian). Small, `Copy`, and serialises as `"YYYY-MM-DD"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export, type = "string"))]
 pub struct Date {
     pub year: u16,
     pub month: u8,
@@ -600,6 +611,7 @@ impl<'de> Deserialize<'de> for Date {
 
 /// A DfE 3-digit local authority code (e.g. 383 Leeds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(transparent)]
 pub struct LaCode(pub u16);
 
@@ -637,6 +649,7 @@ pub struct SourceId(pub u8);
 
 /// One input the dataset was built from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 pub struct Source {
     /// Short stable key, e.g. `gias-leeds-2023-07`.
     pub key: String,
@@ -759,6 +772,7 @@ pub fn is_safe_link(text: &str) -> bool {
 
 /// A normalised UK postcode such as `LS6 2AA` (outward code, one space, inward code).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(transparent)]
 pub struct Postcode(String);
 
@@ -841,6 +855,7 @@ pub enum PostcodeShapeError {
 
 /// How precisely a postcode was placed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum PostcodePrecision {
     /// The postcode unit itself (OS Code-Point Open).
@@ -853,6 +868,7 @@ pub enum PostcodePrecision {
 
 /// A postcode placed on the map.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct PostcodeFix {
     pub postcode: Postcode,

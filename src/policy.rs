@@ -35,6 +35,7 @@ pub use crate::limits::{
 
 /// A validated policy pack.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct Policy {
     pub schema: u32,
@@ -68,6 +69,7 @@ pub struct Policy {
 
 /// A level of need, in words a parent understands, and the settings usually considered for it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct Level {
     pub id: String,
@@ -90,6 +92,7 @@ impl Level {
 /// Weights of the fit-score factors, each in 0–1. Only their ratios matter: the score is the
 /// weighted mean of the factors whose data is known.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Weights {
     /// The setting records provision for the child's primary need.
@@ -136,6 +139,7 @@ impl Weights {
 
 /// Text a council may reword. `{name}` placeholders are filled in; each key allows only its own.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct Wording {
     /// Shown with every list: it is advisory and parents may ask for any suitable setting.

@@ -52,6 +52,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::codec::{put_varint, unzigzag, zigzag, Reader};
 use crate::error::{Error, Result};
 use crate::limits::{MAX_AREA_INDEX_BYTES, MAX_SHARD_BYTES};
 use crate::model::{area_of, LaCode, LatLon, Postcode, PostcodeFix, PostcodePrecision};
@@ -842,14 +843,6 @@ impl Cursor {
     }
 }
 
-fn zigzag(v: i64) -> u64 {
-    ((v << 1) ^ (v >> 63)) as u64
-}
-
-fn unzigzag(v: u64) -> i64 {
-    ((v >> 1) as i64) ^ -((v & 1) as i64)
-}
-
 #[derive(Default)]
 struct Writer(Vec<u8>);
 
@@ -860,63 +853,8 @@ impl Writer {
     fn bytes(&mut self, b: &[u8]) {
         self.0.extend_from_slice(b);
     }
-    /// LEB128: seven bits a byte, low bits first, high bit set on all but the last byte.
-    fn varint(&mut self, mut v: u64) {
-        while v >= 0x80 {
-            self.0.push((v as u8) | 0x80);
-            v >>= 7;
-        }
-        self.0.push(v as u8);
-    }
-}
-
-/// A bounds-checked reader: every read returns `None` past the end instead of panicking.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn new(bytes: &'a [u8], pos: usize) -> Reader<'a> {
-        Reader { bytes, pos }
-    }
-
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let slice = self.bytes.get(self.pos..self.pos.checked_add(n)?)?;
-        self.pos += n;
-        Some(slice)
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
-    }
-
-    fn u16_le(&mut self) -> Option<u16> {
-        self.take(2).map(|b| u16::from_le_bytes([b[0], b[1]]))
-    }
-
-    fn u32_le(&mut self) -> Option<u32> {
-        self.take(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    /// A length byte and that many bytes of ASCII. Non-ASCII text reads as `None` too: the
-    /// callers then report the file as damaged.
-    fn short_text(&mut self) -> Option<&'a str> {
-        let n = self.byte()?;
-        std::str::from_utf8(self.take(usize::from(n))?).ok().filter(|s| s.is_ascii())
-    }
-
-    /// LEB128 of at most ten bytes; `None` at the end of input or for an over-long encoding.
-    fn varint(&mut self) -> Option<u64> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            value |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Some(value);
-            }
-        }
-        None
+    fn varint(&mut self, v: u64) {
+        put_varint(&mut self.0, v);
     }
 }
 

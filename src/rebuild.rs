@@ -253,6 +253,7 @@ impl Importer {
 
 /// One input's counts, for a page to show.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct SourceSummary {
     pub source: String,
@@ -265,6 +266,7 @@ pub struct SourceSummary {
 
 /// One rejected row, for a page to show.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct RejectedRow<'a> {
     pub source: &'a str,
@@ -276,6 +278,7 @@ pub struct RejectedRow<'a> {
 
 /// What a page shows after a rebuild; the full report is the CSV.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct RebuildSummary<'a> {
     pub sources: Vec<SourceSummary>,

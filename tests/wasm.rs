@@ -6,7 +6,7 @@
 use js_sys::{Array, Reflect};
 use placement_finder::dataset::{Dataset, DatasetMeta, SCHEMA_VERSION};
 use placement_finder::model::{AgeBasis, KindBasis, LocalAuthority, Provenance};
-use placement_finder::wasm::{age_at, postcode_area, Finder};
+use placement_finder::wasm::{age_at, lookup_postcode, postcode_area, year_group, Finder};
 use placement_finder::{AgeRange, Date, LaCode, LatLon, Need, NeedSet, ProvisionKind, Setting, Site, Status, Urn};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -85,10 +85,17 @@ fn query(level: &str) -> JsValue {
     .unwrap()
 }
 
-fn message(e: wasm_bindgen::JsError) -> String {
+fn message(e: impl Into<JsValue>) -> String {
     let v: JsValue = e.into();
     let err: &js_sys::Error = v.dyn_ref().expect("a real JS Error");
     String::from(err.message())
+}
+
+/// The stable `code` the page branches on (src/error.rs `ErrorCode`), from a thrown error.
+fn code(e: impl Into<JsValue>) -> String {
+    let v: JsValue = e.into();
+    assert!(v.dyn_ref::<js_sys::Error>().is_some(), "a real JS Error");
+    get(&v, "code").as_string().expect("every error carries a code")
 }
 
 #[wasm_bindgen_test]
@@ -125,6 +132,27 @@ fn errors_are_js_errors_with_the_rust_message() {
     let f = Finder::new(&dataset_bytes(), None).unwrap();
     assert!(message(f.shortlist(query("band9")).unwrap_err()).contains("unknown level"));
     assert!(message(postcode_area("LS").unwrap_err()).contains("not a UK postcode"));
+}
+
+#[wasm_bindgen_test]
+fn errors_carry_a_stable_code_whatever_their_wording() {
+    let mut old = dataset_bytes();
+    // The schema version follows the 8-byte magic and is checked before the checksum.
+    old[8] = old[8].wrapping_add(1);
+    assert_eq!(code(Finder::new(&old, None).unwrap_err()), "wrongVersion");
+    assert_eq!(code(Finder::new(b"<!DOCTYPE html><html>", None).unwrap_err()), "corrupt");
+    assert_eq!(code(Finder::new(&dataset_bytes(), Some("{}".into())).unwrap_err()), "policy");
+    let f = Finder::new(&dataset_bytes(), None).unwrap();
+    assert_eq!(code(f.shortlist(query("band9")).unwrap_err()), "invalidQuery");
+    assert_eq!(code(f.shortlist(JsValue::from_str("not a query")).unwrap_err()), "invalidQuery");
+    assert_eq!(code(postcode_area("LS").unwrap_err()), "postcodeShape");
+    assert_eq!(code(lookup_postcode(b"<html>", "LS6 2AA").unwrap_err()), "corrupt");
+}
+
+#[wasm_bindgen_test]
+fn the_year_group_for_an_age_is_the_engines_rule() {
+    assert_eq!(year_group(7), "Year 3");
+    assert_eq!(year_group(18), "Post-18 (after Year 13)");
 }
 
 #[wasm_bindgen_test]

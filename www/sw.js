@@ -27,9 +27,9 @@ const VERSION = 1;
 /** The app shell, relative to this file. Kept in step with www/ by tests/js/sw.test.mjs. */
 const SHELL_FILES = [
   './', 'index.html', 'embed.html', 'embed.js', 'dashboard.html', 'css/app.css',
-  'js/compare.js', 'js/csv.js', 'js/dashboard.js', 'js/dom.js', 'js/embed-frame.js', 'js/embed-main.js', 'js/engine-client.js',
+  'js/compare.js', 'js/csv.js', 'js/dashboard.js', 'js/dom.js', 'js/embed-frame.js', 'js/embed-main.js', 'js/engine-client.js', 'js/engine-errors.js',
   'js/engine-worker.js', 'js/engine.js', 'js/form.js', 'js/format.js', 'js/main.js', 'js/map.js', 'js/offline.js',
-  'js/postcode.js', 'js/query.js', 'js/results.js', 'js/reveal.js', 'js/saved-data.js', 'js/state.js', 'js/summary.js', 'js/types.js',
+  'js/postcode.js', 'js/query.js', 'js/results.js', 'js/reveal.js', 'js/saved-data.js', 'js/state.js', 'js/summary.js', 'js/tools.js', 'js/types.js', 'js/where.js',
   'pkg/placement_finder.js', 'pkg/placement_finder_bg.wasm',
   'vendor/leaflet/leaflet-src.esm.js', 'vendor/leaflet/leaflet.css',
   'vendor/leaflet/images/marker-icon.png', 'vendor/leaflet/images/marker-icon-2x.png',

@@ -13,6 +13,7 @@ use std::borrow::Cow;
 
 /// The answer for one URN.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct Explanation<'a> {
     pub urn: Urn,
@@ -34,6 +35,7 @@ impl Explanation<'_> {
 
 /// One placement of the establishment.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct SiteExplanation<'a> {
     pub site: Site,
@@ -64,6 +66,7 @@ impl SiteExplanation<'_> {
 
 /// Where a setting stands.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(tag = "status", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Outcome {
     /// On the list at `rank` (1-based).

@@ -19,6 +19,7 @@ use std::borrow::Cow;
 
 /// What the list was made from: shown with the list so that a printed copy says so.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct DataInfo {
     /// Dataset version (schema and build).
@@ -83,6 +84,7 @@ impl RankContext {
 /// details is borrowed from them (`'a`), not copied: a list of 20 would otherwise copy a few
 /// hundred strings. [`into_owned`](Self::into_owned) makes a list that owns everything.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct ShortList<'a> {
     /// The query, as given.
@@ -125,6 +127,7 @@ pub(crate) fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
 
 /// The policy pack a list was made under.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct PolicyRef<'a> {
     pub id: Cow<'a, str>,
@@ -153,6 +156,7 @@ impl PolicyRef<'_> {
 /// How many settings the search looked at. The search stops as soon as nothing further can make
 /// the list, so these count what it read (within the radius and a little beyond), not all of England.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct Counts {
     /// Settings read and checked against the rules.
@@ -166,6 +170,7 @@ pub struct Counts {
 
 /// One setting on the list.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct RankedSetting<'a> {
     /// 1-based position.
@@ -215,6 +220,7 @@ impl RankedSetting<'_> {
 /// A setting with the child's primary-need specialism that one rule left out, though it would
 /// otherwise have made the list.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct NearMiss<'a> {
     pub urn: Urn,
@@ -237,6 +243,7 @@ impl NearMiss<'_> {
 
 /// Places figures, camelCase for JS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct PlacesInfo {
     pub capacity: Option<u32>,
@@ -255,6 +262,7 @@ impl From<Places> for PlacesInfo {
 
 /// A council area, with its name when known.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 pub struct LaRef<'a> {
     pub code: LaCode,
     pub name: Option<Cow<'a, str>>,
@@ -262,6 +270,7 @@ pub struct LaRef<'a> {
 
 /// What a reason is about. Factor reasons carry a [`FactorScore`]; the rest are notes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum ReasonCode {
     PrimaryNeedSpecialism,
@@ -287,11 +296,13 @@ pub enum ReasonCode {
 
 /// One line of an explanation.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 pub struct Reason<'a> {
     pub code: ReasonCode,
     /// Written out when serialised or displayed (see [`ReasonText`]).
     pub text: ReasonText<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub factor: Option<FactorScore>,
 }
 
@@ -303,6 +314,7 @@ impl Reason<'_> {
 
 /// The numbers behind a factor reason.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct FactorScore {
     /// The policy weight.

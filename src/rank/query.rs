@@ -20,6 +20,8 @@ pub const MAX_LIMIT: u32 = 200;
 /// Give the child's age either as `age` (at the intended start, on the 31 August before that
 /// school year), or as `dateOfBirth` and `startDate`, from which that age is worked out.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// For TypeScript, the fields the page may leave out are optional (`?`).
+#[cfg_attr(test, derive(ts_rs::TS), ts(export, optional_fields = nullable))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Query {
     /// Where the child lives (a postcode's centre, usually).
@@ -42,6 +44,7 @@ pub struct Query {
     pub primary_need: Need,
     /// Other needs in the plan (the primary need and repeats are dropped).
     #[serde(default)]
+    #[cfg_attr(test, ts(as = "Option<_>", optional))]
     pub other_needs: Vec<Need>,
     /// A level id of the policy pack.
     pub level: String,
@@ -53,6 +56,7 @@ pub struct Query {
     #[serde(default)]
     pub radius_miles: Option<f64>,
     #[serde(default = "default_limit")]
+    #[cfg_attr(test, ts(as = "Option<_>", optional))]
     pub limit: u32,
     /// For gender of entry (a girls' school does not admit a boy). Not needed otherwise.
     #[serde(default)]
@@ -68,9 +72,11 @@ pub struct Query {
     pub boarding: Option<bool>,
     /// Include independent and non-maintained special schools of the level's kinds.
     #[serde(default)]
+    #[cfg_attr(test, ts(as = "Option<_>", optional))]
     pub include_independent: bool,
     /// Only settings in the home council area (by default the list crosses council borders).
     #[serde(default)]
+    #[cfg_attr(test, ts(as = "Option<_>", optional))]
     pub same_la_only: bool,
 }
 
@@ -106,6 +112,7 @@ impl Query {
 
 /// The child's age and year group at the intended start, as the list uses them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct ChildAge {
     /// Age on the 31 August before the school year of the start.
@@ -128,6 +135,14 @@ impl ChildAge {
         q.date_of_birth = Some(birth);
         q.start_date = Some(start);
         child_age(&q)
+    }
+}
+
+impl ChildAge {
+    /// The year group a child of `age` on 31 August usually joins ("Reception", "Year 3",
+    /// "Post-18 (after Year 13)"): the one rule, which the page asks for too.
+    pub fn year_group(age: u8) -> String {
+        year_of(age).1
     }
 }
 

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 /// Why a setting was left out: the first hard filter it fails, in this order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum RuleCode {
     /// Its kind is not among the kinds considered (the level's, or the query's own list).
@@ -28,6 +29,7 @@ pub enum RuleCode {
 
 /// An exclusion rule with its plain-English text ("Age range 11–16 does not include age 7").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 pub struct Rule {
     pub code: RuleCode,
     pub text: String,

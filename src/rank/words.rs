@@ -20,6 +20,7 @@ use std::fmt::{self, Display, Write};
 /// Written out when displayed (`to_string()`, `{}`) or serialised (as a string, exactly what
 /// serialising the `String` would give). Compares equal to a `&str` with the same text.
 #[derive(Clone)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export, type = "string"))]
 pub struct ReasonText<'a>(Words<'a>);
 
 /// What a reason says. Each variant's sentence is written by [`ReasonText`]'s `Display`.

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ageOn, buildQuery, schoolYearOn, isoDate, nextSeptember, postcodeProblem, validate, yearGroupAge } from '../../www/js/query.js';
+import { ageOn, buildQuery, isoDate, nextSeptember, postcodeProblem, validate, yearGroupAge } from '../../www/js/query.js';
 import { emptyState } from '../../www/js/state.js';
 
 const context = { needs: ['ASD', 'SLCN'], levels: ['universal', 'specialist'], today: '2026-11-22' };
@@ -27,13 +27,6 @@ describe('dates and ages', () => {
     assert.equal(yearGroupAge('7'), 11);
     assert.equal(yearGroupAge('12'), 16);
     assert.equal(yearGroupAge('15'), null);
-  });
-  it('finds the year group from the age on 31 August before the school year', () => {
-    assert.deepEqual(schoolYearOn('2019-03-27', '2026-09-01'), { age: 7, yearGroup: 'Year 3' });
-    assert.deepEqual(schoolYearOn('2019-09-01', '2026-09-01'), { age: 6, yearGroup: 'Year 2' });
-    assert.deepEqual(schoolYearOn('2019-08-31', '2026-09-01'), { age: 7, yearGroup: 'Year 3' });
-    assert.deepEqual(schoolYearOn('2022-01-10', '2027-01-05'), { age: 4, yearGroup: 'Reception' });
-    assert.deepEqual(schoolYearOn('2010-05-01', '2026-09-01'), { age: 16, yearGroup: 'Year 12' });
   });
   it('finds the next September', () => {
     assert.deepEqual(nextSeptember('2026-11-22'), { day: '1', month: '9', year: '2027' });

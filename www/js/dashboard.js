@@ -7,18 +7,12 @@ import { EngineClient } from './engine-client.js';
 import { CoverageMap } from './map.js';
 
 /**
- * @typedef {{ la: number | null, name: string, gss: string, settings: number,
- *   settingsByKind: Record<string, number>, settingsByNeed: Record<string, number>,
- *   needsNotRecorded: number, needsNotRecordedByKind: Record<string, number>, distancesIncludeNeedsNotRecorded: boolean,
- *   capacity: number, onRoll: number, withPlaces: number, placesFrom: string | null, placesTo: string | null,
- *   postcodes: number, postcodeShare: number[], cells: number, cellShare: number[], maxMiles: number | null }} CouncilRow
- * @typedef {{ label: string, la: number | null, units: number, miles: number | null,
- *   nearestUrn: number | null, nearestName: string | null, nearestNeedsNotRecorded: boolean }} SectorRow
+ * The coverage report, as generated from src/coverage.rs (bindings/), plus the engine's timing.
+ * @typedef {import('../../bindings/CouncilRow').CouncilRow} CouncilRow
+ * @typedef {import('../../bindings/PointRow').PointRow} SectorRow
  * @typedef {{ south: number, west: number, north: number, east: number }} Bounds
- * @typedef {{ includeNeedsNotRecorded: boolean, suitable: number, postcodeShare: number[] }} OtherChoice
- * @typedef {{ suitable: number, bandsMiles: number[], bandColours: number[][], councils: CouncilRow[],
- *   sectors: SectorRow[], bounds: Bounds | null, councilCsv: string, sectorCsv: string, timing: { runMs: number },
- *   includeNeedsNotRecorded: boolean, otherChoice: OtherChoice | null }} Report
+ * @typedef {import('../../bindings/OtherChoice').OtherChoice} OtherChoice
+ * @typedef {import('../../bindings/Report').Report & { timing: { runMs: number } }} Report
  */
 
 /** Kinds ticked at first: the specialist places a need-led question is usually about. */

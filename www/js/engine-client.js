@@ -1,15 +1,21 @@
-// The page's side of the engine: a promise-based API over the Web Worker that runs it
-// (engine-worker.js → engine.js → the wasm package).
+// The page's side of the engine: every function engine.js exports, called by name in the Web
+// Worker that runs it (engine-worker.js → engine.js → the wasm package) and answered as a
+// promise. One generic proxy: a new engine call is a new export in engine.js, nothing here.
 
 /**
+ * An engine module's functions as the page calls them: same arguments, answers as promises.
+ * A function argument in last place is a progress callback (it stays on the page; the worker
+ * passes one of its own that reports here).
+ * @template T
+ * @typedef {{ [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never }} Remote
+ */
+
+/**
+ * @typedef {typeof import('./engine.js')} Engine
+ * @typedef {Remote<Engine>} RemoteEngine
  * @typedef {import('./engine.js').LoadOptions} LoadOptions
- * @typedef {import('./types.js').Meta} Meta
- * @typedef {import('./types.js').Policy} Policy
- * @typedef {import('./types.js').Vocabulary} Vocabulary
- * @typedef {{ meta: Meta, policy: Policy, vocabulary: Vocabulary,
- *   timing: { fetchMs: number, indexMs: number, bytes: number }, cachedAt?: string | null,
- *   imported?: import('./saved-data.js').ImportedInfo | null }} Loaded
- *   cachedAt: set when the dataset came from the service worker's copy (offline), when it was saved
+ * @typedef {Awaited<ReturnType<Engine['load']>>} Loaded
+ *   `cachedAt` is set when the dataset came from the service worker's copy (offline), when it was saved
  */
 
 /** An error from the engine, with its code ('load', 'malformed', 'notCovered', 'notFound', 'query', ...). */
@@ -25,153 +31,65 @@ export class EngineCallError extends Error {
   }
 }
 
-export class EngineClient {
-  /** @param {URL | string} [workerUrl] */
-  constructor(workerUrl = new URL('./engine-worker.js', import.meta.url)) {
-    this.worker = new Worker(workerUrl, { type: 'module', name: 'placement-finder-engine' });
-    this.nextId = 1;
-    /** @type {Map<number, { resolve: (value: any) => void, reject: (error: Error) => void, progress?: (p: any) => void }>} */
-    this.pending = new Map();
-    this.worker.addEventListener('message', (event) => {
-      const { id, ok, value, error, progress } = event.data;
-      const call = this.pending.get(id);
-      if (!call) return;
-      if (progress !== undefined) {
-        call.progress?.(progress);
-        return;
-      }
-      this.pending.delete(id);
-      if (ok) call.resolve(value);
-      else call.reject(new EngineCallError(error.code, error.message));
-    });
-    this.worker.addEventListener('error', (event) => {
-      event.preventDefault();
-      this.failAll(new EngineCallError('load', `the engine could not start${event.message ? `: ${event.message}` : ''}`));
-    });
-    this.worker.addEventListener('messageerror', () => this.failAll(new EngineCallError('query', 'a message from the engine could not be read')));
-  }
-
+/**
+ * Starts the engine's worker and returns the engine, as promises.
+ * @param {URL | string} [workerUrl]
+ * @returns {RemoteEngine}
+ */
+export function connectEngine(workerUrl = new URL('./engine-worker.js', import.meta.url)) {
+  const worker = new Worker(workerUrl, { type: 'module', name: 'placement-finder-engine' });
+  let nextId = 1;
+  /** @type {Map<number, { resolve: (value: any) => void, reject: (error: Error) => void, progress?: (p: any) => void }>} */
+  const pending = new Map();
   /** @param {Error} error */
-  failAll(error) {
-    for (const call of this.pending.values()) call.reject(error);
-    this.pending.clear();
-  }
+  const failAll = (error) => {
+    for (const call of pending.values()) call.reject(error);
+    pending.clear();
+  };
+  worker.addEventListener('message', (event) => {
+    const { id, ok, value, error, progress } = event.data;
+    const call = pending.get(id);
+    if (!call) return;
+    if (progress !== undefined) {
+      call.progress?.(progress);
+      return;
+    }
+    pending.delete(id);
+    if (ok) call.resolve(value);
+    else call.reject(new EngineCallError(error.code, error.message));
+  });
+  worker.addEventListener('error', (event) => {
+    event.preventDefault();
+    failAll(new EngineCallError('load', `the engine could not start${event.message ? `: ${event.message}` : ''}`));
+  });
+  worker.addEventListener('messageerror', () => failAll(new EngineCallError('query', 'a message from the engine could not be read')));
 
-  /**
-   * @param {string} method
-   * @param {...unknown} args
-   * @returns {Promise<any>}
-   */
-  call(method, ...args) {
-    return this.callWithProgress(method, undefined, ...args);
-  }
-
-  /**
-   * @param {string} method
-   * @param {((progress: any) => void) | undefined} progress called with each progress report
-   * @param {...unknown} args
-   * @returns {Promise<any>}
-   */
-  callWithProgress(method, progress, ...args) {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, progress });
-      this.worker.postMessage({ id, method, args });
-    });
-  }
-
-  /**
-   * @param {LoadOptions} options absolute URLs
-   * @returns {Promise<Loaded>}
-   */
-  load(options) {
-    return this.call('load', options);
-  }
-
-  /**
-   * @param {string} postcode
-   * @returns {Promise<import('./types.js').PostcodeFix>}
-   */
-  findPostcode(postcode) {
-    return this.call('findPostcode', postcode);
-  }
-
-  /**
-   * @param {import('./types.js').Query} query
-   * @returns {Promise<import('./types.js').ShortList>}
-   */
-  shortlist(query) {
-    return this.call('shortlist', query);
-  }
-
-  /**
-   * @param {import('./types.js').Query} query
-   * @param {number} urn
-   * @returns {Promise<import('./types.js').Explanation>}
-   */
-  explain(query, urn) {
-    return this.call('explain', query, urn);
-  }
-
-  /**
-   * @param {string} dateOfBirth
-   * @param {string} startDate
-   * @returns {Promise<import('./types.js').AgeAt>}
-   */
-  ageAt(dateOfBirth, startDate) {
-    return this.call('ageAt', dateOfBirth, startDate);
-  }
-
-  /**
-   * The URLs the engine has fetched (for the service worker to keep).
-   * @returns {Promise<string[]>}
-   */
-  usedUrls() {
-    return this.call('usedUrls');
-  }
-
-  /**
-   * The coverage dashboard's engine (see engine.js `loadDashboard`).
-   * @param {import('./engine.js').DashboardOptions} options absolute URLs
-   * @returns {Promise<{ councils: [number, string][], vocabulary: Vocabulary, timing: { fetchMs: number, gridMs: number },
-   *   imported: import('./saved-data.js').ImportedInfo | null }>}
-   */
-  loadDashboard(options) {
-    return this.call('loadDashboard', options);
-  }
-
-  /**
-   * @param {import('./engine.js').CoverageFilter} filter
-   * @param {number | null} la
-   * @returns {Promise<any>} the coverage report (src/coverage.rs `Report`, camelCase) and `timing`
-   */
-  coverage(filter, la) {
-    return this.call('coverage', filter, la);
-  }
-
-  /**
-   * Rebuilds the data on this device from a council's own files (engine.js `importFiles`).
-   * @param {File[]} files
-   * @param {{ kitUrl: string }} options
-   * @param {(progress: import('./engine.js').ImportProgress) => void} progress
-   * @returns {Promise<{ summary: import('./engine.js').RebuildSummary, imported: import('./saved-data.js').ImportedInfo,
-   *   councils: [number, string][] | null, timing: { ms: number } }>}
-   */
-  importFiles(files, options, progress) {
-    return this.callWithProgress('importFiles', progress, files, options);
-  }
-
-  /** Forgets data imported on this device (the page then reloads). */
-  forgetImportedData() {
-    return this.call('forgetImportedData');
-  }
-
-  /**
-   * @param {number | null} la
-   * @param {import('./engine.js').MapView} view
-   * @returns {Promise<string>} a PNG data URL
-   */
-  coverageOverlay(la, view) {
-    return this.call('coverageOverlay', la, view);
-  }
+  /** @type {Map<string, (...args: unknown[]) => Promise<any>>} */
+  const methods = new Map();
+  return /** @type {RemoteEngine} */ (new Proxy(/** @type {Record<string, unknown>} */ ({}), {
+    get(_, name) {
+      if (typeof name !== 'string' || name === 'then') return undefined; // not a thenable
+      let method = methods.get(name);
+      if (!method) {
+        method = (...args) => {
+          const progress = typeof args.at(-1) === 'function' ? /** @type {(p: any) => void} */ (args.pop()) : undefined;
+          const id = nextId++;
+          return new Promise((resolve, reject) => {
+            pending.set(id, { resolve, reject, progress });
+            worker.postMessage({ id, method: name, args, progress: Boolean(progress) });
+          });
+        };
+        methods.set(name, method);
+      }
+      return method;
+    },
+  }));
 }
+
+/**
+ * `new EngineClient()`: the same as `connectEngine()`.
+ * @type {new (workerUrl?: URL | string) => RemoteEngine}
+ */
+export const EngineClient = /** @type {any} */ (function EngineClient(/** @type {URL | string | undefined} */ workerUrl) {
+  return connectEngine(workerUrl);
+});

@@ -1,32 +1,22 @@
 // The Web Worker the engine runs in, so that loading the dataset and ranking never block the
-// page. Messages: {id, method, args} in; {id, ok: true, value} or {id, ok: false, error} out.
+// page. It calls any function engine.js exports, by name: one generic proxy (engine-client.js)
+// on the page's side, nothing to add here for a new engine call.
+// Messages: {id, method, args, progress} in; {id, progress} reports (when asked for), then
+// {id, ok: true, value} or {id, ok: false, error: {code, message}} out.
 
 import * as engine from './engine.js';
 
-/** @type {Record<string, (...args: any[]) => unknown>} */
-const methods = {
-  load: engine.load,
-  findPostcode: engine.findPostcode,
-  shortlist: engine.shortlist,
-  explain: engine.explain,
-  ageAt: engine.ageAt,
-  usedUrls: engine.usedUrls,
-  loadDashboard: engine.loadDashboard,
-  coverage: engine.coverage,
-  coverageOverlay: engine.coverageOverlay,
-  forgetImportedData: engine.forgetImportedData,
-};
+/** @type {Record<string, unknown>} */
+const exported = engine;
 
 self.addEventListener('message', async (event) => {
-  const { id, method, args } = /** @type {MessageEvent<{id: number, method: string, args: unknown[]}>} */ (event).data;
+  const { id, method, args, progress } = /** @type {MessageEvent<{id: number, method: string, args: unknown[], progress?: boolean}>} */ (event).data;
   try {
-    // The import reports its progress as it goes: {id, progress} messages before the answer.
-    const progress = (/** @type {unknown} */ p) => self.postMessage({ id, progress: p });
-    const fn = methods[method];
-    if (method !== 'importFiles' && !fn) throw new engine.EngineError('query', `unknown method ${method}`);
-    const value = method === 'importFiles'
-      ? await engine.importFiles(progress, .../** @type {[File[], { kitUrl: string }]} */ (args))
-      : await fn(...args);
+    const fn = exported[method];
+    if (typeof fn !== 'function' || fn === engine.EngineError) throw new engine.EngineError('query', `unknown method ${method}`);
+    // A call made with a progress callback gets one here, last, that reports to the page.
+    const all = progress ? [...args, (/** @type {unknown} */ p) => self.postMessage({ id, progress: p })] : args;
+    const value = await fn(...all);
     self.postMessage({ id, ok: true, value });
   } catch (error) {
     const e = /** @type {{ message?: unknown, code?: unknown }} */ (error ?? {});

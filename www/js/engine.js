@@ -6,7 +6,7 @@
 // one), the area index and one shard per postcode *area* ("LS"); never anything that carries
 // the rest of the postcode, the child's age or needs.
 
-import { schoolYearOn } from './query.js';
+import { EngineError, asEngineError, loadCode, lookupCode, messageOf, placeOf } from './engine-errors.js';
 import { forgetImported, readImported, saveImported } from './saved-data.js';
 
 /**
@@ -38,23 +38,7 @@ function init(which) {
  * @typedef {import('./saved-data.js').ImportedInfo} ImportedInfo
  */
 
-/**
- * @typedef {{ datasetUrl: string, postcodesUrl: string, policyUrl?: string | null }} LoadOptions
- * @typedef {'load' | 'version' | 'policy' | 'malformed' | 'outsideEngland' | 'notCovered' | 'notFound' | 'query' | 'notLoaded'} ErrorCode
- */
-
-/** An engine failure with a code the page can act on. */
-export class EngineError extends Error {
-  /**
-   * @param {ErrorCode} code
-   * @param {string} message
-   */
-  constructor(code, message) {
-    super(message);
-    this.name = 'EngineError';
-    this.code = code;
-  }
-}
+/** @typedef {{ datasetUrl: string, postcodesUrl: string, policyUrl?: string | null }} LoadOptions */
 
 /** @type {import('../pkg-dashboard/placement_finder.js').Finder | null} */
 let finder = null;
@@ -67,10 +51,7 @@ const shards = new Map();
 /** Every URL fetched successfully, so that the page can ask the service worker to keep them. */
 const used = new Set();
 
-/** @param {unknown} error */
-function messageOf(error) {
-  return error instanceof Error ? error.message : String(error);
-}
+export { EngineError };
 
 /**
  * @param {string} url
@@ -81,19 +62,6 @@ async function fetchOk(url, what) {
   if (!response.ok) throw new EngineError('load', `could not load ${what} (${url}): HTTP ${response.status}`);
   used.add(response.url || url);
   return response;
-}
-
-/**
- * Why the engine could not start, from the library's message: a council policy pack it refused
- * ('policy': the page can fall back to the default pack), data of another schema version
- * ('version'), or anything else ('load').
- * @param {string} message
- * @returns {ErrorCode}
- */
-function loadErrorCode(message) {
-  if (message.startsWith('policy pack:')) return 'policy';
-  if (/ has schema version \d+, this program reads version \d+/.test(message)) return 'version';
-  return 'load';
 }
 
 /** @returns {import('../pkg-dashboard/placement_finder.js').Finder} */
@@ -145,7 +113,7 @@ export async function load(options) {
     finder = new mod.Finder(dataset, policy);
   } catch (error) {
     const message = messageOf(error);
-    throw new EngineError(loadErrorCode(message), saved ? `the data imported on this device: ${message}` : message);
+    throw new EngineError(loadCode(error), saved ? `the data imported on this device: ${message}` : message);
   }
   return {
     meta: finder.meta(),
@@ -233,17 +201,16 @@ export async function findPostcode(postcode) {
     const message = messageOf(error);
     // The file is not a usable shard (a web page sent instead, cut short, another version): not
     // the postcode's fault. Forget it, so that the next search fetches it again.
-    if (message.startsWith('postcode shard ')) {
+    if (lookupCode(error) === 'load') {
       shards.delete(area);
       used.delete(`${postcodesUrl}${area}.bin`); // not for the service worker to keep
       throw new EngineError('load', `postcodes for ${area} could not be read: ${message}`);
     }
     // The engine placed it outside England (a unit, sector or district in Wales or Scotland, as
-    // the shard records): say where, as for an area outside England. `code` comes from the wasm
-    // edge; the text test covers a build without it.
-    const place = /^postcode \S+ \S+ is in (.+?); /.exec(message)?.[1];
-    if (/** @type {{code?: string}} */ (error)?.code === 'outsideEngland' || place) {
-      throw new EngineError('outsideEngland', `${postcode} is in ${place ?? 'a nation outside England'}: this list covers England only`);
+    // the shard records): say where, as for an area outside England. The nation comes as data
+    // (`error.place`), never read out of the message.
+    if (lookupCode(error) === 'outsideEngland') {
+      throw new EngineError('outsideEngland', `${postcode} is in ${placeOf(error) ?? 'a nation outside England'}: this list covers England only`);
     }
     throw new EngineError('notFound', message);
   }
@@ -252,10 +219,9 @@ export async function findPostcode(postcode) {
 /** @param {import('./types.js').Query} query */
 export function shortlist(query) {
   try {
-    return /** @type {import('./types.js').ShortList} */ (ready().shortlist(query));
+    return ready().shortlist(query);
   } catch (error) {
-    if (error instanceof EngineError) throw error;
-    throw new EngineError('query', messageOf(error));
+    throw asEngineError(error);
   }
 }
 
@@ -265,27 +231,37 @@ export function shortlist(query) {
  */
 export function explain(query, urn) {
   try {
-    return /** @type {import('./types.js').Explanation} */ (ready().explain(query, urn));
+    return ready().explain(query, urn);
   } catch (error) {
-    if (error instanceof EngineError) throw error;
-    throw new EngineError('query', messageOf(error));
+    throw asEngineError(error);
   }
 }
 
 /**
+ * The child's age on the 31 August before the start, and the year group that follows (the
+ * engine's rule; it loads the wasm module if the page asks before the dataset has loaded).
  * @param {string} dateOfBirth
  * @param {string} startDate
- * @returns {import('./types.js').AgeAt}
  */
-export function ageAt(dateOfBirth, startDate) {
-  const engine = /** @type {{ ageAt?: (dob: string, start: string) => import('./types.js').AgeAt } | null} */ (/** @type {unknown} */ (wasm));
-  // Before the engine has loaded: the same rule (age on 31 August before the school year), in JS.
-  if (typeof engine?.ageAt !== 'function') return schoolYearOn(dateOfBirth, startDate);
+export async function ageAt(dateOfBirth, startDate) {
+  const mod = await (wasmModule ?? init('finder'));
   try {
-    return engine.ageAt(dateOfBirth, startDate);
+    return mod.ageAt(dateOfBirth, startDate);
   } catch (error) {
-    if (error instanceof EngineError) throw error;
-    throw new EngineError('query', messageOf(error));
+    throw asEngineError(error);
+  }
+}
+
+/**
+ * The year group a child of `age` on 31 August usually joins ("Year 3", "Post-18 (after Year 13)").
+ * @param {number} age
+ */
+export async function yearGroup(age) {
+  const mod = await (wasmModule ?? init('finder'));
+  try {
+    return mod.yearGroup(age);
+  } catch (error) {
+    throw asEngineError(error);
   }
 }
 
@@ -298,8 +274,8 @@ let dashboardDataset = /** @type {Uint8Array | null} */ (null);
 
 /**
  * @typedef {{ datasetUrl: string, boundariesUrl: string, sectorsUrl: string }} DashboardOptions
- * @typedef {{ needs: string[], kinds: string[], age: number | null, includeNeedsNotRecorded?: boolean }} CoverageFilter
- * @typedef {{ south: number, west: number, north: number, east: number, width: number, height: number }} MapView
+ * @typedef {import('../../bindings/Filter').Filter} CoverageFilter
+ * @typedef {import('../../bindings/View').View} MapView
  */
 
 /**
@@ -384,10 +360,7 @@ const ROWS_PER_STEP = 4000;
 
 /**
  * @typedef {{ stage: 'checking' | 'reading' | 'rows' | 'building' | 'saving', file?: string, fraction?: number, rows?: number }} ImportProgress
- * @typedef {{ sources: { source: string, rowsRead: number, accepted: number, filtered: number, rejected: number, warnings: number }[],
- *   rejectedRows: { source: string, row: number, urn: number | null, column: string | null, reason: string }[],
- *   settings: number, establishmentsKept: number, establishmentsLeftOut: number, dataVersion: string, coverage: string,
- *   reportCsv: string }} RebuildSummary
+ * @typedef {import('../../bindings/RebuildSummary').RebuildSummary} RebuildSummary
  */
 
 /** Today on this device, `YYYY-MM-DD`. */
@@ -400,12 +373,12 @@ function today() {
  * Rebuilds the dataset on this device from a council's own files (a GIAS "all establishment
  * data" CSV and/or a council supplement), switches the dashboard to it and keeps it (IndexedDB)
  * for the finder and the dashboard on this device. The files are read here and never sent.
- * @param {(progress: ImportProgress) => void} progress
  * @param {File[]} files
  * @param {{ kitUrl: string }} options
+ * @param {(progress: ImportProgress) => void} progress called as the import goes (across the worker too)
  * @returns {Promise<{ summary: RebuildSummary, imported: ImportedInfo, councils: [number, string][] | null, timing: { ms: number } }>}
  */
-export async function importFiles(progress, files, options) {
+export async function importFiles(files, options, progress) {
   const started = performance.now();
   const { Importer } = await init('dashboard');
   if (!files.length) throw new EngineError('query', 'choose a GIAS establishment CSV or a council supplement first');

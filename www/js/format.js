@@ -47,7 +47,6 @@ export function dateText(iso) {
  */
 export function placesText(places) {
   if (!places) return null;
-  if (places.text) return places.text;
   const parts = [];
   if (places.capacity != null) parts.push(`${places.capacity} places`);
   if (places.onRoll != null) parts.push(`${places.onRoll} on roll`);
@@ -85,7 +84,6 @@ export function safeWebsite(raw) {
  */
 export function ageRangeText(range) {
   if (!range) return null;
-  if (typeof range === 'string') return range.replace(/\s*[-–]\s*/, ' to ');
   const text = `${range.low} to ${range.high}`;
   return range.basis === 'phase' ? `${text} (usual for its phase)` : text;
 }
@@ -110,8 +108,5 @@ export function splitReasons(result) {
  * @returns {string | null}
  */
 export function councilText(result) {
-  if (result.laName) return result.laName;
-  const la = result.la;
-  if (la && typeof la === 'object') return la.name ?? null;
-  return null;
+  return result.la?.name ?? null;
 }

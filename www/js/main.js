@@ -3,24 +3,23 @@
 // events; this module listens and calls the others.
 
 import { renderCompare } from './compare.js';
-import { shortlistRows, toCsv } from './csv.js';
 import { byId, clear, h } from './dom.js';
 import { EngineClient } from './engine-client.js';
 import { dateText } from './format.js';
 import { PlacementForm } from './form.js';
 import { ResultsMap } from './map.js';
 import { registerOffline, remember } from './offline.js';
-import { normalisePostcode } from './postcode.js';
-import { buildQuery, isoDate, postcodeProblem, validate, yearGroupAge } from './query.js';
-import { ResultsView, approximateText, countText, renderAbout, renderExplanation, reveal, revealResults, setHomeNote } from './results.js';
+import { MAX_AGE, MIN_AGE, buildQuery, isoDate, validate, yearGroupAge } from './query.js';
+import { ResultsView, countText, renderAbout, renderExplanation, reveal, revealResults, setHomeNote } from './results.js';
 import { decodeState, emptyState, encodeState, resultKey } from './state.js';
 import { describeSearch } from './summary.js';
+import { downloadCsv, wireSharePanel } from './tools.js';
+import { HomeFinder } from './where.js';
 
 /**
  * @typedef {import('./engine-client.js').Loaded} Loaded
  * @typedef {import('./types.js').ShortList} ShortList
  * @typedef {import('./types.js').Query} Query
- * @typedef {import('./types.js').PostcodeFix} PostcodeFix
  * @typedef {import('./state.js').PageState} PageState
  */
 
@@ -37,6 +36,7 @@ const status = byId('pf-status');
 const engine = new EngineClient();
 /** The council whose area "outside your council area" refers to when home has no council of its own (a place on the map). */
 const homeCouncil = /^\d{1,4}$/.test(app.dataset.homeLa ?? '') ? Number(app.dataset.homeLa) : null;
+const home = new HomeFinder(engine, form, homeCouncil);
 if (Number(app.dataset.radius) > 0) form.defaultRadius = Number(app.dataset.radius);
 
 /** @type {Loaded | null} */
@@ -54,8 +54,6 @@ let running = 0;
 let timer;
 /** A search asked for before the engine was ready: run it once it is. */
 let pending = /** @type {null | { explicit: boolean }} */ (null);
-/** @type {Map<string, Promise<PostcodeFix>>} */
-const postcodes = new Map();
 /** True while the page shows a state restored from a share link. */
 let fromLink = false;
 
@@ -171,69 +169,7 @@ function homeOf(query) {
   return query.home;
 }
 
-// ---- where ---------------------------------------------------------------------------------
-
-/**
- * @param {string} postcode normalised
- * @returns {Promise<PostcodeFix>}
- */
-function findPostcode(postcode) {
-  let fix = postcodes.get(postcode);
-  if (!fix) {
-    fix = engine.findPostcode(postcode);
-    postcodes.set(postcode, fix);
-    // A failed look-up is asked again next time (the postcode file may be back).
-    fix.catch(() => postcodes.delete(postcode));
-  }
-  return fix;
-}
-
-/** @param {PostcodeFix} fix */
-function whereText(fix) {
-  switch (fix.precision) {
-    case 'unit': return `Found ${fix.postcode}.`;
-    case 'sector': return `${fix.postcode} is not in our list of postcodes, so we are using the middle of postcode sector ${fix.postcode.slice(0, -2)}.`;
-    default: return `${fix.postcode} is not in our list of postcodes, so we are using the middle of the ${fix.postcode.split(' ')[0]} postcode district.`;
-  }
-}
-
-/**
- * Resolves where home is. `problem` says why a well-formed postcode could not be placed.
- * @param {PageState} state
- * @returns {Promise<{ where: { home: import('./types.js').LatLon, homeLa: number | null } | null, label: string, problem?: string, note?: string }>}
- */
-async function resolveWhere(state) {
-  if (state.postcode) {
-    const postcode = normalisePostcode(state.postcode);
-    if (!postcode) {
-      form.setWhereStatus('');
-      return { where: null, label: '' };
-    }
-    try {
-      const fix = await findPostcode(postcode);
-      form.setWhereStatus(whereText(fix));
-      return { where: { home: fix.location, homeLa: fix.la ?? homeCouncil }, label: fix.postcode, note: approximateText(fix) };
-    } catch (error) {
-      form.setWhereStatus('');
-      const { code = '', message = '' } = /** @type {{code?: string, message?: string}} */ (error);
-      // The postcode file could not be had or read: said on the postcode field; details for the web team.
-      if (code === 'load') console.warn(`placement-finder: ${message}`);
-      return { where: null, label: '', problem: postcodeProblem(postcode, code, message) };
-    }
-  }
-  if (state.point) return { where: { home: state.point, homeLa: homeCouncil }, label: 'the place you chose' };
-  return { where: null, label: '' };
-}
-
 // ---- the child's age -----------------------------------------------------------------------
-
-/** @param {number} age */
-function yearGroupFor(age) {
-  if (age <= 3) return 'Nursery';
-  if (age === 4) return 'Reception';
-  if (age <= 17) return `Year ${age - 4}`;
-  return 'post-16 education (college, sixth form or a specialist post-16 setting)';
-}
 
 /** @param {PageState} state */
 async function showYearGroup(state) {
@@ -243,9 +179,10 @@ async function showYearGroup(state) {
   }
   if (state.ageMode === 'age') {
     const age = Number(state.age);
-    form.setYearGroupText(/^\d{1,2}$/.test(state.age) && age >= 2 && age <= 25
-      ? `A child who is ${age} on 31 August usually joins ${yearGroupFor(age)}.`
-      : '');
+    const yearGroup = /^\d{1,2}$/.test(state.age) && age >= MIN_AGE && age <= MAX_AGE ? await engine.yearGroup(age).catch(() => null) : null;
+    // The answer may come after the person has changed the age again: show only the current one.
+    if (form.read().age !== state.age) return;
+    form.setYearGroupText(yearGroup ? `A child who is ${age} on 31 August usually joins ${yearGroup}.` : '');
     return;
   }
   const dob = isoDate(state.dob);
@@ -298,10 +235,10 @@ async function searchNow(explicit) {
   const seq = ++searchSeq;
   const state = form.read();
   showYearGroup(state);
-  /** @type {Awaited<ReturnType<typeof resolveWhere>>} */
+  /** @type {import('./where.js').Where} */
   let where;
   try {
-    where = await resolveWhere(state);
+    where = await home.resolve(state);
   } catch (error) {
     if (seq === searchSeq) setStatus(`Postcodes could not be loaded (${/** @type {Error} */ (error).message}). Choose a place on the map instead.`);
     return;
@@ -555,46 +492,9 @@ byId('pf-print').addEventListener('click', () => {
 });
 
 byId('pf-csv').addEventListener('click', () => {
-  if (!last || !loaded) return;
-  const today = new Date().toISOString().slice(0, 10);
-  const rows = shortlistRows(last.shortlist, {
-    dataVersion: loaded.meta.dataVersion,
-    policy: `${loaded.policy.title} ${loaded.policy.version}`,
-    created: today,
-  });
-  // A byte-order mark so that spreadsheet programs read the file as UTF-8.
-  const blob = new Blob(['\uFEFF', toCsv(rows)], { type: 'text/csv;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const link = h('a', { href: url, download: `shortlist-${today}.csv`, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  if (last && loaded) downloadCsv(last.shortlist, loaded);
 });
-
-const shareButton = byId('pf-share-button');
-shareButton.addEventListener('click', () => {
-  const panel = byId('pf-share');
-  const input = /** @type {HTMLInputElement} */ (byId('pf-share-link'));
-  input.value = shareLink();
-  panel.hidden = false;
-  shareButton.setAttribute('aria-expanded', 'true');
-  byId('pf-share-status').textContent = '';
-  input.focus();
-  input.select();
-});
-byId('pf-share-copy').addEventListener('click', async () => {
-  const input = /** @type {HTMLInputElement} */ (byId('pf-share-link'));
-  const note = byId('pf-share-status');
-  try {
-    await navigator.clipboard.writeText(input.value);
-    note.textContent = 'Link copied.';
-  } catch {
-    input.focus();
-    input.select();
-    note.textContent = 'Select the link and copy it.';
-  }
-});
+wireSharePanel(shareLink);
 
 window.addEventListener('hashchange', () => {
   if (loaded && isStateFragment(location.hash)) restore(location.hash);

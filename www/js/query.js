@@ -57,22 +57,6 @@ export function yearGroupAge(yearGroup) {
 }
 
 /**
- * The year group a child born on `born` usually joins in the school year that `start` falls in:
- * by their age on 31 August before that school year (Reception at 4, Year N at N + 4).
- * @param {string} born ISO date
- * @param {string} start ISO date
- * @returns {import('./types.js').AgeAt} `age` is the age on that 31 August, as the engine's
- */
-export function schoolYearOn(born, start) {
-  const [y, m] = start.split('-').map(Number);
-  const schoolYear = m >= 9 ? y : y - 1;
-  const onAugust31 = ageOn(born, `${schoolYear}-08-31`);
-  const yearGroup = onAugust31 <= 3 ? 'Nursery' : onAugust31 === 4 ? 'Reception'
-    : onAugust31 <= 18 ? `Year ${onAugust31 - 4}` : 'post-19 education';
-  return { age: onAugust31, yearGroup };
-}
-
-/**
  * The 1 September that starts the next school year after `today` (an ISO date).
  * @param {string} today
  * @returns {DateParts}
@@ -170,15 +154,16 @@ export function buildQuery(state, where, level, limit) {
   /** @type {import('./types.js').Query} */
   const query = {
     home: where.home,
-    primaryNeed: state.primaryNeed,
-    otherNeeds: state.otherNeeds.filter((n) => n !== state.primaryNeed),
+    // Codes from the engine's own vocabulary (the form offers only those; `validate` checks).
+    primaryNeed: /** @type {import('../../bindings/Need').Need} */ (state.primaryNeed),
+    otherNeeds: /** @type {import('../../bindings/Need').Need[]} */ (state.otherNeeds.filter((n) => n !== state.primaryNeed)),
     level: level.id,
     limit,
   };
   if (where.homeLa != null) query.homeLa = where.homeLa;
   // Kinds and radius only when the person changed them: otherwise the level's (and then the
   // engine includes independent schools only when asked to).
-  if (state.kinds) query.kinds = state.kinds;
+  if (state.kinds) query.kinds = /** @type {import('../../bindings/ProvisionKind').ProvisionKind[]} */ (state.kinds);
   if (state.radiusMiles != null) query.radiusMiles = state.radiusMiles;
   if (state.ageMode === 'dob') {
     query.dateOfBirth = isoDate(state.dob) ?? undefined;

@@ -5,11 +5,13 @@ use placement_finder::coverage::{self, DemandPoint};
 use placement_finder::dataset::Dataset;
 use placement_finder::finder::Finder;
 use placement_finder::import::neutralise_csv_cell;
-use placement_finder::model::LaCode;
+use placement_finder::model::{AgeBasis, LaCode};
 use placement_finder::pipeline::{self, BuildOptions};
 use placement_finder::postcode::{self, AreaIndex, PostcodeShard};
-use placement_finder::rank::Query;
-use placement_finder::{Date, Error, Gender, Need, Postcode, PostcodeFix, PostcodePrecision, ProvisionKind, Urn};
+use placement_finder::rank::{Query, ReasonCode, ShortList};
+use placement_finder::{
+    AgeRange, Date, Error, Gender, Need, Postcode, PostcodeFix, PostcodePrecision, ProvisionKind, Urn,
+};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -394,76 +396,78 @@ fn printable(text: &str) -> String {
         .collect()
 }
 
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => printable(s),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
+/// The JSON the page's engine returns, with how the home was placed (`home`), indented.
+fn json_pretty<T: serde::Serialize>(value: &T, home: &HomeBasis) -> placement_finder::Result<String> {
+    let mut value = serde_json::to_value(value).map_err(|e| Error::invalid("output", e.to_string()))?;
+    home.add_to(&mut value);
+    Ok(serde_json::to_string_pretty(&value).unwrap_or_default())
 }
 
-fn ages(v: &Value) -> String {
-    match (v.get("low"), v.get("high")) {
-        (Some(l), Some(h)) => {
-            let note = if v.get("basis").and_then(Value::as_str) == Some("phase") { " (usual for phase)" } else { "" };
-            format!("{}-{}{note}", text(l), text(h))
+/// A data or policy text, printable; nothing for none.
+fn opt(text: Option<&str>) -> String {
+    text.map(printable).unwrap_or_default()
+}
+
+fn ages(range: Option<AgeRange>) -> String {
+    match range {
+        Some(AgeRange { low, high, basis }) => {
+            let note = if basis == AgeBasis::Phase { " (usual for phase)" } else { "" };
+            format!("{low}-{high}{note}")
         }
-        _ => "not recorded".into(),
+        None => "not recorded".into(),
     }
 }
 
-fn print_table(list: &Value) {
-    let s = |k: &str| text(&list[k]);
-    println!(
-        "Settings that may suit: {}",
-        list["child"]["yearGroup"]
-            .as_str()
-            .map(|y| format!("age {} ({y})", text(&list["child"]["age"])))
-            .unwrap_or_default()
-    );
-    println!("{}", s("advisory"));
+/// A code's name as it is in the JSON (`beyondWalkingDistance`).
+fn code_name(code: ReasonCode) -> String {
+    serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn print_table(list: &ShortList) {
+    println!("Settings that may suit: age {} ({})", list.child.age, printable(&list.child.year_group));
+    println!("{}", printable(&list.advisory));
     println!(
         "Policy: {} {} — {}",
-        text(&list["policy"]["id"]),
-        text(&list["policy"]["version"]),
-        text(&list["policy"]["notice"])
+        printable(&list.policy.id),
+        printable(&list.policy.version),
+        printable(&list.policy.notice)
     );
-    println!("Data: {} (built {})\n", text(&list["data"]["version"]), text(&list["data"]["built"]));
-    for r in list["results"].as_array().into_iter().flatten() {
+    let built = list.data.built.map(|d| d.to_string()).unwrap_or_default();
+    println!("Data: {} (built {built})\n", printable(&list.data.version));
+    for r in &list.results {
         println!(
             "{:>2}. {} (URN {})\n    {}; ages {}; {:.1} miles, straight line; fit {:.2} (data coverage {:.0}%)",
-            text(&r["rank"]),
-            text(&r["name"]),
-            text(&r["urn"]),
-            text(&r["kindLabel"]),
-            ages(&r["ageRange"]),
-            r["distanceMiles"].as_f64().unwrap_or(0.0),
-            r["score"].as_f64().unwrap_or(0.0),
-            r["coverage"].as_f64().unwrap_or(0.0) * 100.0
+            r.rank,
+            printable(&r.name),
+            r.urn.0,
+            printable(r.kind_label),
+            ages(r.age_range),
+            r.distance_miles,
+            r.score,
+            r.coverage * 100.0
         );
-        for reason in r["reasons"].as_array().into_iter().flatten() {
-            println!("      - {}", text(&reason["text"]));
+        for reason in &r.reasons {
+            println!("      - {}", printable(&reason.text.to_string()));
         }
     }
-    if list["results"].as_array().is_none_or(|a| a.is_empty()) {
+    if list.results.is_empty() {
         println!("No settings matched. Try a wider distance or more kinds of setting.");
     }
-    let misses = list["nearMisses"].as_array().cloned().unwrap_or_default();
-    if !misses.is_empty() {
+    if !list.near_misses.is_empty() {
         println!("\nNear misses (left out by one rule):");
-        for m in misses {
+        for m in &list.near_misses {
             println!(
                 "  - {} (URN {}), {:.1} miles: {}",
-                text(&m["name"]),
-                text(&m["urn"]),
-                m["distanceMiles"].as_f64().unwrap_or(0.0),
-                text(&m["rule"]["text"])
+                printable(&m.name),
+                m.urn.0,
+                m.distance_miles,
+                printable(&m.rule.text)
             );
         }
     }
 }
 
-fn print_csv(list: &Value) -> placement_finder::Result<()> {
+fn print_csv(list: &ShortList) -> placement_finder::Result<()> {
     let mut w = csv::Writer::from_writer(std::io::stdout());
     let io = |e: csv::Error| Error::Csv { file: "stdout".into(), reason: e.to_string() };
     w.write_record([
@@ -480,21 +484,21 @@ fn print_csv(list: &Value) -> placement_finder::Result<()> {
         "website",
     ])
     .map_err(io)?;
-    for r in list["results"].as_array().into_iter().flatten() {
-        let reasons: Vec<String> = r["reasons"].as_array().into_iter().flatten().map(|x| text(&x["text"])).collect();
-        let flags: Vec<String> = r["flags"].as_array().into_iter().flatten().map(text).collect();
+    for r in &list.results {
+        let reasons: Vec<String> = r.reasons.iter().map(|x| printable(&x.text.to_string())).collect();
+        let flags: Vec<String> = r.flags.iter().map(|f| code_name(*f)).collect();
         let cells = [
-            text(&r["rank"]),
-            text(&r["urn"]),
-            text(&r["name"]),
-            text(&r["kindLabel"]),
-            ages(&r["ageRange"]),
-            format!("{:.1}", r["distanceMiles"].as_f64().unwrap_or(0.0)),
-            format!("{:.3}", r["score"].as_f64().unwrap_or(0.0)),
-            format!("{:.2}", r["coverage"].as_f64().unwrap_or(0.0)),
+            r.rank.to_string(),
+            r.urn.0.to_string(),
+            printable(&r.name),
+            printable(r.kind_label),
+            ages(r.age_range),
+            format!("{:.1}", r.distance_miles),
+            format!("{:.3}", r.score),
+            format!("{:.2}", r.coverage),
             reasons.join("; "),
             flags.join("; "),
-            text(&r["website"]),
+            opt(r.website.as_deref()),
         ];
         w.write_record(cells.iter().map(|c| neutralise_csv_cell(c).into_owned())).map_err(io)?;
     }
@@ -587,29 +591,25 @@ fn run(command: Command) -> placement_finder::Result<()> {
         Command::Shortlist { query, format } => {
             let (finder, q, home) = query.load()?;
             let list = finder.shortlist(&q)?;
-            let mut value = serde_json::to_value(&list).map_err(|e| Error::invalid("output", e.to_string()))?;
-            home.add_to(&mut value);
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default()),
-                Format::Csv => print_csv(&value)?,
-                Format::Table => print_table(&value),
+                Format::Json => println!("{}", json_pretty(&list, &home)?),
+                Format::Csv => print_csv(&list)?,
+                Format::Table => print_table(&list),
             }
             Ok(())
         }
         Command::Explain { urn, query, json } => {
             let (finder, q, home) = query.load()?;
             let e = finder.explain(&q, Urn(urn))?;
-            let mut value = serde_json::to_value(&e).map_err(|e| Error::invalid("output", e.to_string()))?;
-            home.add_to(&mut value);
             if json {
-                println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+                println!("{}", json_pretty(&e, &home)?);
                 return Ok(());
             }
-            println!("{}", text(&value["summary"]));
-            for site in value["sites"].as_array().into_iter().flatten() {
-                println!("\n{} — {}\n  {}", text(&site["name"]), text(&site["kindLabel"]), text(&site["text"]));
-                for f in site["factors"].as_array().or(site["reasons"].as_array()).into_iter().flatten() {
-                    println!("  - {}", text(&f["text"]));
+            println!("{}", printable(&e.summary));
+            for site in &e.sites {
+                println!("\n{} — {}\n  {}", printable(&site.name), printable(site.kind_label), printable(&site.text));
+                for f in &site.reasons {
+                    println!("  - {}", printable(&f.text.to_string()));
                 }
             }
             Ok(())
