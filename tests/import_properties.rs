@@ -181,7 +181,16 @@ const LONDON: Spec = Spec {
 };
 
 const TRAFFORD: Spec = Spec {
-    header: &["URN", "name", "phase", "gender", "lowest_admission_age", "highest_admission_age", "website", "number_of_pupils"],
+    header: &[
+        "URN",
+        "name",
+        "phase",
+        "gender",
+        "lowest_admission_age",
+        "highest_admission_age",
+        "website",
+        "number_of_pupils",
+    ],
     values: &[
         &["106345", "x"],
         &["A School"],
