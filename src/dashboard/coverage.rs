@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::bng::{bng_to_wgs84, wgs84_to_bng};
-use crate::dataset::Dataset;
+use crate::engine::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::model::{Date, LaCode, LatLon, Need, NeedSet, ProvisionKind, Setting, METRES_PER_MILE};
 
@@ -367,7 +367,7 @@ impl DemandPoint {
 
 /// One demand point per postcode sector of England: its centroid, its council and how many
 /// units it holds, sorted by label.
-pub fn sector_points(shards: &[crate::postcode::PostcodeShard]) -> Vec<DemandPoint> {
+pub fn sector_points(shards: &[crate::engine::postcode::PostcodeShard]) -> Vec<DemandPoint> {
     let mut points = Vec::new();
     for shard in shards {
         for district in shard.districts() {
@@ -1456,7 +1456,7 @@ pub fn point_csv(rows: &[PointRow]) -> String {
 
 /// Quotes a CSV field when it needs it, and neutralises a leading formula character.
 fn quote(text: &str) -> String {
-    let text = crate::import::neutralise_csv_cell(text);
+    let text = crate::build::import::neutralise_csv_cell(text);
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

@@ -7,7 +7,7 @@
 
 use super::query::kind_bit;
 use super::score::recorded_needs;
-use crate::index::{AgeBand, Partition};
+use crate::engine::index::{AgeBand, Partition};
 use crate::model::{AgeBasis, Boarding, Gender, LaCode, NeedSet, Phase, ProvisionKind, Setting, Site, Urn};
 
 /// The age from which a post-16 setting takes students. A college or sixth form is for young
