@@ -7,4 +7,9 @@ export type PointRow = { label: string, la: number | null, units: number, miles:
 /**
  * The nearest setting is of unknown need (counted because the filter includes them).
  */
-nearestNeedsNotRecorded: boolean, };
+nearestNeedsNotRecorded: boolean, 
+/**
+ * The filter has an age and the nearest setting's age range is not recorded (kept,
+ * because missing data is not a "no", and said so: issue 11).
+ */
+nearestAgesNotRecorded: boolean, };

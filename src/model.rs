@@ -742,6 +742,26 @@ pub struct Setting {
     pub provenance: Provenance,
 }
 
+/// The age from which a post-16 setting takes students. A college or sixth form is for young
+/// people past compulsory school age: it never takes a younger child, whatever its recorded
+/// range, its phase or a policy pack says (issue 11).
+pub const POST16_ENTRY_AGE: u8 = 16;
+
+impl Setting {
+    /// A setting whose entry is at 16: a post-16 kind (college, sixth form centre, special
+    /// post-16 institution), or any setting whose recorded phase is "16 plus".
+    pub fn enters_at_16(&self) -> bool {
+        self.kind == ProvisionKind::Post16 || self.phase == Some(Phase::SixteenPlus)
+    }
+
+    /// Whether the setting may take a child of `age`: its recorded (or phase) range includes
+    /// it, or its ages are not recorded (unknown data never excludes); never under 16 for a
+    /// setting entering at 16. The one age rule the ranking and the dashboard share.
+    pub fn may_take_age(&self, age: u8) -> bool {
+        !(self.enters_at_16() && age < POST16_ENTRY_AGE) && self.ages.is_none_or(|a| a.contains(age))
+    }
+}
+
 /// Whether `text` is a website the page may link to: `http://` or `https://` (any case) then a
 /// host, and nothing that could break out of an HTML attribute or disguise the address:
 /// no whitespace, control or bidirectional-formatting characters, quotes, backticks,

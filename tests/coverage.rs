@@ -481,3 +481,59 @@ mod unknown_need {
         }
     }
 }
+
+/// Issue 11, point 1, on the dashboard: a post-16 setting never counts for a child under 16,
+/// and a nearest setting whose ages are not recorded is said to be so (the sector table and CSV).
+mod ages {
+    use super::real_data::engine;
+    use super::*;
+    use placement_finder::coverage::point_csv;
+
+    fn age_7(kinds: &[&str]) -> Filter {
+        Filter {
+            needs: vec![],
+            kinds: kinds.iter().map(|k| k.to_string()).collect(),
+            age: Some(7),
+            ..Filter::default()
+        }
+    }
+
+    #[test]
+    fn a_post_16_setting_never_counts_for_a_child_of_7() {
+        let engine = engine();
+        let filter = age_7(&["post16"]).validate().unwrap();
+        let colleges = engine.settings().iter().filter(|s| s.kind == ProvisionKind::Post16).count();
+        assert!(colleges > 400, "{colleges} post-16 settings in the data");
+        assert_eq!(engine.suitable(&filter).len(), 0, "no post-16 setting takes a child of 7");
+        let at_16 = Filter { age: Some(16), ..age_7(&["post16"]) }.validate().unwrap();
+        let taking_16 = engine
+            .settings()
+            .iter()
+            .filter(|s| s.kind == ProvisionKind::Post16 && s.ages.is_none_or(|a| a.contains(16)))
+            .count();
+        assert_eq!(engine.suitable(&at_16).len(), taking_16, "every one whose range is not recorded or includes 16");
+    }
+
+    #[test]
+    fn a_nearest_special_school_of_unknown_ages_is_marked_in_the_sector_rows() {
+        let engine = engine();
+        let filter = age_7(&["special"]).validate().unwrap();
+        let d = engine.distances(&filter);
+        let rows = engine.point_rows(&filter, &d, Some(LaCode(352)));
+        assert!(!rows.is_empty(), "Manchester's sectors");
+        let of = |urn: u32| engine.settings().iter().find(|s| s.urn.0 == urn).unwrap();
+        for row in &rows {
+            let nearest = of(row.nearest_urn.expect("a special school within reach"));
+            assert_eq!(row.nearest_ages_not_recorded, nearest.ages.is_none(), "{}", row.label);
+        }
+        assert!(rows.iter().any(|r| r.nearest_ages_not_recorded), "most special schools' ages are not recorded");
+        let csv = point_csv(&rows);
+        assert!(csv.lines().next().unwrap().ends_with(",nearest_needs_not_recorded,nearest_ages_not_recorded"));
+        let marked = rows.iter().filter(|r| r.nearest_ages_not_recorded).count();
+        assert_eq!(csv.lines().skip(1).filter(|l| l.ends_with(",yes")).count(), marked);
+        // With no age chosen, nothing is marked.
+        let any_age = Filter { age: None, ..age_7(&["special"]) }.validate().unwrap();
+        let d = engine.distances(&any_age);
+        assert!(engine.point_rows(&any_age, &d, Some(LaCode(352))).iter().all(|r| !r.nearest_ages_not_recorded));
+    }
+}

@@ -115,10 +115,8 @@ impl Suitability {
         if self.kinds & (1 << setting.kind.index()) == 0 {
             return Fit::No;
         }
-        if let (Some(age), Some(ages)) = (self.age, setting.ages) {
-            if !ages.contains(age) {
-                return Fit::No;
-            }
+        if self.age.is_some_and(|age| !setting.may_take_age(age)) {
+            return Fit::No;
         }
         if self.needs.is_empty() || !setting.kind.is_specialist() {
             return Fit::Suitable;
@@ -473,6 +471,9 @@ pub struct PointRow {
     pub nearest_name: Option<String>,
     /// The nearest setting is of unknown need (counted because the filter includes them).
     pub nearest_needs_not_recorded: bool,
+    /// The filter has an age and the nearest setting's age range is not recorded (kept,
+    /// because missing data is not a "no", and said so: issue 11).
+    pub nearest_ages_not_recorded: bool,
 }
 
 /// Rounds to 0.01 (what tables and CSV show), so that page and CLI agree to the digit.
@@ -823,6 +824,8 @@ impl CoverageEngine {
                     nearest_urn: nearest.map(|s| s.urn.0),
                     nearest_name: nearest.map(|s| s.name.clone()),
                     nearest_needs_not_recorded: nearest.is_some_and(|s| filter.fit(s) == Fit::NeedsNotRecorded),
+                    nearest_ages_not_recorded: filter.age.is_some()
+                        && nearest.is_some_and(|s| s.ages.is_none() && !s.enters_at_16()),
                 }
             })
             .collect();
@@ -1434,21 +1437,25 @@ pub fn council_csv(rows: &[CouncilRow]) -> String {
 
 /// CSV of [`PointRow`]s.
 pub fn point_csv(rows: &[PointRow]) -> String {
-    let mut out = String::from("sector,la,postcodes,nearest_mi,nearest_urn,nearest_name,nearest_needs_not_recorded\n");
+    let mut out = String::from(
+        "sector,la,postcodes,nearest_mi,nearest_urn,nearest_name,nearest_needs_not_recorded,nearest_ages_not_recorded\n",
+    );
+    let yes_no = |nearest: Option<u32>, yes: bool| match (nearest, yes) {
+        (None, _) => "",
+        (Some(_), true) => "yes",
+        (Some(_), false) => "no",
+    };
     for r in rows {
         out.push_str(&format!(
-            "{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{}\n",
             r.label,
             r.la.map(|l| format!("{l:03}")).unwrap_or_default(),
             r.units,
             r.miles.map(|m| format!("{m:.2}")).unwrap_or_default(),
             r.nearest_urn.map(|u| u.to_string()).unwrap_or_default(),
             quote(r.nearest_name.as_deref().unwrap_or("")),
-            match (r.nearest_urn, r.nearest_needs_not_recorded) {
-                (None, _) => "",
-                (Some(_), true) => "yes",
-                (Some(_), false) => "no",
-            },
+            yes_no(r.nearest_urn, r.nearest_needs_not_recorded),
+            yes_no(r.nearest_urn, r.nearest_ages_not_recorded),
         ));
     }
     out

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeState, emptyState, encodeState, resultKey } from '../../www/js/state.js';
+import { decodeState, emptyState, encodeState, isStateFragment, resultKey } from '../../www/js/state.js';
 
 /** A fully filled state, every field away from its default. */
 function fullState() {
@@ -94,6 +94,18 @@ describe('share state', () => {
       assert.equal(resultKey({ urn: 107950, site: { type: 'satellite', number: 2 } }), '107950-s2');
       assert.equal(resultKey({ urn: 107950, site: 'senUnit' }), '107950-unit');
       assert.equal(resultKey({ urn: 107950 }), '107950');
+    });
+  });
+
+  describe('share-link fragments', () => {
+    it('are told apart from in-page links', () => {
+      const link = `#${encodeState(fullState())}`;
+      assert.equal(isStateFragment(link), true);
+      assert.equal(isStateFragment(link.slice(1)), true);
+      assert.equal(isStateFragment('#main'), false);
+      assert.equal(isStateFragment('#pf-results-heading'), false);
+      assert.equal(isStateFragment(''), false);
+      assert.equal(isStateFragment('#x=1&v=1'), false);
     });
   });
 });

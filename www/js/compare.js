@@ -2,10 +2,13 @@
 // setting, a row per question, header cells with scope) that scrolls sideways on its own on a
 // narrow screen rather than making the page scroll.
 //
+// `Comparison` keeps the keys ticked (in the order ticked) and the section under the results.
+//
 // Events dispatched on the container: pf:compare {detail: {key, checked: false}} (Remove).
 
-import { clear, h, hiddenText } from './dom.js';
+import { byId, clear, h, hiddenText } from './dom.js';
 import { ageRangeText, councilText, itemCode, itemText, milesText, placesText, safeWebsite, splitReasons } from './format.js';
+import { reveal } from './reveal.js';
 import { resultKey } from './state.js';
 
 /** @typedef {import('./types.js').Result} Result */
@@ -78,4 +81,71 @@ export function renderCompare(container, results, missing) {
       container.dispatchEvent(new CustomEvent('pf:compare', { detail: { key: button.dataset.key, checked: false }, bubbles: true }));
     }
   });
+}
+
+/** The settings ticked for comparison and the comparison section (`#pf-compare`). */
+export class Comparison {
+  /** @param {{ setCompared: (key: string, checked: boolean) => void }} list the results, which show the ticks */
+  constructor(list) {
+    this.list = list;
+    /** Keys ticked for comparison, in the order ticked. */
+    this.keys = /** @type {string[]} */ ([]);
+    /** The results shown now. */
+    this.current = /** @type {Result[]} */ ([]);
+  }
+
+  /**
+   * A new list is shown.
+   * @param {Result[]} results
+   */
+  show(results) {
+    this.current = results;
+    this.render();
+  }
+
+  /** The list is gone (the section is hidden by the caller). */
+  clearResults() {
+    this.current = [];
+  }
+
+  /** Updates the button's count and the section (shown while anything is ticked). */
+  render() {
+    const keys = new Set(this.current.map(resultKey));
+    const selected = this.current.filter((r) => this.keys.includes(resultKey(r)));
+    const missing = this.keys.filter((k) => !keys.has(k));
+    byId('pf-compare-button').textContent = `Compare selected (${selected.length})`;
+    const section = byId('pf-compare');
+    section.hidden = this.keys.length === 0;
+    renderCompare(byId('pf-compare-body'), selected, missing);
+  }
+
+  /**
+   * Ticks or unticks a setting.
+   * @param {string} key
+   * @param {boolean} checked
+   */
+  set(key, checked) {
+    this.keys = checked ? [...new Set([...this.keys, key])] : this.keys.filter((k) => k !== key);
+    this.list.setCompared(key, checked);
+    this.render();
+  }
+
+  /**
+   * "Remove" in the table: focus stays in the section, or goes to the results once it is empty.
+   * @param {string} key
+   */
+  remove(key) {
+    this.set(key, false);
+    const section = byId('pf-compare');
+    if (!section.hidden) section.focus();
+    else byId('pf-results-heading').focus();
+  }
+
+  /** "Compare selected": opens the section and brings it into view. */
+  open() {
+    const section = byId('pf-compare');
+    section.hidden = false;
+    this.render();
+    reveal(section, 'start');
+  }
 }

@@ -121,7 +121,7 @@ function sectorTable(report, la) {
         h('th', { scope: 'row' }, s.label),
         h('td', { class: 'pf-table__numeric' }, count(s.units)),
         h('td', { class: 'pf-table__numeric' }, s.miles == null ? 'none suitable' : s.miles.toFixed(2)),
-        h('td', {}, s.nearestName == null ? '–' : `${s.nearestName}${s.nearestNeedsNotRecorded ? ' (needs not recorded)' : ''}`))))));
+        h('td', {}, s.nearestName == null ? '–' : `${s.nearestName}${s.nearestNeedsNotRecorded ? ' (needs not recorded)' : ''}${s.nearestAgesNotRecorded ? ' (ages not recorded)' : ''}`))))));
 }
 
 /** @param {Report} report */

@@ -12,6 +12,7 @@
 
 import { h } from './dom.js';
 import { milesText } from './format.js';
+import { scrollIntoViewAnywhere } from './reveal.js';
 import { resultKey } from './state.js';
 
 /** Leaflet's ES module build, copied in by scripts/build.sh. */
@@ -263,7 +264,8 @@ export class ResultsMap {
   showResult(key) {
     const marker = this.markers.get(key);
     if (!marker) return;
-    this.el.scrollIntoView({ block: 'nearest' });
+    // In the embed on a phone the host page must scroll: the iframe is as tall as its content.
+    scrollIntoViewAnywhere(this.el, 'center');
     const result = this.current.find((r) => resultKey(r) === key);
     if (!result) return;
     // Zoom in far enough for the result to have its own marker (or share one only with settings

@@ -13,6 +13,16 @@
  */
 export function reveal(element, block, scrollTo = element) {
   element.focus({ preventScroll: true });
+  scrollIntoViewAnywhere(scrollTo, block);
+}
+
+/**
+ * Scrolls `element` into view without moving focus: in the embed the host page is asked to
+ * scroll; elsewhere the browser scrolls.
+ * @param {HTMLElement} element
+ * @param {'start' | 'center'} block
+ */
+export function scrollIntoViewAnywhere(element, block) {
   const event = new CustomEvent('pf:reveal', { bubbles: true, cancelable: true, detail: { block } });
-  if (scrollTo.dispatchEvent(event)) scrollTo.scrollIntoView({ block });
+  if (element.dispatchEvent(event)) element.scrollIntoView({ block });
 }

@@ -180,6 +180,14 @@ function flag(value, set) {
 }
 
 /**
+ * A share link's fragment, rather than an in-page link like #main.
+ * @param {string} fragment
+ */
+export function isStateFragment(fragment) {
+  return /^#?v=/.test(fragment);
+}
+
+/**
  * Reads a fragment (with or without `#`). Never throws: malformed values are dropped and named
  * in `problems`, unknown keys ignored.
  * @param {string} fragment

@@ -1,7 +1,10 @@
-// The tools under the results that need no engine: the CSV download and the share-link panel.
+// The tools under the results that need no engine: the CSV download, the share-link panel, the
+// print summary, and whether the address bar still holds the share link the page came from.
 
 import { shortlistRows, toCsv } from './csv.js';
-import { byId, h } from './dom.js';
+import { byId, clear, h } from './dom.js';
+import { dateText } from './format.js';
+import { describeSearch } from './summary.js';
 
 /**
  * Downloads the list as CSV (`shortlist-YYYY-MM-DD.csv`).
@@ -54,4 +57,49 @@ export function wireSharePanel(link) {
       note.textContent = 'Select the link and copy it.';
     }
   });
+}
+
+/**
+ * "Your search" for the printed list: the questions and answers, the date, the data and policy
+ * versions. Empty when no list is shown.
+ * @param {HTMLElement} box
+ * @param {{ state: import('./state.js').PageState, where: string } | null} last
+ * @param {import('./engine-client.js').Loaded | null} loaded
+ */
+export function renderPrintSummary(box, last, loaded) {
+  clear(box);
+  if (!last || !loaded) return;
+  const list = h('dl', { class: 'pf-summary-list' });
+  for (const [question, answer] of describeSearch(last.state, { where: last.where, vocabulary: loaded.vocabulary, policy: loaded.policy })) {
+    list.append(h('div', { class: 'pf-summary-list__row' }, h('dt', {}, question), h('dd', {}, answer)));
+  }
+  const today = new Date().toISOString().slice(0, 10);
+  box.append(
+    h('h3', { class: 'pf-heading-s' }, 'Your search'), list,
+    h('p', { class: 'pf-body-s' }, `Printed on ${dateText(today)}. Data version ${loaded.meta.dataVersion}; ${loaded.policy.title}, version ${loaded.policy.version}.`));
+}
+
+/** Whether the page shows a state restored from the share link in the address bar. */
+export class LinkState {
+  constructor() {
+    /** True while the page shows a state restored from a share link. */
+    this.fromLink = false;
+  }
+
+  /** The page now shows the link's state. */
+  restored() {
+    this.fromLink = true;
+  }
+
+  /** Once the person changes a restored page, the link in the address bar no longer describes it. */
+  forget() {
+    if (this.fromLink && location.hash) history.replaceState(null, '', location.pathname + location.search);
+    this.fromLink = false;
+  }
+
+  /** "Start again": drops any fragment from the address bar. */
+  clear() {
+    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+    this.fromLink = false;
+  }
 }

@@ -78,3 +78,26 @@ export class HomeFinder {
     return { where: null, label: '' };
   }
 }
+
+/**
+ * "Use my location": asks the browser where the device is and sets it as home on the form,
+ * saying so (or why not); calls `onFound` once it is set.
+ * @param {{ setPoint: (point: import('./types.js').LatLon | null) => void, setWhereStatus: (text: string) => void }} form
+ * @param {() => void} onFound
+ */
+export function useMyLocation(form, onFound) {
+  if (!('geolocation' in navigator)) {
+    form.setWhereStatus('This browser cannot share your location. Enter your postcode instead.');
+    return;
+  }
+  form.setWhereStatus('Finding your location…');
+  navigator.geolocation.getCurrentPosition((position) => {
+    form.setPoint({ lat: position.coords.latitude, lon: position.coords.longitude });
+    form.setWhereStatus(`Using your location (to about ${Math.round(position.coords.accuracy)} metres). It stays on this device.`);
+    onFound();
+  }, (error) => {
+    form.setWhereStatus(error.code === error.PERMISSION_DENIED
+      ? 'You did not allow the page to use your location. Enter your postcode instead.'
+      : 'Your location could not be found. Enter your postcode instead.');
+  }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 60000 });
+}

@@ -7,7 +7,7 @@ use super::score::{
     preference_values, recorded_needs, records_other_needs_only, score, Eval, Factor, Rule, RuleCode, Scored,
 };
 use super::search::{Cand, Run};
-use super::tables::{enters_at_16, AgesKnown, Row, Tables, POST16_ENTRY_AGE};
+use super::tables::{AgesKnown, Row, Tables, POST16_ENTRY_AGE};
 use super::words::{AgeTaken, AreaRecords, KindFit, Preference, ReasonText, Words};
 use crate::error::{Error, Result};
 use crate::model::{
@@ -377,7 +377,7 @@ pub(crate) fn rule_text(p: &Prepared, s: &Setting, distance_m: f64, code: RuleCo
         RuleCode::AgeOutsideRange => {
             let whose = if p.child.taught_out_of_year_group { " (the age you asked to match)" } else { "" };
             // Left out only because a post-16 setting never takes a child under 16.
-            if enters_at_16(s) && age < POST16_ENTRY_AGE && s.ages.is_none_or(|a| a.contains(age)) {
+            if s.enters_at_16() && age < POST16_ENTRY_AGE && s.ages.is_none_or(|a| a.contains(age)) {
                 let what = if s.kind == ProvisionKind::Post16 { s.kind.label() } else { "Phase 16 plus" };
                 let recorded = match s.ages {
                     None => "its age range is not recorded".to_string(),

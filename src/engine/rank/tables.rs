@@ -8,18 +8,9 @@
 use super::query::kind_bit;
 use super::score::recorded_needs;
 use crate::engine::index::{AgeBand, Partition};
-use crate::model::{AgeBasis, Boarding, Gender, LaCode, NeedSet, Phase, ProvisionKind, Setting, Site, Urn};
+use crate::model::{AgeBasis, Boarding, Gender, LaCode, NeedSet, ProvisionKind, Setting, Site, Urn};
 
-/// The age from which a post-16 setting takes students. A college or sixth form is for young
-/// people past compulsory school age: it never takes a younger child, whatever its recorded
-/// range, its phase or a policy pack says (issue 11).
-pub(crate) const POST16_ENTRY_AGE: u8 = 16;
-
-/// A setting whose entry is at 16: a post-16 kind (college, sixth form centre, special post-16
-/// institution), or any setting whose recorded phase is "16 plus".
-pub(crate) fn enters_at_16(s: &Setting) -> bool {
-    s.kind == ProvisionKind::Post16 || s.phase == Some(Phase::SixteenPlus)
-}
+pub(crate) use crate::model::POST16_ENTRY_AGE;
 
 /// The fields of a setting that the rules and the score read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +35,7 @@ pub(crate) struct Row {
 /// The inclusive range of ages a setting takes, and how it is known.
 ///
 /// Not recorded is `0..=255`: unknown data never excludes. A setting entering at 16
-/// ([`enters_at_16`]) starts at 16 at the earliest, whatever else is recorded.
+/// ([`Setting::enters_at_16`]) starts at 16 at the earliest, whatever else is recorded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Ages {
     pub low: u8,
@@ -74,7 +65,7 @@ impl Ages {
             }
             None => Ages { low: 0, high: u8::MAX, known: AgesKnown::NotRecorded },
         };
-        if enters_at_16(s) && ages.low < POST16_ENTRY_AGE {
+        if s.enters_at_16() && ages.low < POST16_ENTRY_AGE {
             ages.low = POST16_ENTRY_AGE;
             if ages.known == AgesKnown::NotRecorded {
                 ages.known = AgesKnown::Inferred;
