@@ -73,7 +73,7 @@ fn minimal_core(settings: &[&Setting]) -> Vec<u8> {
     out
 }
 
-/// What ranking and its explanations read today beyond the minimal core (src/rank: council,
+/// What ranking and its explanations read today beyond the minimal core (src/engine/rank: council,
 /// gender, boarding, phase, status, Section 41, religious character known, places, URN, site),
 /// one named column each.
 fn ranking_extras(settings: &[&Setting]) -> Vec<(&'static str, Vec<u8>)> {

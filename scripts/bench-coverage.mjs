@@ -46,7 +46,7 @@ function chord2ToAngle(c2) {
 }
 
 /**
- * The same algorithm as src/coverage.rs, in plain JavaScript: latitude bands of suitable
+ * The same algorithm as src/dashboard/coverage.rs, in plain JavaScript: latitude bands of suitable
  * settings sorted by longitude, as unit vectors (exact nearest on the sphere) and the row sweep with lower envelopes
  * of parabolas for a first guess per cell. Returns functions that time the two halves.
  * @param {any} inp `Dashboard.plainInputs(filter)`

@@ -20,9 +20,9 @@ if grep -rlE 'wasm_bindgen|js_sys|web_sys|serde_wasm_bindgen' src --include='*.r
   echo "the files above name wasm crates outside src/wasm.rs"; exit 1
 fi
 echo "ok"
-step "boundary: rstar is named only in src/index.rs"
-if grep -rlE '\brstar\b' src --include='*.rs' | grep -v '^src/index.rs$'; then
-  echo "the files above name rstar outside src/index.rs"; exit 1
+step "boundary: rstar is named only in src/engine/index.rs"
+if grep -rlE '\brstar\b' src --include='*.rs' | grep -v '^src/engine/index.rs$'; then
+  echo "the files above name rstar outside src/engine/index.rs"; exit 1
 fi
 echo "ok"
 step "native tests (unit, doc, integration on real fixtures)";  cargo test

@@ -94,7 +94,7 @@ pub const MAX_RADIUS_MILES: f64 = 100.0;
 pub const MAX_NEAR_MISSES: u32 = 50;
 
 /// Most results a query may ask for (defined with the query).
-pub use crate::rank::MAX_LIMIT;
+pub use crate::engine::rank::MAX_LIMIT;
 
 // The caps stay far above real inputs: checked when the crate compiles.
 const _: () = {

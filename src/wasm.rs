@@ -3,15 +3,15 @@
 //! `null` never `undefined`), errors as JS `Error`s carrying the Rust message and a stable
 //! `code` ([`ErrorCode`], e.g. `"wrongVersion"`): JavaScript branches on the code, never the text.
 
-use crate::finder::Finder as NativeFinder;
-use crate::rank::Query;
+use crate::engine::finder::Finder as NativeFinder;
+use crate::engine::rank::Query;
 #[cfg(feature = "dashboard")]
 use crate::{
-    coverage::{CoverageEngine, DemandPoint, Distances, Filter, Grid, View},
-    dataset::Dataset,
+    build::rebuild::{FileKind, Importer as RebuildImporter, RebuildKit, Rebuilt},
+    dashboard::coverage::{CoverageEngine, DemandPoint, Distances, Filter, Grid, View},
+    engine::dataset::Dataset,
     limits,
     model::{Date, LaCode},
-    rebuild::{FileKind, Importer as RebuildImporter, RebuildKit, Rebuilt},
 };
 use crate::{ErrorCode, Urn};
 use serde::Serialize;
@@ -34,7 +34,7 @@ import type { Vocabulary } from "../../bindings/Vocabulary";
 export type { ChildAge, DatasetMeta, ErrorCode, Explanation, Policy, PostcodeFix, Query, SettingsTable, ShortList, Vocabulary };
 /** What every function here throws: a JS Error with a stable `code` (src/error.rs `ErrorCode`). */
 export interface EngineFailure extends Error { code: ErrorCode }
-/** The dashboard's: src/coverage.rs `Filter`, `Report`, `View`; src/rebuild.rs `RebuildSummary`. */
+/** The dashboard's: src/dashboard/coverage.rs `Filter`, `Report`, `View`; src/build/rebuild.rs `RebuildSummary`. */
 import type { Filter as CoverageFilter } from "../../bindings/Filter";
 import type { Report as CoverageReport } from "../../bindings/Report";
 import type { View as MapView } from "../../bindings/View";
@@ -278,7 +278,7 @@ impl Dashboard {
     }
 
     /// For the benchmark's plain-JavaScript comparison: the grid, the suitable settings and
-    /// the demand points as parallel arrays (src/coverage.rs `PlainInputs`).
+    /// the demand points as parallel arrays (src/dashboard/coverage.rs `PlainInputs`).
     #[cfg(feature = "bench")]
     #[wasm_bindgen(js_name = plainInputs)]
     pub fn plain_inputs(
@@ -306,7 +306,7 @@ impl Dashboard {
     }
 }
 
-/// Rebuilds the dataset in the page from a council's own files (see `src/rebuild.rs`): a GIAS
+/// Rebuilds the dataset in the page from a council's own files (see `src/build/rebuild.rs`): a GIAS
 /// "all establishment data" CSV and/or a council supplement.
 #[cfg(feature = "dashboard")]
 #[wasm_bindgen]
@@ -384,7 +384,7 @@ impl Importer {
 }
 
 #[cfg(all(feature = "dashboard", feature = "bench"))]
-fn suitability(filter: JsValue) -> Out<crate::coverage::Suitability> {
+fn suitability(filter: JsValue) -> Out<crate::dashboard::coverage::Suitability> {
     let filter: Filter = from_js(filter, "the coverage filter")?;
     Ok(filter.validate()?)
 }

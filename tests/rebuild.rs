@@ -1,5 +1,5 @@
 //! The rebuild the dashboard page runs in wasm when a council drops its own files
-//! (`src/rebuild.rs`), on the real Leeds GIAS extract: it gives the same dataset as the CLI's
+//! (`src/build/rebuild.rs`), on the real Leeds GIAS extract: it gives the same dataset as the CLI's
 //! `build-data --gias` on the same file, whatever the step size, reports every rejected row,
 //! and applies a council supplement over the data in use.
 

@@ -1,4 +1,4 @@
-//! The in-browser rebuild (`src/rebuild.rs`), as the dashboard runs it on a dropped file: the
+//! The in-browser rebuild (`src/build/rebuild.rs`), as the dashboard runs it on a dropped file: the
 //! first byte is the step size (rows per progress report) and picks what the rest is — a file
 //! through the importer (even bytes: over the small dataset as "the data in use"), or a rebuild
 //! kit (odd). Whatever the bytes, every row is accounted for, progress only goes forward, and a

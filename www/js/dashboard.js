@@ -7,7 +7,7 @@ import { EngineClient } from './engine-client.js';
 import { CoverageMap } from './map.js';
 
 /**
- * The coverage report, as generated from src/coverage.rs (bindings/), plus the engine's timing.
+ * The coverage report, as generated from src/dashboard/coverage.rs (bindings/), plus the engine's timing.
  * @typedef {import('../../bindings/CouncilRow').CouncilRow} CouncilRow
  * @typedef {import('../../bindings/PointRow').PointRow} SectorRow
  * @typedef {{ south: number, west: number, north: number, east: number }} Bounds

@@ -22,14 +22,14 @@
  */
 
 /**
- * The query the engine ranks against (`src/rank/query.rs`; unknown fields are refused). Optional
+ * The query the engine ranks against (`src/engine/rank/query.rs`; unknown fields are refused). Optional
  * fields are left out, not null. `age` is the age on 31 August before the school year of the
  * start; `taughtOutOfYearGroup` the age to match settings' age ranges on instead.
  * @typedef {import('../../bindings/Query').Query} Query
  */
 
 /**
- * The shortlist (`src/rank/output.rs`). A reason with `factor` is part of the fit score; the
+ * The shortlist (`src/engine/rank/output.rs`). A reason with `factor` is part of the fit score; the
  * others are notes, and `flags` names the notes that are things to check.
  * @typedef {import('../../bindings/FactorScore').FactorScore} FactorScore
  * @typedef {import('../../bindings/Reason').Reason} Reason

@@ -1,14 +1,14 @@
 //! The command line itself (native only).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use placement_finder::coverage::{self, DemandPoint};
-use placement_finder::dataset::Dataset;
-use placement_finder::finder::Finder;
-use placement_finder::import::neutralise_csv_cell;
+use placement_finder::build::import::neutralise_csv_cell;
+use placement_finder::build::pipeline::{self, BuildOptions};
+use placement_finder::dashboard::coverage::{self, DemandPoint};
+use placement_finder::engine::dataset::Dataset;
+use placement_finder::engine::finder::Finder;
+use placement_finder::engine::postcode::{self, AreaIndex, PostcodeShard};
+use placement_finder::engine::rank::{Query, ReasonCode, ShortList};
 use placement_finder::model::{AgeBasis, LaCode};
-use placement_finder::pipeline::{self, BuildOptions};
-use placement_finder::postcode::{self, AreaIndex, PostcodeShard};
-use placement_finder::rank::{Query, ReasonCode, ShortList};
 use placement_finder::{
     AgeRange, Date, Error, Gender, Need, Postcode, PostcodeFix, PostcodePrecision, ProvisionKind, Urn,
 };

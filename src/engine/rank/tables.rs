@@ -7,7 +7,7 @@
 
 use super::query::kind_bit;
 use super::score::recorded_needs;
-use crate::index::{AgeBand, Partition};
+use crate::engine::index::{AgeBand, Partition};
 use crate::model::{AgeBasis, Boarding, Gender, LaCode, NeedSet, ProvisionKind, Setting, Site, Urn};
 
 pub(crate) use crate::model::POST16_ENTRY_AGE;

@@ -1,15 +1,15 @@
 //! The list by its definition, scoring every setting: the reference the fast search is tested
 //! against, public (and hidden from the docs) so that integration tests can check it on the
-//! real dataset, as [`index::reference`](crate::index::reference) does for the index.
+//! real dataset, as [`index::reference`](crate::engine::index::reference) does for the index.
 
 use super::output::{self, RankContext, ShortList};
 use super::query::{prepare, Prepared, Query};
 use super::score::{records_other_needs_only, rule, score};
 use super::search::{order, Cand, Run};
 use super::tables::Tables;
+use crate::engine::policy::Policy;
 use crate::error::Result;
 use crate::model::{ProvisionKind, Setting, SettingId};
-use crate::policy::Policy;
 
 /// [`shortlist`](super::shortlist) without the index: every setting is scored and sorted. The
 /// same list, except `counts`, which here describe the scan of every setting.

@@ -1,4 +1,4 @@
-//! OS Code-Point Open units → postcode area shards (see [`crate::postcode`]).
+//! OS Code-Point Open units → postcode area shards (see [`crate::engine::postcode`]).
 //!
 //! Input: the GB units CSV (`postcode,pq,easting,northing,country_code,admin_county_code,
 //! admin_district_code,admin_ward_code`), decompressed by the caller. Every row ends up in
@@ -17,15 +17,17 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::bng::bng_to_wgs84;
-use crate::error::{Error, Result};
-use crate::import::la::LaLookup;
-use crate::import::{overlong_field, overlong_field_reason, too_many_columns, too_many_rows, ImportReport, RowIssue};
-use crate::limits::{MAX_COLUMNS, MAX_POSTCODE_ROWS};
-use crate::model::{area_of, Postcode};
-use crate::postcode::{
+use crate::build::import::la::LaLookup;
+use crate::build::import::{
+    overlong_field, overlong_field_reason, too_many_columns, too_many_rows, ImportReport, RowIssue,
+};
+use crate::engine::postcode::{
     majority, shard_file_name, AreaIndex, District, InwardCode, Jurisdiction, OutsideArea, OutsideUnit, Place,
     PostcodeShard, Sector, Unit, AREA_INDEX_FILE_NAME, INWARD_CODES,
 };
+use crate::error::{Error, Result};
+use crate::limits::{MAX_COLUMNS, MAX_POSTCODE_ROWS};
+use crate::model::{area_of, Postcode};
 
 /// ONS country code of England.
 const ENGLAND: &str = "E92000001";
@@ -334,7 +336,7 @@ mod tests {
         "postcode,pq,easting,northing,country_code,admin_county_code,admin_district_code,admin_ward_code\n";
 
     fn las() -> LaLookup {
-        crate::import::la::read_la_lookup(
+        crate::build::import::la::read_la_lookup(
             b"dfe_la_code,dfe_la_name,gss_code_codepoint_2025,ctyua23cd\n\
               383,Leeds,E08000035,E08000035\n\
               936,Surrey,E10000030,E10000030\n",

@@ -36,7 +36,7 @@
 //! ## Finding the top results fast
 //!
 //! The index keeps one R-tree per recorded need and, for settings without recorded needs, one per
-//! kind and age band ([`Partition`](crate::index::Partition)). Each partition is read lazily in order of
+//! kind and age band ([`Partition`](crate::engine::index::Partition)). Each partition is read lazily in order of
 //! distance. For each partition we know the best non-distance score any of its settings could
 //! reach (a setting in the tree for autism matches the primary need "autism"; one without
 //! recorded needs cannot score on needs at all), and distance only lowers the score as we go
@@ -48,10 +48,10 @@
 //! ([`reference`](mod@reference)), on random settings and, word for word, on the real dataset.
 //!
 //! Each partition is read only as far as the radius (or the near-miss reach) with
-//! [`SettingIndex::read_within`](crate::index::SettingIndex::read_within), which never
+//! [`SettingIndex::read_within`](crate::engine::index::SettingIndex::read_within), which never
 //! opens a tree node beyond it and passes over, unmeasured, the settings recording several
 //! needs that another partition reads; most partitions have nothing that near a given home, and
-//! [`SettingIndex::partitions_near`](crate::index::SettingIndex::partitions_near) (a coarse grid
+//! [`SettingIndex::partitions_near`](crate::engine::index::SettingIndex::partitions_near) (a coarse grid
 //! of which partitions have settings where) leaves those out before any is opened. The
 //! partitions wait in a heap by bound rather than being rescanned at every step.
 //!
@@ -62,10 +62,10 @@
 //! partition holding nothing the child could be listed in is never opened.
 //!
 //! ```no_run
-//! use placement_finder::index::SettingIndex;
+//! use placement_finder::engine::index::SettingIndex;
 //! use placement_finder::model::{LatLon, Need};
-//! use placement_finder::policy::Policy;
-//! use placement_finder::rank::{shortlist, DataInfo, Query, RankContext};
+//! use placement_finder::engine::policy::Policy;
+//! use placement_finder::engine::rank::{shortlist, DataInfo, Query, RankContext};
 //!
 //! # let settings = Vec::new();
 //! let index = SettingIndex::build(&settings);
@@ -101,14 +101,14 @@ pub use query::{ChildAge, Query, DEFAULT_LIMIT, MAX_AGE, MAX_LIMIT, MIN_AGE};
 pub use score::{Rule, RuleCode};
 pub use words::ReasonText;
 
+use crate::engine::index::SettingIndex;
+use crate::engine::policy::Policy;
 use crate::error::Result;
-use crate::index::SettingIndex;
 use crate::model::Setting;
-use crate::policy::Policy;
 
 /// Makes the tailored list for `query` under `policy`.
 ///
-/// `settings` are the settings `index` and `ctx` were made from (a [`Hit`](crate::index::Hit)'s
+/// `settings` are the settings `index` and `ctx` were made from (a [`Hit`](crate::engine::index::Hit)'s
 /// id is a position in this slice). Errors for an invalid query
 /// ([`Error::InvalidQuery`](crate::Error)), or a context made from other settings.
 pub fn shortlist<'a>(

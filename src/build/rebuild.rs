@@ -11,13 +11,13 @@
 //! time (so that a page can show progress), and [`finish`](Importer::finish)es with the new
 //! dataset and a report of every row left out.
 
-use crate::assemble::{apply_supplement, assemble, facts_from_gias, Inputs, MergeReport, SourceFacts};
-use crate::dataset::Dataset;
+use crate::build::assemble::{apply_supplement, assemble, facts_from_gias, Inputs, MergeReport, SourceFacts};
+use crate::build::import::council::{read_supplement, SupplementRow};
+use crate::build::import::gias::{GiasReader, GiasRecord};
+use crate::build::import::sources::Section41Entry;
+use crate::build::import::{neutralise_csv_cell, text, ImportReport, RowIssue};
+use crate::engine::dataset::Dataset;
 use crate::error::{Error, Result};
-use crate::import::council::{read_supplement, SupplementRow};
-use crate::import::gias::{GiasReader, GiasRecord};
-use crate::import::sources::Section41Entry;
-use crate::import::{neutralise_csv_cell, text, ImportReport, RowIssue};
 use crate::model::{Date, LaCode, LatLon, LocalAuthority, Source};
 use serde::{Deserialize, Serialize};
 

@@ -4,10 +4,10 @@ use super::output::{lower_first, metres, miles_text, owned, reasons, round_miles
 use super::query::{prepare, Query};
 use super::score::{records_other_needs_only, rule, score, Rule};
 use super::search::run;
+use crate::engine::index::SettingIndex;
+use crate::engine::policy::Policy;
 use crate::error::Result;
-use crate::index::SettingIndex;
 use crate::model::{ProvisionKind, Setting, SettingId, Site, Urn};
-use crate::policy::Policy;
 use serde::Serialize;
 use std::borrow::Cow;
 

@@ -18,10 +18,10 @@
 //!
 //! A blank cell leaves the GIAS value as it is.
 
-use crate::error::{Error, Result};
-use crate::import::{
+use crate::build::import::{
     overlong_field, overlong_field_reason, text, too_many_columns, too_many_rows, ImportReport, RowIssue,
 };
+use crate::error::{Error, Result};
 use crate::limits::{MAX_COLUMNS, MAX_ROWS};
 use crate::model::{is_safe_link, AgeBasis, AgeRange, Date, LatLon, Need, NeedSet, ProvisionKind, Urn};
 

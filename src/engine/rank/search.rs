@@ -3,7 +3,7 @@
 use super::query::{kind_bit, Prepared};
 use super::score::{bound, canonical_need, decay, records_other_needs_only, rule, score_near, Bound, RuleCode};
 use super::tables::Tables;
-use crate::index::{AgeBand, Hit, Origin, Partition, SettingIndex};
+use crate::engine::index::{AgeBand, Hit, Origin, Partition, SettingIndex};
 use crate::model::{Need, NeedSet, ProvisionKind, SettingId, Site, Urn};
 use std::cmp::Ordering;
 

@@ -32,10 +32,10 @@
 //! Row numbers count the header as row 1, as a spreadsheet shows the file.
 
 use crate::bng::bng_to_wgs84;
-use crate::error::{Error, Result};
-use crate::import::{
+use crate::build::import::{
     overlong_field, overlong_field_reason, text, too_many_columns, too_many_rows, ImportReport, RowIssue,
 };
+use crate::error::{Error, Result};
 use crate::limits::{MAX_COLUMNS, MAX_ROWS};
 use crate::model::{
     AgeBasis, AgeRange, Boarding, Date, Gender, LaCode, LatLon, Need, NeedSet, Phase, Places, Postcode, ProvisionKind,
@@ -130,7 +130,7 @@ pub struct GiasRecord {
 /// [`MAX_ROWS`] data rows): [`Error::TooLarge`], checked before the rows are read where it can be.
 ///
 /// ```
-/// use placement_finder::import::gias::read_gias;
+/// use placement_finder::build::import::gias::read_gias;
 /// use placement_finder::{ProvisionKind, Status};
 ///
 /// let csv = "URN,EstablishmentName,TypeOfEstablishment (name),EstablishmentStatus (name),Easting,Northing\r\n\
@@ -157,7 +157,7 @@ pub fn read_gias(source: &str, bytes: &[u8]) -> Result<(Vec<GiasRecord>, ImportR
 /// [`finish`](Self::finish) hands over the records and the report.
 ///
 /// ```
-/// use placement_finder::import::gias::GiasReader;
+/// use placement_finder::build::import::gias::GiasReader;
 ///
 /// let csv = "URN,EstablishmentName,TypeOfEstablishment (name),EstablishmentStatus (name),Easting,Northing\n\
 ///            108133,West Oaks School,Community special school,Open,429960,435300\n\

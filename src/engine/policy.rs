@@ -10,7 +10,7 @@
 //! as JSON text, read by [`Policy::from_json`], which checks everything and names what is wrong.
 //!
 //! ```
-//! use placement_finder::policy::Policy;
+//! use placement_finder::engine::policy::Policy;
 //! let policy = Policy::illustrative_default();
 //! assert!(policy.illustrative);
 //! assert!(policy.level("specialist").is_some());
@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 pub const SCHEMA: u32 = 1;
 
 /// The built-in illustrative pack, as shipped.
-pub const DEFAULT_JSON: &str = include_str!("../data/policy/default.json");
+pub const DEFAULT_JSON: &str = include_str!("../../data/policy/default.json");
 
 pub use crate::limits::{
     MAX_NEAR_MISSES, MAX_POLICY_BYTES, MAX_POLICY_LEVELS, MAX_POLICY_TEXT_CHARS, MAX_RADIUS_MILES,

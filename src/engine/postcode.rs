@@ -79,7 +79,7 @@ pub(crate) const INWARD_CODES: u16 = 10 * 26 * 26;
 /// [module documentation](self)).
 ///
 /// ```
-/// use placement_finder::postcode::shard_file_name;
+/// use placement_finder::engine::postcode::shard_file_name;
 /// use placement_finder::Postcode;
 ///
 /// let home = Postcode::parse("ls6 2ab").unwrap();
@@ -364,7 +364,7 @@ impl PostcodeShard {
     /// fetch its own shard).
     ///
     /// ```
-    /// use placement_finder::postcode::{District, InwardCode, PostcodeShard, Unit};
+    /// use placement_finder::engine::postcode::{District, InwardCode, PostcodeShard, Unit};
     /// use placement_finder::{LaCode, LatLon, Postcode, PostcodePrecision};
     ///
     /// let unit = Unit {
@@ -1035,7 +1035,7 @@ pub fn place_postcode(
 /// rather than at the unit itself (a new, retired or mistyped postcode): `None` for a unit.
 ///
 /// ```
-/// use placement_finder::postcode::approximation;
+/// use placement_finder::engine::postcode::approximation;
 /// use placement_finder::{LatLon, Postcode, PostcodeFix, PostcodePrecision};
 ///
 /// let fix = PostcodeFix {

@@ -10,8 +10,8 @@
 
 use std::collections::HashMap;
 
+use crate::build::import::text;
 use crate::error::{Error, Result};
-use crate::import::text;
 use crate::model::{LaCode, LocalAuthority};
 
 const FILE: &str = "LA lookup (dfe_la_code_to_gss_ctyua_derived.csv)";

@@ -3,7 +3,7 @@
 
 use super::query::{kind_bit, Prepared, Religion};
 use super::tables::{AgesKnown, ReligionCode, Row, Tables};
-use crate::index::Partition;
+use crate::engine::index::Partition;
 use crate::model::{Boarding, Gender, Need, NeedSet, ProvisionKind, Setting, METRES_PER_MILE};
 use serde::Serialize;
 

@@ -8,9 +8,9 @@
 
 use super::output::RankContext;
 use super::query::means_no_religion;
+use crate::engine::policy::Wording;
 use crate::model::{Boarding, Gender, LaCode, Need, NeedSet, Phase, Places, ProvisionKind, Setting, Site};
 use crate::model::{Date, METRES_PER_MILE};
-use crate::policy::Wording;
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt::{self, Display, Write};

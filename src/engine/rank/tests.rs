@@ -5,13 +5,13 @@ use super::score::{score, Scored};
 use super::search::{run, Cand};
 use super::tables::Tables;
 use super::*;
+use crate::engine::index::SettingIndex;
+use crate::engine::policy::Policy;
 use crate::error::Error;
-use crate::index::SettingIndex;
 use crate::model::{
     AgeBasis, AgeRange, Boarding, Date, Gender, KindBasis, LaCode, LatLon, LocalAuthority, Need, NeedSet, Phase,
     Places, Provenance, ProvisionKind, Setting, Site, Status, Urn, METRES_PER_MILE,
 };
-use crate::policy::Policy;
 
 // ---- fixtures ------------------------------------------------------------------------------
 

@@ -153,7 +153,7 @@ type Tree = RTree<Leaf, NodeSize>;
 /// Per-partition R-trees over unit-sphere points.
 ///
 /// ```
-/// use placement_finder::index::{Partition, SettingIndex};
+/// use placement_finder::engine::index::{Partition, SettingIndex};
 /// use placement_finder::{LatLon, Need, NeedSet, ProvisionKind};
 /// # use placement_finder::model::*;
 /// # fn setting(lat: f64, lon: f64, needs: Option<NeedSet>) -> Setting {

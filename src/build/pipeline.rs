@@ -2,14 +2,14 @@
 //! postcode area shards and a report of every row left out). Used by `placement-finder
 //! build-data`, the integration tests and the benchmark.
 
-use crate::assemble::{assemble, facts_from_gias, Inputs, MergeReport, SourceFacts};
-use crate::dataset::Dataset;
+use crate::build::assemble::{assemble, facts_from_gias, Inputs, MergeReport, SourceFacts};
+use crate::build::import::postcodes::BuiltPostcodes;
+use crate::build::import::{self, ImportReport};
+use crate::build::rebuild::{self, RebuildKit};
+use crate::engine::dataset::Dataset;
 use crate::error::{Error, Result};
-use crate::import::postcodes::BuiltPostcodes;
-use crate::import::{self, ImportReport};
 use crate::limits::{self, MAX_INPUT_BYTES};
 use crate::model::{Date, LaCode, LatLon, Source};
-use crate::rebuild::{self, RebuildKit};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -238,7 +238,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput> {
     let kit = RebuildKit { version: RebuildKit::VERSION, authorities: la.authorities, section41 };
     let la_at = |p: LatLon| la_grid.la_at(p);
     let (mut dataset, merge) = match &gias_records {
-        // The same merge as the dashboard's in-browser rebuild (src/rebuild.rs), with the
+        // The same merge as the dashboard's in-browser rebuild (src/build/rebuild.rs), with the
         // postcode units to place rows that name no council.
         Some((records, at)) => rebuild::dataset_from_gias(records, &imports[*at], &kit, &la_at, opts.build_date),
         None => {
@@ -291,7 +291,7 @@ pub fn write(output: &BuildOutput, out_dir: &Path) -> Result<Vec<(PathBuf, usize
     Ok(written)
 }
 
-pub use crate::rebuild::report_csv;
+pub use crate::build::rebuild::report_csv;
 
 /// Which council a point is in, from the nearest England postcode unit within 2 km
 /// (a 0.02° grid of units; exact enough for an establishment's own address).
@@ -302,7 +302,7 @@ struct LaGrid {
 impl LaGrid {
     const CELL_DEG: f64 = 0.02;
 
-    fn new(shards: &[crate::postcode::PostcodeShard]) -> LaGrid {
+    fn new(shards: &[crate::engine::postcode::PostcodeShard]) -> LaGrid {
         let mut cells: HashMap<(i32, i32), Vec<(LatLon, LaCode)>> = HashMap::new();
         for unit in shards.iter().flat_map(|s| s.districts()).flat_map(|d| &d.units) {
             if let Some(la) = unit.la {

@@ -1,15 +1,15 @@
 //! The native API: a dataset, its index and a policy pack, composed. The wasm edge and the CLI
 //! both hold one long-lived [`Finder`] and ask it questions.
 
-use crate::dataset::{Dataset, DatasetMeta};
+use crate::engine::dataset::{Dataset, DatasetMeta};
+use crate::engine::index::SettingIndex;
+use crate::engine::policy::Policy;
+use crate::engine::postcode::PostcodeShard;
+use crate::engine::rank::{self, ChildAge, DataInfo, Explanation, Query, RankContext, ShortList};
 use crate::error::{Error, Result};
-use crate::index::SettingIndex;
 use crate::limits::{self, MAX_OTHER_NEEDS, MAX_QUERY_JSON_BYTES, MAX_QUERY_KINDS, MAX_QUERY_TEXT_CHARS};
 use crate::model::Date;
 use crate::model::{BroadArea, LatLon, Need, Postcode, PostcodeFix, ProvisionKind, Setting, Urn};
-use crate::policy::Policy;
-use crate::postcode::PostcodeShard;
-use crate::rank::{self, ChildAge, DataInfo, Explanation, Query, RankContext, ShortList};
 use serde::Serialize;
 
 /// One dataset, indexed, under one policy pack.
@@ -192,7 +192,7 @@ impl Finder {
     /// [`check_query`] applies. Ages, radius, limit and the level are checked when it is used.
     ///
     /// ```
-    /// use placement_finder::finder::Finder;
+    /// use placement_finder::engine::finder::Finder;
     /// let q = Finder::query_from_json(r#"{"home":{"lat":53.8,"lon":-1.55},"age":9,"primaryNeed":"ASD","level":"specialist"}"#)?;
     /// assert_eq!(q.limit, 20);
     /// assert!(Finder::query_from_json(r#"{"home":{"lat":53.8,"lon":-1.55},"age":9,"primaryNeed":"ASD","level":"specialist","admin":true}"#).is_err());
@@ -249,7 +249,7 @@ impl Finder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::SCHEMA_VERSION;
+    use crate::engine::dataset::SCHEMA_VERSION;
 
     const QUERY: &str = r#"{"home":{"lat":53.8,"lon":-1.55},"age":9,"primaryNeed":"ASD","level":"specialist""#;
 

@@ -1,9 +1,9 @@
 //! What the user asks ([`Query`], also the JSON the page sends), checked and turned into the
 //! per-query tables the search reads ([`Prepared`]).
 
+use crate::engine::policy::{Level, Policy, MAX_RADIUS_MILES};
 use crate::error::{Error, Result};
 use crate::model::{Date, Gender, LaCode, LatLon, Need, NeedSet, ProvisionKind, METRES_PER_MILE};
-use crate::policy::{Level, Policy, MAX_RADIUS_MILES};
 use serde::{Deserialize, Serialize};
 
 /// Youngest age a query may give (early years places start at 2).

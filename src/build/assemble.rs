@@ -14,11 +14,11 @@
 //! - SEN types: the first source that records any; but a list the source flags as possibly
 //!   cut short gives way to a longer, complete list from another source.
 
-use crate::dataset::{Dataset, DatasetMeta, SCHEMA_VERSION};
-use crate::import::council::{SupplementRow, SupplementSite};
-use crate::import::gias::GiasRecord;
-use crate::import::sources::{match_key, Section41Entry};
-use crate::import::{Facts, Overlays};
+use crate::build::import::council::{SupplementRow, SupplementSite};
+use crate::build::import::gias::GiasRecord;
+use crate::build::import::sources::{match_key, Section41Entry};
+use crate::build::import::{Facts, Overlays};
+use crate::engine::dataset::{Dataset, DatasetMeta, SCHEMA_VERSION};
 use crate::limits::MAX_SATELLITES_PER_URN;
 use crate::model::{
     Date, Field, KindBasis, LaCode, LatLon, LocalAuthority, Phase, Places, Provenance, ProvisionKind, Setting, Site,
@@ -389,7 +389,7 @@ struct Section41Index {
 
 impl Section41Index {
     fn new(entries: &[Section41Entry], authorities: &[LocalAuthority]) -> Section41Index {
-        let by_name = crate::import::sources::la_name_lookup(authorities);
+        let by_name = crate::build::import::sources::la_name_lookup(authorities);
         let map = entries
             .iter()
             .map(|e| ((match_key(&e.name), by_name.get(&match_key(&e.la_name)).copied()), e.approved))
@@ -423,7 +423,7 @@ pub fn apply_supplement(
     dataset: &mut Dataset,
     rows: &[SupplementRow],
     source: Source,
-    report: &mut crate::import::ImportReport,
+    report: &mut crate::build::import::ImportReport,
 ) {
     let source_id = SourceId(dataset.meta.sources.len() as u8);
     dataset.meta.sources.push(source);
@@ -439,7 +439,7 @@ pub fn apply_supplement(
     }
     for row in rows {
         let Some(&main_ix) = position.get(&(row.urn, Site::Main)) else {
-            rejected.push(crate::import::RowIssue {
+            rejected.push(crate::build::import::RowIssue {
                 row: row.row,
                 column: Some("urn".into()),
                 urn: Some(row.urn.0),
@@ -456,7 +456,7 @@ pub fn apply_supplement(
             SupplementSite::Satellite => {
                 let n = satellites.get(&row.urn).copied().unwrap_or(0);
                 if n >= MAX_SATELLITES_PER_URN {
-                    rejected.push(crate::import::RowIssue {
+                    rejected.push(crate::build::import::RowIssue {
                         row: row.row,
                         column: Some("site".into()),
                         urn: Some(row.urn.0),
@@ -473,7 +473,7 @@ pub fn apply_supplement(
             }
         };
         if row.site == SupplementSite::Satellite && row.location.is_none() {
-            rejected.push(crate::import::RowIssue {
+            rejected.push(crate::build::import::RowIssue {
                 row: row.row,
                 column: Some("lat".into()),
                 urn: Some(row.urn.0),
@@ -727,8 +727,8 @@ mod tests {
 
     mod supplement {
         use super::*;
-        use crate::import::council::read_supplement;
-        use crate::import::ImportReport;
+        use crate::build::import::council::read_supplement;
+        use crate::build::import::ImportReport;
 
         /// A dataset of one special school, URN 7, with the supplement `csv` applied.
         fn applied(csv: &str) -> (Dataset, ImportReport) {

@@ -2,11 +2,11 @@
 //! (see `data/sources/PROVENANCE.md`). Each gives [`Facts`]: what that one source says about an
 //! establishment, with everything it does not say left as `None`. Merging is done elsewhere.
 
-use crate::error::{Error, Result};
-use crate::import::{
+use crate::build::import::{
     overlong_field, overlong_field_reason, text, too_many_columns, too_many_rows, Facts, ImportReport, Overlays,
     RowIssue,
 };
+use crate::error::{Error, Result};
 use crate::limits::{MAX_COLUMNS, MAX_ROWS};
 use crate::model::{AgeBasis, AgeRange, Gender, LaCode, LatLon, Need, NeedSet, Phase, Places, Status, Urn};
 use std::collections::HashMap;
