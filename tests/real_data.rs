@@ -8,7 +8,7 @@ use placement_finder::index::{reference, AgeBand, Partition, SettingIndex};
 use placement_finder::model::METRES_PER_MILE;
 use placement_finder::pipeline::{self, BuildOptions};
 use placement_finder::policy::Policy;
-use placement_finder::rank::{self, DataInfo, Query, RankContext};
+use placement_finder::rank::{self, Query};
 use placement_finder::{Date, Gender, LatLon, Need, ProvisionKind, Urn};
 use std::sync::OnceLock;
 
@@ -187,23 +187,22 @@ mod ranking {
         // Everything the list says (order, scores, reasons, near misses, the presumption of
         // mainstream), as JSON, except the counts of settings read, which describe the search.
         let d = dataset();
-        let index = SettingIndex::build(&d.settings);
-        let ctx = RankContext::new(&d.settings, DataInfo::default(), d.authorities.clone());
         let mut assumes_nothing = Policy::illustrative_default();
         assumes_nothing.unknown_needs_value = None;
         assumes_nothing.near_misses = 8;
         let (mut listed, mut near_misses) = (0, 0);
         for (seed, policy) in [(1, Policy::illustrative_default()), (2, assumes_nothing)] {
+            let finder = Finder::new(d.clone(), policy);
             for (i, q) in varied_queries(100, seed, d).iter().enumerate() {
                 let json = |list: rank::ShortList| {
                     let mut value = serde_json::to_value(&list).unwrap();
                     value.as_object_mut().unwrap().remove("counts");
                     value.to_string()
                 };
-                let fast = rank::shortlist(&d.settings, &index, &policy, q, &ctx).unwrap();
+                let fast = finder.shortlist(q).unwrap();
                 listed += fast.results.len();
                 near_misses += fast.near_misses.len();
-                let slow = rank::reference::shortlist(&d.settings, &policy, q, &ctx).unwrap();
+                let slow = finder.reference_shortlist(q).unwrap();
                 assert_eq!(json(fast), json(slow), "policy {seed} query {i}: {q:?}");
             }
         }
@@ -386,10 +385,7 @@ mod issue_11 {
 
     #[test]
     fn the_branch_and_bound_equals_the_reference_on_the_issue_queries() {
-        let d = dataset();
-        let index = SettingIndex::build(&d.settings);
-        let ctx = RankContext::new(&d.settings, DataInfo::default(), d.authorities.clone());
-        let policy = Policy::illustrative_default();
+        let finder = finder();
         for home in [MANCHESTER_M12, CARLISLE_CA1] {
             for level in LEVELS {
                 for age in [3, 7, 12, 15, 16, 19] {
@@ -400,8 +396,8 @@ mod issue_11 {
                             value.as_object_mut().unwrap().remove("counts");
                             value.to_string()
                         };
-                        let fast = rank::shortlist(&d.settings, &index, &policy, &q, &ctx).unwrap();
-                        let slow = rank::reference::shortlist(&d.settings, &policy, &q, &ctx).unwrap();
+                        let fast = finder.shortlist(&q).unwrap();
+                        let slow = finder.reference_shortlist(&q).unwrap();
                         assert_eq!(json(fast), json(slow), "{q:?}");
                     }
                 }

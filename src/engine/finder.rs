@@ -181,6 +181,14 @@ impl Finder {
         rank::shortlist(&self.dataset.settings, &self.index, &self.policy, query, &self.context)
     }
 
+    /// The same list made by scoring every setting, without the index: the reference the fast
+    /// search is tested against on the real dataset (`counts` describe the scan).
+    #[doc(hidden)]
+    pub fn reference_shortlist<'a>(&'a self, query: &'a Query) -> Result<ShortList<'a>> {
+        check_query(query)?;
+        rank::reference::shortlist(&self.dataset.settings, &self.policy, query, &self.context)
+    }
+
     /// Why one establishment is, or is not, on the list for a query.
     pub fn explain(&self, query: &Query, urn: Urn) -> Result<Explanation<'_>> {
         check_query(query)?;

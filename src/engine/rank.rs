@@ -1,7 +1,11 @@
 //! The tailored list: from a child's needs to an ordered, explained, advisory list of settings.
 //!
 //! Pure and deterministic: no I/O, no clock, no randomness. Given the settings, their
-//! [`SettingIndex`], a [`Policy`] pack and a [`Query`], [`shortlist`] returns a [`ShortList`]:
+//! [`SettingIndex`], a [`Policy`] pack and a [`Query`], `shortlist` returns a [`ShortList`]. The
+//! parts are owned together by one value, [`Finder`](crate::engine::finder::Finder), whose
+//! [`shortlist`](crate::engine::finder::Finder::shortlist) and
+//! [`explain`](crate::engine::finder::Finder::explain) are the public entry points, so the ranking
+//! cannot be called with a context or an index made from other settings:
 //!
 //! 1. **Hard filters** decide who is *eligible*. Each excluded setting has exactly one
 //!    [`Rule`]: the first that fails, in this order: kind of setting considered, independent
@@ -29,7 +33,7 @@
 //!    policy's minimum number of them, replacing the lowest-ranked others if need be.
 //! 5. **Near misses**: the best settings with the child's primary-need specialism that one rule
 //!    left out and that would otherwise have made the list, each with that rule.
-//! 6. **Explanations** in plain English, with the numbers behind every factor; [`explain`]
+//! 6. **Explanations** in plain English, with the numbers behind every factor; [`Finder::explain`](crate::engine::finder::Finder::explain)
 //!    answers "why is this school (not) on the list?". A reason's sentence ([`ReasonText`]) is
 //!    written out when the list is serialised or displayed, not when it is made.
 //!
@@ -62,18 +66,15 @@
 //! partition holding nothing the child could be listed in is never opened.
 //!
 //! ```no_run
-//! use placement_finder::engine::index::SettingIndex;
+//! use placement_finder::engine::finder::Finder;
+//! use placement_finder::engine::rank::Query;
 //! use placement_finder::model::{LatLon, Need};
-//! use placement_finder::engine::policy::Policy;
-//! use placement_finder::engine::rank::{shortlist, DataInfo, Query, RankContext};
 //!
-//! # let settings = Vec::new();
-//! let index = SettingIndex::build(&settings);
-//! let policy = Policy::illustrative_default();
+//! // The dataset, its index, the ranking's context and the policy pack, owned together.
+//! let finder = Finder::from_bytes(&std::fs::read("www/data/dataset.bin").unwrap(), None)?;
 //! let home = LatLon::new(53.80, -1.55).unwrap();
 //! let query = Query::new(home, 7, Need::ASD, "specialist");
-//! let ctx = RankContext::new(&settings, DataInfo::default(), Vec::new());
-//! let list = shortlist(&settings, &index, &policy, &query, &ctx)?;
+//! let list = finder.shortlist(&query)?;
 //! for r in &list.results {
 //!     println!("{}. {} ({:.2})", r.rank, r.name, r.score);
 //! }
@@ -84,6 +85,7 @@ mod explain;
 mod output;
 mod query;
 #[doc(hidden)]
+#[doc(hidden)]
 pub mod reference;
 mod score;
 mod search;
@@ -92,7 +94,8 @@ mod tables;
 mod tests;
 mod words;
 
-pub use explain::{explain, Explanation, Outcome, SiteExplanation};
+pub(crate) use explain::explain;
+pub use explain::{Explanation, Outcome, SiteExplanation};
 pub use output::{
     Counts, DataInfo, FactorScore, LaRef, NearMiss, PlacesInfo, PolicyRef, RankContext, RankedSetting, Reason,
     ReasonCode, ShortList,
@@ -106,12 +109,12 @@ use crate::engine::policy::Policy;
 use crate::error::Result;
 use crate::model::Setting;
 
-/// Makes the tailored list for `query` under `policy`.
+/// Makes the tailored list for `query` under `policy` ([`Finder::shortlist`](crate::engine::finder::Finder::shortlist)).
 ///
 /// `settings` are the settings `index` and `ctx` were made from (a [`Hit`](crate::engine::index::Hit)'s
 /// id is a position in this slice). Errors for an invalid query
 /// ([`Error::InvalidQuery`](crate::Error)), or a context made from other settings.
-pub fn shortlist<'a>(
+pub(crate) fn shortlist<'a>(
     settings: &'a [Setting],
     index: &SettingIndex,
     policy: &'a Policy,

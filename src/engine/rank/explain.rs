@@ -80,7 +80,7 @@ pub enum Outcome {
 }
 
 /// Explains where each placement of establishment `urn` stands in the list for `query`.
-pub fn explain<'a>(
+pub(crate) fn explain<'a>(
     settings: &'a [Setting],
     index: &SettingIndex,
     policy: &'a Policy,

@@ -1,6 +1,7 @@
 //! The list by its definition, scoring every setting: the reference the fast search is tested
-//! against, public (and hidden from the docs) so that integration tests can check it on the
-//! real dataset, as [`index::reference`](crate::engine::index::reference) does for the index.
+//! against; integration tests reach it through
+//! [`Finder::reference_shortlist`](crate::engine::finder::Finder::reference_shortlist) to check it on
+//! the real dataset, as [`index::reference`](crate::engine::index::reference) does for the index.
 
 use super::output::{self, RankContext, ShortList};
 use super::query::{prepare, Prepared, Query};
@@ -13,7 +14,7 @@ use crate::model::{ProvisionKind, Setting, SettingId};
 
 /// [`shortlist`](super::shortlist) without the index: every setting is scored and sorted. The
 /// same list, except `counts`, which here describe the scan of every setting.
-pub fn shortlist<'a>(
+pub(crate) fn shortlist<'a>(
     settings: &'a [Setting],
     policy: &'a Policy,
     query: &'a Query,
