@@ -40,6 +40,18 @@ mkdir -p www/vendor/leaflet
 cp node_modules/leaflet/dist/leaflet-src.esm.js node_modules/leaflet/dist/leaflet.css www/vendor/leaflet/
 cp -r node_modules/leaflet/dist/images www/vendor/leaflet/
 
+# 4. The page's scripts as three files (docs/testing.md "The bundle"): the page's (main.js and
+#    every module it imports), the embed's frame set-up (embed.html runs it before main.js) and
+#    the engine's worker with the finder's wasm glue, so that no import waits for another. The
+#    modules in www/js/ stay the source (node tests, the dashboard); the bundle is rebuilt every time.
+rm -rf www/bundle
+esbuild www/js/main.js www/js/embed-frame.js www/js/engine-worker.js --bundle --format=esm --minify \
+  --target=es2022 --sourcemap=external --outdir=www/bundle --log-level=warning
+
+# 5. A brotli-11 copy beside every compressible file that has none or an older one, which
+#    scripts/serve.mjs sends as it is (a deployment should do the same: docs/embedding.md).
+node scripts/precompress.mjs www
+
 for m in pkg pkg-dashboard; do
   echo "wasm ($m): $(stat -c %s www/$m/placement_finder_bg.wasm) bytes, $(gzip -9c www/$m/placement_finder_bg.wasm | wc -c) gzip"
 done

@@ -20,19 +20,86 @@ let wasmModule = null;
 /** @type {WasmModule | null} */
 let wasm = null;
 
-/** @param {'finder' | 'dashboard'} which */
+/**
+ * The wasm files, beside this module's folder (www/js/ or the bundle's www/bundle/): the page
+ * fetches the finder's from its first script and hands it over (startup.js `prefetch`).
+ */
+export const WASM_URLS = {
+  finder: new URL('../pkg/placement_finder_bg.wasm', import.meta.url).href,
+  dashboard: new URL('../pkg-dashboard/placement_finder_bg.wasm', import.meta.url).href,
+};
+
+/**
+ * Loads the wasm package once. The finder's glue is imported by a literal path, so that the
+ * bundle (scripts/build.sh) carries it and no request waits for it; the dashboard's by a
+ * computed one, so that it stays out of the finder's bundle. The module is compiled while it
+ * downloads (`instantiateStreaming` through the glue), from the page's early fetch if there was one.
+ * @param {'finder' | 'dashboard'} which
+ */
 function init(which) {
   wasmModule ??= (async () => {
-    const mod = /** @type {WasmModule} */ (which === 'dashboard'
-      ? await import('../pkg-dashboard/placement_finder.js')
-      : await import('../pkg/placement_finder.js'));
-    await mod.default();
+    const [mod, response] = await Promise.all([
+      /** @type {Promise<WasmModule>} */ (which === 'dashboard'
+        ? import(/* @vite-ignore */ new URL('../pkg-dashboard/placement_finder.js', import.meta.url).href)
+        : import('../pkg/placement_finder.js')),
+      handedOver(WASM_URLS[which]).then((r) => r ?? fetch(WASM_URLS[which], { credentials: 'omit', cache: 'default' })),
+    ]);
+    await mod.default({ module_or_path: response });
     wasm = mod;
     return mod;
   })();
   return wasmModule;
 }
 
+// ---- Files the page fetched for the engine -----------------------------------------------------
+// A dedicated worker's fetch does not use the page's preloads (index.html `<link rel=preload>`),
+// and the worker starts one round trip after the page's first script. So the page fetches the
+// files every first answer needs (the dataset, the finder's wasm, the postcode index) as soon as
+// it starts, says so at once (`prefetching`), and hands each response's body over as it arrives
+// (`prefetched`, a transferred stream). The engine's own fetch of such a URL takes it instead of
+// asking the network again; a URL the page could not fetch is fetched here as usual.
+
+/** @type {Map<string, { promise: Promise<Response | null>, resolve: (r: Response | null) => void, taken: boolean }>} */
+const handed = new Map();
+
+/**
+ * The page is fetching these URLs for the engine: wait for its responses instead of fetching them.
+ * @param {string[]} urls
+ */
+export function prefetching(urls) {
+  for (const url of urls) {
+    if (handed.has(url)) continue;
+    /** @type {(r: Response | null) => void} */
+    let resolve = () => {};
+    const promise = new Promise((done) => { resolve = done; });
+    handed.set(url, { promise: /** @type {Promise<Response | null>} */ (promise), resolve, taken: false });
+  }
+}
+
+/**
+ * The page's response for a URL it announced: status and headers, and the body as a stream
+ * (transferred, so that it arrives while it downloads), or `null` when the page's fetch failed.
+ * @param {string} url
+ * @param {{ status: number, statusText: string, headers: [string, string][] } | null} head
+ * @param {ReadableStream<Uint8Array> | null} body
+ */
+export function prefetched(url, head, body) {
+  const entry = handed.get(url);
+  if (!entry) return;
+  entry.resolve(head ? new Response(body, { status: head.status, statusText: head.statusText, headers: head.headers }) : null);
+}
+
+/**
+ * The page's response for `url`, once (null when there is none: fetch it).
+ * @param {string} url
+ * @returns {Promise<Response | null>}
+ */
+async function handedOver(url) {
+  const entry = handed.get(url);
+  if (!entry || entry.taken) return null;
+  entry.taken = true; // a body is read once: a second fetch of the URL goes to the network
+  return entry.promise;
+}
 
 /**
  * @typedef {import('./saved-data.js').ImportedInfo} ImportedInfo
@@ -58,7 +125,7 @@ export { EngineError };
  * @param {string} what
  */
 async function fetchOk(url, what) {
-  const response = await fetch(url, { credentials: 'omit', cache: 'default' });
+  const response = (await handedOver(url)) ?? await fetch(url, { credentials: 'omit', cache: 'default' });
   if (!response.ok) throw new EngineError('load', `could not load ${what} (${url}): HTTP ${response.status}`);
   used.add(response.url || url);
   return response;
@@ -168,6 +235,51 @@ function areaIndex() {
 }
 
 /**
+ * The postcode shard of an area the index lists, fetched once (again after a failure).
+ * @param {string} area
+ * @returns {Promise<Uint8Array>}
+ */
+function shardOf(area) {
+  let shard = shards.get(area);
+  if (!shard) {
+    shard = fetchOk(`${postcodesUrl}${area}.bin`, `postcodes for ${area}`)
+      .then((r) => r.arrayBuffer())
+      .then((b) => new Uint8Array(b));
+    shards.set(area, shard);
+    shard.catch(() => shards.delete(area));
+  }
+  return shard;
+}
+
+/** What a person has typed so far, once its area is certain: letters, then a digit ("LS6", "LS6 2A", "E1 6AN"). */
+const AREA_KNOWN = /^([A-Z]{1,2})[0-9][A-Z0-9]?(?:[0-9][A-Z]{0,2})?$/;
+
+/**
+ * "The area is known now": called as the postcode field changes (and once at start, with what
+ * it holds), before any search. Fetches the area index (the same file for everyone) and, once
+ * the text starts with a complete outward code, that area's shard, so that the search after
+ * submit waits for neither. Only the AREA letters ("LS") ever name a file, as for a search;
+ * the district, the rest of the postcode and nothing else the person typed leave the device.
+ * Files that load per area (the settings' details, later) belong here too. Never fails: a
+ * problem is found again, and said, by the search.
+ * @param {string} text what the postcode field holds, as typed
+ * @param {string} baseUrl the folder of postcode files (`data-postcodes`)
+ * @returns {Promise<string | null>} the area whose files are on their way, if any
+ */
+export async function prepareArea(text, baseUrl) {
+  if (!postcodesUrl) postcodesUrl = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  try {
+    const index = await areaIndex();
+    const area = AREA_KNOWN.exec(String(text).toUpperCase().replace(/[\s\u00a0]+/g, ''))?.[1];
+    if (!area || !index.areas.has(area) || index.outside.has(area)) return null;
+    await shardOf(area);
+    return area;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Looks a postcode up offline. Only its area letters name the file fetched.
  * @param {string} postcode
  * @returns {Promise<import('./types.js').PostcodeFix>}
@@ -186,15 +298,7 @@ export async function findPostcode(postcode) {
   const elsewhere = index.outside.get(area);
   if (elsewhere) throw new EngineError('outsideEngland', `${postcode} is in ${elsewhere}: this list covers England only`);
   if (!index.areas.has(area)) throw new EngineError('notCovered', `postcodes in the ${area} area are not in this list`);
-  let shard = shards.get(area);
-  if (!shard) {
-    shard = fetchOk(`${postcodesUrl}${area}.bin`, `postcodes for ${area}`)
-      .then((r) => r.arrayBuffer())
-      .then((b) => new Uint8Array(b));
-    shards.set(area, shard);
-    shard.catch(() => shards.delete(area));
-  }
-  const bytes = await shard;
+  const bytes = await shardOf(area);
   try {
     return mod.lookupPostcode(bytes, postcode);
   } catch (error) {

@@ -20,6 +20,40 @@ export function absolute(path) {
   return new URL(path, document.baseURI).href;
 }
 
+/** The finder's wasm, as engine.js `WASM_URLS.finder` finds it (both modules sit one folder below www/). */
+const FINDER_WASM = new URL('../pkg/placement_finder_bg.wasm', import.meta.url).href;
+
+/**
+ * The files every first answer needs, fetched from the page's first script (and named in
+ * index.html's `<link rel="preload">`, which these fetches take up): the dataset, the finder's
+ * wasm and the postcode area index. Each is handed to the engine's worker as it arrives (engine.js
+ * `prefetched`), so that nothing waits for the worker to start, and nothing is fetched twice.
+ * Only files that are the same for everyone: nothing here depends on what the person types.
+ * @param {RemoteEngine} engine
+ * @param {HTMLElement} app
+ */
+export function prefetch(engine, app) {
+  const urls = [
+    absolute(app.dataset.dataset || 'data/dataset.bin'),
+    FINDER_WASM,
+    `${absolute(postcodesFolder(app))}index.json`,
+  ];
+  engine.prefetching(urls);
+  for (const url of urls) {
+    fetch(url).then((r) => engine.prefetched(url, { status: r.status, statusText: r.statusText, headers: [...r.headers] }, r.body),
+      () => engine.prefetched(url, null, null));
+  }
+}
+
+/**
+ * The folder of postcode files (`data-postcodes`), ending in `/`.
+ * @param {HTMLElement} app
+ */
+export function postcodesFolder(app) {
+  const folder = app.dataset.postcodes || 'data/postcodes/';
+  return folder.endsWith('/') ? folder : `${folder}/`;
+}
+
 /**
  * Starts the engine with the page's settings (`data-dataset`, `data-postcodes`, `data-policy` on
  * `app`) and calls `onLoaded` once it has loaded. A council policy pack the engine refuses
@@ -33,7 +67,7 @@ export function absolute(path) {
 export function startEngine(engine, app, hooks, policyUrl = app.dataset.policy ? absolute(app.dataset.policy) : null) {
   engine.load({
     datasetUrl: absolute(app.dataset.dataset || 'data/dataset.bin'),
-    postcodesUrl: absolute(app.dataset.postcodes || 'data/postcodes/'),
+    postcodesUrl: absolute(postcodesFolder(app)),
     policyUrl,
   }).then(hooks.onLoaded, (error) => {
     const { code = '', message = '' } = /** @type {{code?: string, message?: string}} */ (error);
