@@ -27,7 +27,7 @@ export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 /** True when the real engine and data have been built into www/ (scripts/build.sh). */
 export function builtPageExists() {
   return existsSync(join(WWW, 'pkg/placement_finder_bg.wasm')) && existsSync(join(WWW, 'data/dataset.bin')) &&
-    existsSync(join(WWW, 'vendor/leaflet/leaflet-src.esm.js'));
+    existsSync(join(WWW, 'vendor/leaflet/leaflet-src.esm.js')) && existsSync(join(WWW, 'bundle/main.js'));
 }
 
 /**
