@@ -235,51 +235,6 @@ function areaIndex() {
 }
 
 /**
- * The postcode shard of an area the index lists, fetched once (again after a failure).
- * @param {string} area
- * @returns {Promise<Uint8Array>}
- */
-function shardOf(area) {
-  let shard = shards.get(area);
-  if (!shard) {
-    shard = fetchOk(`${postcodesUrl}${area}.bin`, `postcodes for ${area}`)
-      .then((r) => r.arrayBuffer())
-      .then((b) => new Uint8Array(b));
-    shards.set(area, shard);
-    shard.catch(() => shards.delete(area));
-  }
-  return shard;
-}
-
-/** What a person has typed so far, once its area is certain: letters, then a digit ("LS6", "LS6 2A", "E1 6AN"). */
-const AREA_KNOWN = /^([A-Z]{1,2})[0-9][A-Z0-9]?(?:[0-9][A-Z]{0,2})?$/;
-
-/**
- * "The area is known now": called as the postcode field changes (and once at start, with what
- * it holds), before any search. Fetches the area index (the same file for everyone) and, once
- * the text starts with a complete outward code, that area's shard, so that the search after
- * submit waits for neither. Only the AREA letters ("LS") ever name a file, as for a search;
- * the district, the rest of the postcode and nothing else the person typed leave the device.
- * Files that load per area (the settings' details, later) belong here too. Never fails: a
- * problem is found again, and said, by the search.
- * @param {string} text what the postcode field holds, as typed
- * @param {string} baseUrl the folder of postcode files (`data-postcodes`)
- * @returns {Promise<string | null>} the area whose files are on their way, if any
- */
-export async function prepareArea(text, baseUrl) {
-  if (!postcodesUrl) postcodesUrl = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
-  try {
-    const index = await areaIndex();
-    const area = AREA_KNOWN.exec(String(text).toUpperCase().replace(/[\s\u00a0]+/g, ''))?.[1];
-    if (!area || !index.areas.has(area) || index.outside.has(area)) return null;
-    await shardOf(area);
-    return area;
-  } catch {
-    return null;
-  }
-}
-
-/**
  * Looks a postcode up offline. Only its area letters name the file fetched.
  * @param {string} postcode
  * @returns {Promise<import('./types.js').PostcodeFix>}
@@ -298,7 +253,15 @@ export async function findPostcode(postcode) {
   const elsewhere = index.outside.get(area);
   if (elsewhere) throw new EngineError('outsideEngland', `${postcode} is in ${elsewhere}: this list covers England only`);
   if (!index.areas.has(area)) throw new EngineError('notCovered', `postcodes in the ${area} area are not in this list`);
-  const bytes = await shardOf(area);
+  let shard = shards.get(area);
+  if (!shard) {
+    shard = fetchOk(`${postcodesUrl}${area}.bin`, `postcodes for ${area}`)
+      .then((r) => r.arrayBuffer())
+      .then((b) => new Uint8Array(b));
+    shards.set(area, shard);
+    shard.catch(() => shards.delete(area));
+  }
+  const bytes = await shard;
   try {
     return mod.lookupPostcode(bytes, postcode);
   } catch (error) {

@@ -11,7 +11,7 @@ import { ResultsMap } from './map.js';
 import { registerOffline } from './offline.js';
 import { ResultsView, renderAbout } from './results.js';
 import { SearchController } from './search.js';
-import { absolute, keepForOffline, postcodesFolder, prefetch, showDataSource, startEngine, wireForgetImported } from './startup.js';
+import { keepForOffline, prefetch, showDataSource, startEngine, wireForgetImported } from './startup.js';
 import { isStateFragment } from './state.js';
 import { LinkState, wireSharePanel } from './tools.js';
 import { HomeFinder, useMyLocation } from './where.js';
@@ -33,7 +33,7 @@ const status = byId('pf-status');
 const setStatus = (text) => { status.textContent = text; };
 const engine = new EngineClient();
 // First, before any other call to the engine: the files every first answer needs.
-prefetch(engine, app);
+const areaFiles = prefetch(engine, app);
 /** The council whose area "outside your council area" refers to when home has no council of its own (a place on the map). */
 const homeCouncil = /^\d{1,4}$/.test(app.dataset.homeLa ?? '') ? Number(app.dataset.homeLa) : null;
 const home = new HomeFinder(engine, form, homeCouncil);
@@ -65,7 +65,7 @@ startEngine(engine, app, {
 // The postcode's area (the letters "LS", never more) is known as soon as the field holds an
 // outward code: its postcode file starts downloading then, not after submit.
 const postcodeEl = /** @type {HTMLInputElement} */ (byId('postcode'));
-const prepareArea = () => { engine.prepareArea(postcodeEl.value, absolute(postcodesFolder(app))); };
+const prepareArea = () => { areaFiles.prepare(postcodeEl.value); };
 postcodeEl.addEventListener('input', prepareArea);
 prepareArea();
 
