@@ -22,6 +22,9 @@ export function makeEmbed(index) {
     // The embed's set-up (its URL's settings) runs first: module scripts run in document order.
     [/<script type="module" src="bundle\/main\.js"><\/script>/, '<script type="module" src="bundle/embed-frame.js"></script>\n  <script type="module" src="bundle/main.js"></script>'],
     [/\n *<header class="pf-header">[\s\S]*?<\/header>\n/, '\n'],
+    // The embed's data files can be set in its URL (embed-frame.js): no preload of the defaults.
+    [/\n *<link rel="preload" href="data\/dataset\.bin"[^>]*>/, ''],
+    [/\n *<link rel="preload" href="data\/postcodes\/index\.json"[^>]*>/, ''],
   ];
   let out = index;
   for (const [pattern, replacement] of edits) {
