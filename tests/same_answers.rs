@@ -1,0 +1,228 @@
+//! The same answers, byte for byte (issue 13): the shortlist and explanation JSON of 1,000 seeded
+//! queries on the real default data (built in memory from `data/sources`, as `tests/real_data.rs`
+//! does), against `tests/fixtures/same-answers/answers.txt`, recorded before the issue's changes
+//! to the data format, the wasm edge and the policy pack.
+//!
+//! Each line of the fixture is `<query> <what> <bytes> <fnv-1a 64 of the JSON>`; `what` is
+//! `shortlist`, `explain:<urn>` or `error:<code>` (the message's bytes and hash then).
+//!
+//! - `SAME_ANSWERS_WRITE=1 cargo test --test same_answers` rewrites the fixture (only when the
+//!   answers are meant to change: say why in the commit);
+//! - `SAME_ANSWERS_DUMP=<dir>` writes every answer's JSON there, one file per line of the
+//!   fixture, so that two versions can be compared with `diff -r`.
+
+use placement_finder::dataset::Dataset;
+use placement_finder::finder::Finder;
+use placement_finder::pipeline::{self, BuildOptions};
+use placement_finder::policy::Policy;
+use placement_finder::rank::Query;
+use placement_finder::{Date, Gender, LaCode, LatLon, Need, ProvisionKind, Urn};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+const QUERIES: usize = 1_000;
+const FIXTURE: &str = "tests/fixtures/same-answers/answers.txt";
+
+fn dataset() -> &'static Dataset {
+    static D: OnceLock<Dataset> = OnceLock::new();
+    D.get_or_init(|| {
+        let opts = BuildOptions {
+            sources_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sources"),
+            gias: None,
+            supplement: None,
+            postcodes: false,
+            build_date: Date::new(2026, 11, 22).unwrap(),
+        };
+        let d = pipeline::build(&opts).expect("builds").dataset;
+        Dataset::decode(&d.encode()).expect("round trip")
+    })
+}
+
+/// SplitMix64: the same numbers on every machine.
+struct Seeded(u64);
+
+impl Seeded {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+    fn pick<T: Clone>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())].clone()
+    }
+}
+
+/// A query as a family, a SENCo or a shared link might make one: mostly ordinary, sometimes
+/// with every preference set, sometimes out of range (the error is an answer too).
+fn query(r: &mut Seeded, d: &Dataset, levels: &[String]) -> Query {
+    // Near a real setting half the time (dense results), anywhere in England's box otherwise.
+    let home = if r.chance(0.5) {
+        let s = &d.settings[r.below(d.settings.len())];
+        LatLon { lat: s.location.lat + (r.unit() - 0.5) * 0.1, lon: s.location.lon + (r.unit() - 0.5) * 0.15 }
+    } else {
+        LatLon { lat: 50.6 + r.unit() * 4.9, lon: -4.5 + r.unit() * 6.0 }
+    };
+    let mut q = Query::new(home, 2 + r.below(24) as u8, r.pick(&Need::ALL), r.pick(levels));
+    if r.chance(0.1) {
+        q.age = None;
+        q.date_of_birth = Date::new(2008 + r.below(18) as u16, 1 + r.below(12) as u8, 1 + r.below(28) as u8);
+        q.start_date = Date::new(2027, 9, 1);
+    }
+    if r.chance(0.05) {
+        q.age = Some(if r.chance(0.5) { 1 } else { 26 });
+    }
+    if r.chance(0.1) {
+        q.taught_out_of_year_group = Some(2 + r.below(24) as u8);
+    }
+    for _ in 0..r.below(3) {
+        q.other_needs.push(r.pick(&Need::ALL));
+    }
+    if r.chance(0.3) {
+        q.home_la = d.authorities.get(r.below(d.authorities.len().max(1))).map(|la| la.code);
+        if r.chance(0.1) {
+            q.home_la = Some(LaCode(999));
+        }
+    }
+    if r.chance(0.2) {
+        let kinds: Vec<ProvisionKind> = ProvisionKind::ALL.iter().copied().filter(|_| r.chance(0.4)).collect();
+        q.kinds = Some(kinds);
+    }
+    if r.chance(0.25) {
+        q.radius_miles = Some(match r.below(10) {
+            0 => 150.0,
+            1 => 0.0,
+            _ => (1.0 + r.unit() * 40.0 * 10.0).round() / 10.0,
+        });
+    }
+    q.limit = r.pick(&[5, 10, 20, 20, 50, 200]);
+    if r.chance(0.2) {
+        q.child_sex = Some(r.pick(&[Gender::Boys, Gender::Girls]));
+    }
+    if r.chance(0.1) {
+        q.single_sex = Some(r.pick(&[Gender::Boys, Gender::Girls, Gender::Mixed]));
+    }
+    if r.chance(0.1) {
+        q.religious_character = Some(r.pick(&["Roman Catholic", "Church of England", "none", "Jewish"]).to_string());
+    }
+    if r.chance(0.1) {
+        q.boarding = Some(r.chance(0.5));
+    }
+    q.include_independent = r.chance(0.2);
+    q.same_la_only = r.chance(0.1);
+    q
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Every answer, as the fixture's lines and the JSON behind each.
+fn answers(finder: &Finder) -> Vec<(String, String)> {
+    let levels: Vec<String> = finder.policy().level_ids().into_iter().map(String::from).collect();
+    let d = finder.dataset();
+    let mut r = Seeded(0x5A3E_A115);
+    let mut out = Vec::new();
+    for i in 0..QUERIES {
+        let q = query(&mut r, d, &levels);
+        let name = format!("q{i:04}");
+        let extra = Urn(d.settings[r.below(d.settings.len())].urn.0);
+        match finder.shortlist(&q) {
+            Err(e) => out.push((format!("{name} error:{}", e.code().as_str()), e.to_string())),
+            Ok(list) => {
+                let json = serde_json::to_string(&list).expect("serialises");
+                let mut urns: Vec<Urn> = list.results.first().map(|s| s.urn).into_iter().collect();
+                urns.extend(list.near_misses.last().map(|m| m.urn));
+                urns.push(extra);
+                out.push((format!("{name} shortlist"), json));
+                for urn in urns {
+                    match finder.explain(&q, urn) {
+                        Ok(e) => out.push((
+                            format!("{name} explain:{}", urn.0),
+                            serde_json::to_string(&e).expect("serialises"),
+                        )),
+                        Err(e) => {
+                            out.push((format!("{name} explain:{} error:{}", urn.0, e.code().as_str()), e.to_string()))
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn lines(answers: &[(String, String)]) -> String {
+    let mut text = String::new();
+    for (what, json) in answers {
+        let _ = writeln!(text, "{what} {} {:016x}", json.len(), fnv1a(json.as_bytes()));
+    }
+    text
+}
+
+/// Checks `finder`'s answers against the fixture, naming the first ones that differ.
+pub fn check(finder: &Finder, path_name: &str) {
+    let all = answers(finder);
+    if let Some(dir) = std::env::var_os("SAME_ANSWERS_DUMP") {
+        let dir = PathBuf::from(dir).join(path_name);
+        std::fs::create_dir_all(&dir).expect("dump dir");
+        for (what, json) in &all {
+            std::fs::write(dir.join(what.replace([' ', ':'], "_")), json).expect("dump");
+        }
+    }
+    let got = lines(&all);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(FIXTURE);
+    if std::env::var_os("SAME_ANSWERS_WRITE").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &got).expect("writes the fixture");
+        return;
+    }
+    let want = std::fs::read_to_string(&path).expect("the fixture exists (SAME_ANSWERS_WRITE=1 makes it)");
+    let differ: Vec<String> = want
+        .lines()
+        .zip(got.lines())
+        .filter(|(w, g)| w != g)
+        .take(10)
+        .map(|(w, g)| format!("  want {w}\n  got  {g}"))
+        .collect();
+    assert!(
+        differ.is_empty() && want.lines().count() == got.lines().count(),
+        "{path_name}: answers differ from the fixture ({} lines wanted, {} got); first differences:\n{}\n\
+         (SAME_ANSWERS_DUMP=<dir> writes the JSON of both versions for diff -r)",
+        want.lines().count(),
+        got.lines().count(),
+        differ.join("\n")
+    );
+}
+
+#[test]
+fn the_fixture_covers_lists_near_misses_explanations_and_errors() {
+    let want = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(FIXTURE)).unwrap_or_default();
+    let count = |p: &str| want.lines().filter(|l| l.split(' ').nth(1).is_some_and(|w| w.starts_with(p))).count();
+    assert!(count("shortlist") > 800, "{} shortlists", count("shortlist"));
+    assert!(count("explain:") > 1_500, "{} explanations", count("explain:"));
+    assert!(count("error:") > 20, "{} errors", count("error:"));
+}
+
+#[test]
+fn the_finder_gives_the_same_answers_as_before_issue_13() {
+    let finder = Finder::new(dataset().clone(), Policy::illustrative_default());
+    check(&finder, "finder");
+}
+
+#[test]
+fn the_finder_from_the_file_bytes_gives_the_same_answers() {
+    let finder = Finder::from_bytes(&dataset().encode(), None).expect("loads");
+    check(&finder, "from_bytes");
+}
