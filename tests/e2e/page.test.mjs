@@ -474,6 +474,26 @@ describe('a first visit', () => {
   });
 });
 
+describe('the postcode area, prepared as it is typed', () => {
+  it('asks for an area’s file only once its letters are certain, and only for an area in England the index lists', async () => {
+    const { page, requests } = session;
+    await open();
+    const shards = () => requests.map((r) => new URL(r.url()).pathname).filter((p) => /^\/data\/postcodes\/[A-Z]+\.bin$/.test(p));
+    // "L" and "LS" could still become L1 (Liverpool) or LS6 (Leeds): nothing yet. Wales, and an
+    // area the index does not list, never.
+    for (const text of ['L', 'LS', 'CF10 1EP', 'ZZ9 9ZZ', 'cf10']) {
+      await page.fill('#postcode', text);
+      await page.waitForTimeout(150);
+    }
+    await page.fill('#postcode', 'ls6');
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/data/postcodes/LS.bin')), null, { timeout: 15_000 });
+    await page.fill('#postcode', 'LS6 2AB');
+    await settled();
+    assert.deepEqual(shards(), ['/data/postcodes/LS.bin']);
+    for (const line of server.served) assert.ok(!/LS6|2AB|CF10|1EP/i.test(line), line);
+  });
+});
+
 describe('accessibility', () => {
   it('axe-core finds no WCAG 2.2 AA violations on the empty page and a results page', async () => {
     const page = session.page;
