@@ -44,6 +44,11 @@ const search = new SearchController({ app, form, results, engine, home, comparis
 
 // ---- start-up ----------------------------------------------------------------------------
 
+/** Milliseconds after the engine is ready before offline use is set up when there has been no search. */
+const OFFLINE_AFTER_READY = 8000;
+let offlineStarted = false;
+let mapStarted = false;
+
 startEngine(engine, app, {
   setStatus,
   onLoaded(loaded) {
@@ -69,9 +74,6 @@ const prepareArea = () => { areaFiles.prepare(postcodeEl.value); };
 postcodeEl.addEventListener('input', prepareArea);
 prepareArea();
 
-/** Milliseconds after the engine is ready before offline use is set up when there has been no search. */
-const OFFLINE_AFTER_READY = 8000;
-let offlineStarted = false;
 /** Registers the service worker (once) and asks it to keep what the engine has fetched. */
 function offlineUse() {
   if (offlineStarted) return;
@@ -80,7 +82,6 @@ function offlineUse() {
   keepForOffline(engine, app, search.loaded);
 }
 
-let mapStarted = false;
 /** Loads Leaflet and the map (once). */
 function showMap() {
   if (mapStarted) return;
