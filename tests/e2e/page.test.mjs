@@ -185,6 +185,9 @@ describe('searching', () => {
       await open();
       await searchFor();
       await page.locator('#pf-map').scrollIntoViewIfNeeded();
+      // The map loads when it comes into view or with the list (main.js): a person clicks on what is shown.
+      await page.waitForSelector('#pf-map .pf-marker', { timeout: 30_000 });
+      await page.waitForFunction(() => document.querySelector('#pf-map .leaflet-attribution-pane, #pf-map .leaflet-control-attribution')?.textContent?.includes('Boundaries'), null, { timeout: 30_000 });
       const box = await page.locator('#pf-map').boundingBox();
       assert.ok(box);
       await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.7);
