@@ -232,7 +232,7 @@ async function firstVisit(browser, url, log, { conditions, serviceWorkers }) {
           path: new URL(req.url()).pathname, sw: req.serviceWorker() !== null, start: t.startTime, end: t.startTime + t.responseEnd,
           wire: sizes.responseBodySize, encoding: (await response?.headerValue('content-encoding')) ?? '', status: response?.status() ?? 0,
         };
-      })());
+      })().catch(() => null)); // a request that ends as the context closes is not counted
     });
     await page.addInitScript(pageProbe);
     const cdp = await context.newCDPSession(page);
@@ -248,7 +248,10 @@ async function firstVisit(browser, url, log, { conditions, serviceWorkers }) {
     await page.click('#pf-submit');
     await page.waitForSelector('#pf-list > li', { timeout: 60_000 });
     await page.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => {});
-    await page.waitForTimeout(conditions ? 1500 : 500); // the service worker's install, if any
+    // The service worker, when allowed, registers after the first list (main.js): wait until it
+    // has saved what the engine used (the page counts it in data-offline-saved).
+    if (serviceWorkers === 'allow') await page.waitForSelector('main[data-offline-saved]', { state: 'attached', timeout: 60_000 }).catch(() => {});
+    await page.waitForTimeout(conditions ? 1500 : 500);
     const r = await page.evaluate(() => {
       const w = /** @type {any} */ (window);
       const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType('navigation')[0]);
@@ -260,7 +263,8 @@ async function firstVisit(browser, url, log, { conditions, serviceWorkers }) {
     const epochFirstByte = r.timeOrigin + r.firstByte;
     const requests = [];
     const unclaimed = [...log];
-    for (const q of (await Promise.all(seen)).sort((x, y) => x.start - y.start)) {
+    const finished = /** @type {NonNullable<Awaited<(typeof seen)[number]>>[]} */ ((await Promise.all(seen)).filter(Boolean));
+    for (const q of finished.sort((x, y) => x.start - y.start)) {
       // Playwright reports no body size for worker scripts: the server's count stands in.
       const sent = unclaimed.findIndex((e) => e.path === q.path);
       if (sent >= 0 && q.wire === 0) q.wire = unclaimed[sent].bytes;
