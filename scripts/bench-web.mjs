@@ -7,6 +7,7 @@
 // real postcode search driven through the form, and the engine's cold start in its worker.
 // Run after scripts/build.sh:   node scripts/bench-web.mjs
 //   FIRST_VISIT_RUNS=n (default 3) runs of each first-visit case; the median is reported.
+//   FIRST_VISIT_ONLY=1 skips the engine measurements (cold start, shortlist latency) before them.
 //
 // Not a timed test: it measures and prints.
 
@@ -221,7 +222,7 @@ async function firstVisit(browser, url, log, { conditions, serviceWorkers }) {
   const context = await browser.newContext({ viewport: { width: 412, height: 915 }, serviceWorkers });
   try {
     const page = await context.newPage();
-    /** @type {Promise<{path: string, sw: boolean, start: number, end: number, wire: number, encoding: string}>[]} */
+    /** @type {Promise<{path: string, sw: boolean, start: number, end: number, wire: number, encoding: string, status: number}>[]} */
     const seen = [];
     context.on('requestfinished', (req) => {
       seen.push((async () => {
@@ -229,14 +230,15 @@ async function firstVisit(browser, url, log, { conditions, serviceWorkers }) {
         const [sizes, response] = await Promise.all([req.sizes(), req.response()]);
         return {
           path: new URL(req.url()).pathname, sw: req.serviceWorker() !== null, start: t.startTime, end: t.startTime + t.responseEnd,
-          wire: sizes.responseBodySize, encoding: (await response?.headerValue('content-encoding')) ?? '',
+          wire: sizes.responseBodySize, encoding: (await response?.headerValue('content-encoding')) ?? '', status: response?.status() ?? 0,
         };
-      })());
+      })().catch(() => null)); // a request that ends as the context closes is not counted
     });
     await page.addInitScript(pageProbe);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    // The context is new, so its HTTP cache is empty: a first visit. (Not disabled: the service
+    // worker's install revalidates what the page has just downloaded, as on a phone.)
     if (conditions) await cdp.send('Network.emulateNetworkConditions', conditions);
     await page.goto(url, { waitUntil: 'commit', timeout: 60_000 });
     await page.fill('#postcode', SEARCH.postcode, { timeout: 60_000 });
@@ -246,7 +248,10 @@ async function firstVisit(browser, url, log, { conditions, serviceWorkers }) {
     await page.click('#pf-submit');
     await page.waitForSelector('#pf-list > li', { timeout: 60_000 });
     await page.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => {});
-    await page.waitForTimeout(conditions ? 1500 : 500); // the service worker's install, if any
+    // The service worker, when allowed, registers after the first list (main.js): wait until it
+    // has saved what the engine used (the page counts it in data-offline-saved).
+    if (serviceWorkers === 'allow') await page.waitForSelector('main[data-offline-saved]', { state: 'attached', timeout: 60_000 }).catch(() => {});
+    await page.waitForTimeout(conditions ? 1500 : 500);
     const r = await page.evaluate(() => {
       const w = /** @type {any} */ (window);
       const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType('navigation')[0]);
@@ -258,7 +263,8 @@ async function firstVisit(browser, url, log, { conditions, serviceWorkers }) {
     const epochFirstByte = r.timeOrigin + r.firstByte;
     const requests = [];
     const unclaimed = [...log];
-    for (const q of (await Promise.all(seen)).sort((x, y) => x.start - y.start)) {
+    const finished = /** @type {NonNullable<Awaited<(typeof seen)[number]>>[]} */ ((await Promise.all(seen)).filter(Boolean));
+    for (const q of finished.sort((x, y) => x.start - y.start)) {
       // Playwright reports no body size for worker scripts: the server's count stands in.
       const sent = unclaimed.findIndex((e) => e.path === q.path);
       if (sent >= 0 && q.wire === 0) q.wire = unclaimed[sent].bytes;
@@ -287,17 +293,17 @@ const ms = (/** @type {number} */ n) => (Number.isNaN(n) ? '-' : `${Math.round(n
 
 /** The per-request table of one visit. */
 function printRequests(/** @type {any[]} */ requests, /** @type {number} */ resultsMs) {
-  const rows = [['request', 'by', 'enc', 'wire', 'raw', 'brotli-11', 'start', 'end']];
+  const rows = [['request', 'by', 'enc', 'status', 'wire', 'raw', 'brotli-11', 'start', 'end']];
   const sum = { wire: 0, raw: 0, br: 0, wireBefore: 0, brBefore: 0, sw: 0 };
   for (const q of requests) {
-    rows.push([q.path, q.by, q.encoding || '-', String(q.wire), String(q.raw), String(q.br), ms(q.startMs), ms(q.endMs)]);
+    rows.push([q.path, q.by, q.encoding || '-', String(q.status), String(q.wire), String(q.raw), String(q.br), ms(q.startMs), ms(q.endMs)]);
     sum.wire += q.wire; sum.raw += q.raw; sum.br += q.br;
     if (q.by === 'sw') sum.sw += q.wire;
     else if (q.endMs <= resultsMs) { sum.wireBefore += q.wire; sum.brBefore += q.br; }
   }
-  rows.push(['total', '', '', String(sum.wire), String(sum.raw), String(sum.br), '', '']);
+  rows.push(['total', '', '', '', String(sum.wire), String(sum.raw), String(sum.br), '', '']);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  for (const row of rows) console.log(`  ${row.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`);
+  for (const row of rows) console.log(`  ${row.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`);
   console.log(`  page and engine worker before the first results: ${kb(sum.wireBefore)} on the wire (${kb(sum.brBefore)} at brotli-11); ` +
     `service worker's own fetches: ${kb(sum.sw)}`);
 }
@@ -324,7 +330,7 @@ async function firstVisits(browser) {
   ];
   await firstVisit(browser, url, log, cases[0]); // warm the server's compressed copies
   const median = (/** @type {number[]} */ v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-  const summary = [['first visit', 'first results', 'engine ready', 'DOMContentLoaded', 'cold start (worker)', 'fetch+init (worker)', 'wire bytes (page + worker + sw)']];
+  const summary = [['first visit', 'first results', 'engine ready', 'submitted (the harness, once the form is built)', 'DOMContentLoaded', 'cold start (worker)', 'fetch+init (worker)', 'wire bytes (page + worker + sw)']];
   try {
     for (const c of cases) {
       const visits = [];
@@ -335,7 +341,7 @@ async function firstVisits(browser) {
       console.log(`\nfirst visit, ${c.name} (${how}; median of ${runs} by first results; ${mid.results} results: "${mid.status}"); ` +
         `requests of that run, times from the page's first byte (server sent ${mid.server.responses} responses, ${kb(mid.server.bytes)}):`);
       printRequests(mid.requests, mid.resultsMs);
-      summary.push([c.name, ms(pick('resultsMs')), ms(pick('readyMs')), ms(pick('dclMs')),
+      summary.push([c.name, ms(pick('resultsMs')), ms(pick('readyMs')), ms(pick('submitMs')), ms(pick('dclMs')),
         `${pick('coldMs').toFixed(1)} ms`, ms(pick('fetchMs')), kb(mid.requests.reduce((a, q) => a + q.wire, 0))]);
     }
   } finally {
@@ -351,15 +357,20 @@ const dataset = await readFile(join(root, 'data/dataset.bin'));
 console.log(`wasm: ${wasm.length} bytes raw, ${gz(wasm)} gzip, ${br(wasm)} brotli [target <= 60 KB brotli]`);
 console.log(`dataset: ${dataset.length} bytes raw, ${gz(dataset)} gzip, ${br(dataset)} brotli`);
 
-// The plain-JS baseline's input, from the dashboard's module (built with the `bench` feature).
-const dash = await import(join(root, 'pkg-dashboard/placement_finder.js'));
-await dash.default({ module_or_path: await readFile(join(root, 'pkg-dashboard/placement_finder_bg.wasm')) });
-const table = new dash.Finder(new Uint8Array(dataset), null).settingsTable();
+const firstVisitOnly = process.env.FIRST_VISIT_ONLY === '1';
+/** @type {any} */
+let table = null;
+if (!firstVisitOnly) {
+  // The plain-JS baseline's input, from the dashboard's module (built with the `bench` feature).
+  const dash = await import(join(root, 'pkg-dashboard/placement_finder.js'));
+  await dash.default({ module_or_path: await readFile(join(root, 'pkg-dashboard/placement_finder_bg.wasm')) });
+  table = new dash.Finder(new Uint8Array(dataset), null).settingsTable();
 
-// node
-const mod = await import(join(root, 'pkg/placement_finder.js'));
-await mod.default({ module_or_path: wasm });
-report('node', await measure(mod, new Uint8Array(dataset), () => performance.now(), table));
+  // node
+  const mod = await import(join(root, 'pkg/placement_finder.js'));
+  await mod.default({ module_or_path: wasm });
+  report('node', await measure(mod, new Uint8Array(dataset), () => performance.now(), table));
+}
 
 // Chromium, the page's own origin, bytes over the wire as the browser gets them.
 const { chromium } = await import('playwright-core');
@@ -372,31 +383,33 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 try {
-  // The harness evaluates the shared benchmark function in the page; the page itself keeps its CSP.
-  const page = await (await browser.newContext({ bypassCSP: true })).newPage();
-  /** @type {Record<string, number>} */
-  const wire = {};
-  page.on('response', async (res) => {
-    const url = new URL(res.url());
-    const len = Number((await res.allHeaders())['content-length'] ?? 0);
-    wire[url.pathname] = len;
-  });
-  await page.goto(`http://127.0.0.1:${port}/pkg/placement_finder.js`);
-  const r = await page.evaluate(async ({ src, table }) => {
-    const mod = await import('/pkg/placement_finder.js');
-    await mod.default();
-    const t = performance.now();
-    const bytes = new Uint8Array(await (await fetch('/data/dataset.bin')).arrayBuffer());
-    const fetchMs = performance.now() - t;
-    const fn = new Function(`return (${src})`)();
-    const out = await fn(mod, bytes, () => performance.now(), table);
-    return { ...out, fetchMs };
-  }, { src: measure.toString(), table });
-  report('chromium', r);
-  console.log(
-    `chromium over the wire (brotli from scripts/serve.mjs): wasm ${wire['/pkg/placement_finder_bg.wasm']} bytes, ` +
-      `dataset ${wire['/data/dataset.bin']} bytes (fetch from localhost ${r.fetchMs.toFixed(1)} ms)`,
-  );
+  if (!firstVisitOnly) {
+    // The harness evaluates the shared benchmark function in the page; the page itself keeps its CSP.
+    const page = await (await browser.newContext({ bypassCSP: true })).newPage();
+    /** @type {Record<string, number>} */
+    const wire = {};
+    page.on('response', async (res) => {
+      const url = new URL(res.url());
+      const len = Number((await res.allHeaders())['content-length'] ?? 0);
+      wire[url.pathname] = len;
+    });
+    await page.goto(`http://127.0.0.1:${port}/pkg/placement_finder.js`);
+    const r = await page.evaluate(async ({ src, table }) => {
+      const mod = await import('/pkg/placement_finder.js');
+      await mod.default();
+      const t = performance.now();
+      const bytes = new Uint8Array(await (await fetch('/data/dataset.bin')).arrayBuffer());
+      const fetchMs = performance.now() - t;
+      const fn = new Function(`return (${src})`)();
+      const out = await fn(mod, bytes, () => performance.now(), table);
+      return { ...out, fetchMs };
+    }, { src: measure.toString(), table });
+    report('chromium', r);
+    console.log(
+      `chromium over the wire (brotli from scripts/serve.mjs): wasm ${wire['/pkg/placement_finder_bg.wasm']} bytes, ` +
+        `dataset ${wire['/data/dataset.bin']} bytes (fetch from localhost ${r.fetchMs.toFixed(1)} ms)`,
+    );
+  }
   await firstVisits(browser);
 } finally {
   await browser.close();

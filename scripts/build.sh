@@ -40,6 +40,19 @@ mkdir -p www/vendor/leaflet
 cp node_modules/leaflet/dist/leaflet-src.esm.js node_modules/leaflet/dist/leaflet.css www/vendor/leaflet/
 cp -r node_modules/leaflet/dist/images www/vendor/leaflet/
 
+# 4. The pages' scripts bundled (docs/testing.md "The page's scripts: sources and bundle"): the
+#    finder's (main.js and every module it imports), the embed's frame set-up (embed.html runs it
+#    before main.js), the dashboard's, and the engine's worker with the finder's wasm glue, so that
+#    no import waits for another. The modules in www/js/ stay the source (tsc, node tests); the
+#    bundle is rebuilt every time.
+rm -rf www/bundle
+esbuild www/js/main.js www/js/embed-frame.js www/js/engine-worker.js www/js/dashboard.js --bundle --format=esm --minify \
+  --target=es2022 --sourcemap=external --outdir=www/bundle --log-level=warning
+
+# 5. A brotli-11 copy beside every compressible file that has none or an older one, which
+#    scripts/serve.mjs sends as it is (a deployment should do the same: docs/embedding.md).
+node scripts/precompress.mjs www
+
 for m in pkg pkg-dashboard; do
   echo "wasm ($m): $(stat -c %s www/$m/placement_finder_bg.wasm) bytes, $(gzip -9c www/$m/placement_finder_bg.wasm | wc -c) gzip"
 done

@@ -1,5 +1,5 @@
 // Writes www/embed.html from www/index.html, so that the embed and the full page share one copy
-// of the form and results markup: the embed drops the site header and loads js/embed-main.js.
+// of the form and results markup: the embed drops the site header and runs js/embed-frame.js (bundled) before the page's script.
 // tests/js/embed.test.mjs fails when embed.html is out of date.
 //
 //   node scripts/make-embed.mjs
@@ -19,8 +19,12 @@ export function makeEmbed(index) {
   const edits = [
     [/<html lang="en-GB">/, '<!-- Generated from index.html by scripts/make-embed.mjs: edit index.html, then run it. -->\n<html lang="en-GB" class="pf-embed">'],
     [/<title>([^<]*)<\/title>/, '<title>$1 (embedded)</title>'],
-    [/<script type="module" src="js\/main\.js"><\/script>/, '<script type="module" src="js/embed-main.js"></script>'],
+    // The embed's set-up (its URL's settings) runs first: module scripts run in document order.
+    [/<script type="module" src="bundle\/main\.js"><\/script>/, '<script type="module" src="bundle/embed-frame.js"></script>\n  <script type="module" src="bundle/main.js"></script>'],
     [/\n *<header class="pf-header">[\s\S]*?<\/header>\n/, '\n'],
+    // The embed's data files can be set in its URL (embed-frame.js): no preload of the defaults.
+    [/\n *<link rel="preload" href="data\/dataset\.bin"[^>]*>/, ''],
+    [/\n *<link rel="preload" href="data\/postcodes\/index\.json"[^>]*>/, ''],
   ];
   let out = index;
   for (const [pattern, replacement] of edits) {

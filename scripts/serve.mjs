@@ -1,6 +1,8 @@
 // A small static file server for the page and the tests: correct MIME types (application/wasm),
-// brotli/gzip when the browser accepts it, and the strict security headers a council should send
-// (see README "Embedding"). No dependencies.
+// brotli/gzip when the browser accepts it (a pre-compressed brotli-11 `name.br` when there is
+// one), validators (ETag, Last-Modified: a second fetch of an unchanged file, the service
+// worker's above all, is a 304 without a body), and the strict security headers a council should
+// send (see README "Embedding"). No dependencies.
 //
 //   node scripts/serve.mjs [root=www]        PORT (default 8000), HOST (default 127.0.0.1),
 //                                            FRAME_ANCESTORS (origins that may embed the finder, default 'self'),
@@ -29,8 +31,10 @@ const TYPES = {
   '.csv': 'text/csv; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
   '.webmanifest': 'application/manifest+json',
+  '.geojson': 'application/geo+json',
 };
-const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.bin', '.svg', '.csv', '.txt']);
+/** Sent compressed: a `name.br` beside the file (scripts/precompress.mjs, brotli-11) when it is as new, else compressed here. */
+export const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.geojson', '.wasm', '.bin', '.svg', '.csv', '.txt']);
 
 /**
  * The Content-Security-Policy the page and the embed are built to work under.
@@ -59,7 +63,7 @@ export function csp(frameAncestors = "'self'", tileOrigin = '') {
  */
 export function serve(root, { port = 8000, host = '127.0.0.1', frameAncestors = "'self'", tileOrigin = '', log } = {}) {
   const base = resolve(root);
-  /** @type {Map<string, {body: Buffer, br: Buffer | null, gz: Buffer | null, mtime: number}>} */
+  /** @type {Map<string, {body: Buffer, br: Buffer | null, gz: Buffer | null, mtime: number, preBr: number}>} */
   const cache = new Map();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -84,7 +88,7 @@ export function serve(root, { port = 8000, host = '127.0.0.1', frameAncestors = 
       let entry = cache.get(file);
       if (!entry || entry.mtime !== info.mtimeMs) {
         const body = await readFile(file);
-        entry = { body, br: null, gz: null, mtime: info.mtimeMs };
+        entry = { body, br: null, gz: null, mtime: info.mtimeMs, preBr: 0 };
         cache.set(file, entry);
       }
       const ext = extname(file);
@@ -92,15 +96,37 @@ export function serve(root, { port = 8000, host = '127.0.0.1', frameAncestors = 
       /** @type {Record<string, string>} */
       const h = { ...headers, 'Content-Type': TYPES[ext] ?? 'application/octet-stream', Vary: 'Accept-Encoding' };
       let body = entry.body;
+      let encoding = '';
       if (COMPRESSIBLE.has(ext) && /\bbr\b/.test(accept)) {
+        // A pre-compressed copy as new as the file (scripts/precompress.mjs), else quality 9 here.
+        const pre = await stat(`${file}.br`).catch(() => null);
+        if (pre && pre.mtimeMs >= info.mtimeMs && (!entry.br || entry.preBr !== pre.mtimeMs)) {
+          entry.br = await readFile(`${file}.br`);
+          entry.preBr = pre.mtimeMs;
+        }
         entry.br ??= brotliCompressSync(entry.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } });
         body = entry.br;
-        h['Content-Encoding'] = 'br';
+        encoding = 'br';
       } else if (COMPRESSIBLE.has(ext) && /\bgzip\b/.test(accept)) {
         entry.gz ??= gzipSync(entry.body, { level: 9 });
         body = entry.gz;
-        h['Content-Encoding'] = 'gzip';
+        encoding = 'gzip';
       }
+      // Weak: the bytes differ by encoding; the file is the same.
+      const etag = `W/"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}"`;
+      h.ETag = etag;
+      h['Last-Modified'] = new Date(Math.floor(info.mtimeMs / 1000) * 1000).toUTCString();
+      const ifNoneMatch = String(req.headers['if-none-match'] ?? '');
+      const ifModifiedSince = Date.parse(String(req.headers['if-modified-since'] ?? ''));
+      const notModified = ifNoneMatch
+        ? ifNoneMatch.split(',').some((t) => t.trim() === etag || t.trim() === '*')
+        : ifModifiedSince >= Math.floor(info.mtimeMs / 1000) * 1000;
+      if (notModified && (req.method === 'GET' || req.method === 'HEAD')) {
+        res.writeHead(304, h);
+        res.end();
+        return;
+      }
+      if (encoding) h['Content-Encoding'] = encoding;
       h['Content-Length'] = String(body.length);
       res.writeHead(200, h);
       res.end(req.method === 'HEAD' ? undefined : body);

@@ -25,7 +25,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WBG_VERSION" ]; t
   CARGO_PROFILE_DEV_DEBUG=0 cargo install --debug --force wasm-bindgen-cli --version "$WBG_VERSION"
 fi
 
-# 4. npm packages, exactly as locked.
-if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# 4. npm packages, exactly as locked (playwright-core for the browser tests, esbuild for the page bundle).
+if [ ! -d node_modules/playwright-core ] || [ ! -x node_modules/.bin/esbuild ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -274,6 +274,9 @@ describe('offline after the first visit', () => {
       await page.goto(`${pair.finder}/`);
       await page.waitForSelector('main[data-ready="true"]', { state: 'attached', timeout: 30_000 });
       await searchIn(page);
+      // Offline use is set up after the first list (main.js): the page counts each time the
+      // service worker has saved what the engine used.
+      await page.waitForSelector('main[data-offline-saved]', { state: 'attached', timeout: 30_000 });
       await page.waitForFunction(async () => Boolean(await caches.match(new URL('data/postcodes/LS.bin', location.href).href)), null, { timeout: 30_000, polling: 250 });
       // What the page sends when it has loaded a dataset of another version (main.js keepForOffline).
       const after = await page.evaluate(async (type) => {
@@ -303,6 +306,7 @@ describe('offline after the first visit', () => {
       await page.goto(`${pair.finder}/`);
       await page.waitForSelector('main[data-ready="true"]', { state: 'attached', timeout: 30_000 });
       await searchIn(page);
+      await page.waitForSelector('main[data-offline-saved]', { state: 'attached', timeout: 30_000 });
       await page.waitForFunction(async () => {
         const saved = await Promise.all(['data/dataset.bin', 'data/postcodes/LS.bin', 'data/postcodes/index.json', 'pkg/placement_finder_bg.wasm', 'embed.html']
           .map((p) => caches.match(new URL(p, location.href).href)));

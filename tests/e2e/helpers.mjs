@@ -27,7 +27,7 @@ export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 /** True when the real engine and data have been built into www/ (scripts/build.sh). */
 export function builtPageExists() {
   return existsSync(join(WWW, 'pkg/placement_finder_bg.wasm')) && existsSync(join(WWW, 'data/dataset.bin')) &&
-    existsSync(join(WWW, 'vendor/leaflet/leaflet-src.esm.js'));
+    existsSync(join(WWW, 'vendor/leaflet/leaflet-src.esm.js')) && existsSync(join(WWW, 'bundle/main.js'));
 }
 
 /**
@@ -45,7 +45,7 @@ export async function hostileRoot() {
   const data = join(dir, 'data');
   await mkdir(data);
   for (const name of await readdir(join(WWW, 'data'))) {
-    if (name !== 'dataset.bin') await symlink(join(WWW, 'data', name), join(data, name));
+    if (name !== 'dataset.bin' && name !== 'dataset.bin.br') await symlink(join(WWW, 'data', name), join(data, name));
   }
   execFileSync('cargo', ['run', '--quiet', '--example', 'hostile_dataset', '--', data], { cwd: ROOT, stdio: 'inherit' });
   return dir;
@@ -71,7 +71,8 @@ export async function rootWith(files, from = WWW) {
     await mkdir(dst, { recursive: true });
     for (const name of await readdir(src)) {
       const path = prefix + name;
-      if (changed.includes(path)) continue;
+      // A changed file's pre-compressed copy (scripts/precompress.mjs) is not the new file's.
+      if (changed.includes(path) || changed.includes(path.replace(/\.br$/, ''))) continue;
       if (changed.some((p) => p.startsWith(`${path}/`))) await mirror(join(src, name), join(dst, name), `${path}/`);
       else await symlink(join(src, name), join(dst, name));
     }

@@ -185,6 +185,9 @@ describe('searching', () => {
       await open();
       await searchFor();
       await page.locator('#pf-map').scrollIntoViewIfNeeded();
+      // The map loads when it comes into view or with the list (main.js): a person clicks on what is shown.
+      await page.waitForSelector('#pf-map .pf-marker', { timeout: 30_000 });
+      await page.waitForFunction(() => document.querySelector('#pf-map .leaflet-attribution-pane, #pf-map .leaflet-control-attribution')?.textContent?.includes('Boundaries'), null, { timeout: 30_000 });
       const box = await page.locator('#pf-map').boundingBox();
       assert.ok(box);
       await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.7);
@@ -403,9 +406,9 @@ describe('privacy', () => {
     await page.click('#pf-share-button');
     await settled();
     const origin = new URL(server.url).origin;
-    // The service worker (sw.js) also saves the app shell for offline use: embed.html, embed.js,
-    // dashboard.html, Leaflet's images.
-    const allowed = /^\/(|index\.html|embed\.html|embed\.js|dashboard\.html|sw\.js|css\/app\.css|js\/[a-z-]+\.js|vendor\/leaflet\/(images\/)?[a-z0-9.-]+|pkg\/placement_finder(_bg\.wasm|\.js)|data\/dataset\.bin|data\/boundaries\.geojson|data\/postcodes\/(index\.json|LS\.bin))$/;
+    // The service worker (sw.js) also saves the app shell for offline use: embed.html and its
+    // script, Leaflet's images. The page's scripts are the bundle (scripts/build.sh).
+    const allowed = /^\/(|index\.html|embed\.html|sw\.js|css\/app\.css|bundle\/(main|embed-frame|engine-worker)\.js|vendor\/leaflet\/(images\/)?[a-z0-9.-]+|pkg\/placement_finder_bg\.wasm|data\/dataset\.bin|data\/boundaries\.geojson|data\/postcodes\/(index\.json|LS\.bin))$/;
     const secrets = ['LS6', '2AA', 'ASD', 'autis', 'age=', '"age"', 'specialist'];
     console.log(`# privacy: ${requests.length} requests: ${[...new Set(requests.map((r) => new URL(r.url()).pathname))].join(' ')}`);
     for (const request of requests) {
@@ -427,6 +430,70 @@ describe('privacy', () => {
     assert.deepEqual(await context.cookies(), []);
     assert.deepEqual(await page.evaluate(() => [document.cookie, localStorage.length, sessionStorage.length]), ['', 0, 0]);
     assert.deepEqual(await page.evaluate(async () => (await indexedDB.databases()).length), 0);
+  });
+});
+
+describe('a first visit', () => {
+  it('asks for everything the first answer needs at once, the postcode area’s file as it is typed, and nothing else before the list', async () => {
+    // A phone's first visit (docs/benchmarks-issue13-baseline.md "Plan 4"): on a slow link every
+    // request that waits for another costs a round trip.
+    const phone = await openPage(browser, { viewport: { width: 412, height: 915 } });
+    try {
+      const { page, requests } = phone;
+      /** The page's and its engine worker's requests (not the service worker's), in the order made. */
+      const order = () => requests.filter((r) => !r.serviceWorker()).map((r) => new URL(r.url()).pathname);
+      const until = async (/** @type {() => boolean} */ ok, /** @type {string} */ what) => {
+        for (const end = Date.now() + 30_000; !ok();) {
+          if (Date.now() > end) assert.fail(`${what}: ${order().join(' ')}`);
+          await page.waitForTimeout(50);
+        }
+      };
+      await page.goto(server.url);
+      // Typed as soon as the field is there: the area's postcode file comes before any submit.
+      await page.fill('#postcode', 'LS6 2AB');
+      await until(() => order().includes('/data/postcodes/LS.bin'), 'LS.bin is fetched once the postcode is typed, before submit');
+      await waitReady(page);
+      const before = order();
+      for (const file of ['/data/dataset.bin', '/pkg/placement_finder_bg.wasm', '/data/postcodes/index.json']) {
+        assert.equal(before.filter((p) => p === file).length, 1, `${file} fetched once: ${before.join(' ')}`);
+        assert.ok(before.indexOf(file) < before.indexOf('/bundle/engine-worker.js'), `${file} asked for before the engine's worker starts: ${before.join(' ')}`);
+      }
+      assert.deepEqual(before.filter((p) => p.startsWith('/js/') || p.startsWith('/pkg/placement_finder.js')), [], 'the page and its worker load bundles, not module after module');
+      for (const file of ['/vendor/leaflet/leaflet-src.esm.js', '/data/boundaries.geojson', '/sw.js']) {
+        assert.ok(!before.includes(file), `${file} waits for the list (or the map in view): ${before.join(' ')}`);
+      }
+      await fillSearch(page, { postcode: 'LS6 2AB', age: '7', need: 'ASD', level: SPECIALIST });
+      await page.click('#pf-submit');
+      await page.waitForSelector('#pf-list > li');
+      assert.equal(order().filter((p) => p === '/data/postcodes/LS.bin').length, 1, 'the search used the file fetched as the postcode was typed');
+      // After the list: the map and offline use.
+      await until(() => order().includes('/vendor/leaflet/leaflet-src.esm.js'), 'the map loads with the list');
+      await page.waitForSelector('#pf-map .pf-marker', { timeout: 30_000 });
+      await until(() => requests.some((r) => new URL(r.url()).pathname === '/sw.js'), 'the service worker is registered after the list');
+      assert.deepEqual(phone.errors, []);
+    } finally {
+      await phone.context.close();
+    }
+  });
+});
+
+describe('the postcode area, prepared as it is typed', () => {
+  it('asks for an area’s file only once its letters are certain, and only for an area in England the index lists', async () => {
+    const { page, requests } = session;
+    await open();
+    const shards = () => requests.map((r) => new URL(r.url()).pathname).filter((p) => /^\/data\/postcodes\/[A-Z]+\.bin$/.test(p));
+    // "L" and "LS" could still become L1 (Liverpool) or LS6 (Leeds): nothing yet. Wales, and an
+    // area the index does not list, never.
+    for (const text of ['L', 'LS', 'CF10 1EP', 'ZZ9 9ZZ', 'cf10']) {
+      await page.fill('#postcode', text);
+      await page.waitForTimeout(150);
+    }
+    await page.fill('#postcode', 'ls6');
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/data/postcodes/LS.bin')), null, { timeout: 15_000 });
+    await page.fill('#postcode', 'LS6 2AB');
+    await settled();
+    assert.deepEqual(shards(), ['/data/postcodes/LS.bin']);
+    for (const line of server.served) assert.ok(!/LS6|2AB|CF10|1EP/i.test(line), line);
   });
 });
 

@@ -76,7 +76,8 @@ export function connectEngine(workerUrl = new URL('./engine-worker.js', import.m
           const id = nextId++;
           return new Promise((resolve, reject) => {
             pending.set(id, { resolve, reject, progress });
-            worker.postMessage({ id, method: name, args, progress: Boolean(progress) });
+            // Streams go over, not copied (a file the page fetched for the engine, startup.js).
+            worker.postMessage({ id, method: name, args, progress: Boolean(progress) }, args.filter((a) => a instanceof ReadableStream));
           });
         };
         methods.set(name, method);

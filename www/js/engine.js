@@ -20,19 +20,86 @@ let wasmModule = null;
 /** @type {WasmModule | null} */
 let wasm = null;
 
-/** @param {'finder' | 'dashboard'} which */
+/**
+ * The wasm files, beside this module's folder (www/js/ or the bundle's www/bundle/): the page
+ * fetches the finder's from its first script and hands it over (startup.js `prefetch`).
+ */
+export const WASM_URLS = {
+  finder: new URL('../pkg/placement_finder_bg.wasm', import.meta.url).href,
+  dashboard: new URL('../pkg-dashboard/placement_finder_bg.wasm', import.meta.url).href,
+};
+
+/**
+ * Loads the wasm package once. The finder's glue is imported by a literal path, so that the
+ * bundle (scripts/build.sh) carries it and no request waits for it; the dashboard's by a
+ * computed one, so that it stays out of the finder's bundle. The module is compiled while it
+ * downloads (`instantiateStreaming` through the glue), from the page's early fetch if there was one.
+ * @param {'finder' | 'dashboard'} which
+ */
 function init(which) {
   wasmModule ??= (async () => {
-    const mod = /** @type {WasmModule} */ (which === 'dashboard'
-      ? await import('../pkg-dashboard/placement_finder.js')
-      : await import('../pkg/placement_finder.js'));
-    await mod.default();
+    const [mod, response] = await Promise.all([
+      /** @type {Promise<WasmModule>} */ (which === 'dashboard'
+        ? import(/* @vite-ignore */ new URL('../pkg-dashboard/placement_finder.js', import.meta.url).href)
+        : import('../pkg/placement_finder.js')),
+      handedOver(WASM_URLS[which]).then((r) => r ?? fetch(WASM_URLS[which], { credentials: 'omit', cache: 'default' })),
+    ]);
+    await mod.default({ module_or_path: response });
     wasm = mod;
     return mod;
   })();
   return wasmModule;
 }
 
+// ---- Files the page fetched for the engine -----------------------------------------------------
+// A dedicated worker's fetch does not use the page's preloads (index.html `<link rel=preload>`),
+// and the worker starts one round trip after the page's first script. So the page fetches the
+// files every first answer needs (the dataset, the finder's wasm, the postcode index) as soon as
+// it starts, says so at once (`prefetching`), and hands each response's body over as it arrives
+// (`prefetched`, a transferred stream). The engine's own fetch of such a URL takes it instead of
+// asking the network again; a URL the page could not fetch is fetched here as usual.
+
+/** @type {Map<string, { promise: Promise<Response | null>, resolve: (r: Response | null) => void, taken: boolean }>} */
+const handed = new Map();
+
+/**
+ * The page is fetching these URLs for the engine: wait for its responses instead of fetching them.
+ * @param {string[]} urls
+ */
+export function prefetching(urls) {
+  for (const url of urls) {
+    if (handed.has(url)) continue;
+    /** @type {(r: Response | null) => void} */
+    let resolve = () => {};
+    const promise = new Promise((done) => { resolve = done; });
+    handed.set(url, { promise: /** @type {Promise<Response | null>} */ (promise), resolve, taken: false });
+  }
+}
+
+/**
+ * The page's response for a URL it announced: status and headers, and the body as a stream
+ * (transferred, so that it arrives while it downloads), or `null` when the page's fetch failed.
+ * @param {string} url
+ * @param {{ status: number, statusText: string, headers: [string, string][] } | null} head
+ * @param {ReadableStream<Uint8Array> | null} body
+ */
+export function prefetched(url, head, body) {
+  const entry = handed.get(url);
+  if (!entry) return;
+  entry.resolve(head ? new Response(body, { status: head.status, statusText: head.statusText, headers: head.headers }) : null);
+}
+
+/**
+ * The page's response for `url`, once (null when there is none: fetch it).
+ * @param {string} url
+ * @returns {Promise<Response | null>}
+ */
+async function handedOver(url) {
+  const entry = handed.get(url);
+  if (!entry || entry.taken) return null;
+  entry.taken = true; // a body is read once: a second fetch of the URL goes to the network
+  return entry.promise;
+}
 
 /**
  * @typedef {import('./saved-data.js').ImportedInfo} ImportedInfo
@@ -58,7 +125,7 @@ export { EngineError };
  * @param {string} what
  */
 async function fetchOk(url, what) {
-  const response = await fetch(url, { credentials: 'omit', cache: 'default' });
+  const response = (await handedOver(url)) ?? await fetch(url, { credentials: 'omit', cache: 'default' });
   if (!response.ok) throw new EngineError('load', `could not load ${what} (${url}): HTTP ${response.status}`);
   used.add(response.url || url);
   return response;

@@ -11,7 +11,7 @@ import { ResultsMap } from './map.js';
 import { registerOffline } from './offline.js';
 import { ResultsView, renderAbout } from './results.js';
 import { SearchController } from './search.js';
-import { keepForOffline, showDataSource, startEngine, wireForgetImported } from './startup.js';
+import { keepForOffline, prefetch, showDataSource, startEngine, wireForgetImported } from './startup.js';
 import { isStateFragment } from './state.js';
 import { LinkState, wireSharePanel } from './tools.js';
 import { HomeFinder, useMyLocation } from './where.js';
@@ -32,6 +32,8 @@ const status = byId('pf-status');
 /** @param {string} text */
 const setStatus = (text) => { status.textContent = text; };
 const engine = new EngineClient();
+// First, before any other call to the engine: the files every first answer needs.
+const areaFiles = prefetch(engine, app);
 /** The council whose area "outside your council area" refers to when home has no council of its own (a place on the map). */
 const homeCouncil = /^\d{1,4}$/.test(app.dataset.homeLa ?? '') ? Number(app.dataset.homeLa) : null;
 const home = new HomeFinder(engine, form, homeCouncil);
@@ -42,27 +44,78 @@ const search = new SearchController({ app, form, results, engine, home, comparis
 
 // ---- start-up ----------------------------------------------------------------------------
 
+/** Milliseconds after the engine is ready before offline use is set up when there has been no search. */
+const OFFLINE_AFTER_READY = 8000;
+let offlineStarted = false;
+let mapStarted = false;
+
 startEngine(engine, app, {
   setStatus,
   onLoaded(loaded) {
     search.loaded = loaded;
     showDataSource(loaded);
-    keepForOffline(engine, app, loaded);
     form.build(loaded.vocabulary, loaded.policy);
     renderAbout(loaded.meta, loaded.policy);
     app.dataset.ready = 'true';
     setStatus('Answer the questions to see the list.');
     search.ready(loaded, location.hash);
+    // Offline use is set up after the first list, or a while after the engine is ready when
+    // there is no search, so that its downloads never compete with the first answer's.
+    setTimeout(offlineUse, OFFLINE_AFTER_READY);
+    // The map is not needed before the list: it loads when it comes into view, or with the list.
+    whenVisible(mapEl, showMap);
   },
 });
 
-ResultsMap.create(mapEl).then((map) => search.attachMap(map), (error) => {
-  mapEl.replaceChildren(h('p', { class: 'pf-body-s' }, `The map could not be shown (${error.message}). The list has everything the map would show.`));
-});
+// The postcode's area (the letters "LS", never more) is known as soon as the field holds an
+// outward code: its postcode file starts downloading then, not after submit.
+const postcodeEl = /** @type {HTMLInputElement} */ (byId('postcode'));
+const prepareArea = () => { areaFiles.prepare(postcodeEl.value); };
+postcodeEl.addEventListener('input', prepareArea);
+prepareArea();
 
-registerOffline();
+/** Registers the service worker (once) and asks it to keep what the engine has fetched. */
+function offlineUse() {
+  if (offlineStarted) return;
+  offlineStarted = true;
+  registerOffline();
+  keepForOffline(engine, app, search.loaded);
+}
+
+/** Loads Leaflet and the map (once). */
+function showMap() {
+  if (mapStarted) return;
+  mapStarted = true;
+  ResultsMap.create(mapEl).then((map) => search.attachMap(map), (error) => {
+    mapEl.replaceChildren(h('p', { class: 'pf-body-s' }, `The map could not be shown (${error.message}). The list has everything the map would show.`));
+  });
+}
+
+/**
+ * Calls `then` once `el` comes into view (at once where there is no IntersectionObserver).
+ * @param {HTMLElement} el
+ * @param {() => void} then
+ */
+function whenVisible(el, then) {
+  if (!('IntersectionObserver' in window)) {
+    then();
+    return;
+  }
+  const observer = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) {
+      observer.disconnect();
+      then();
+    }
+  }, { rootMargin: '200px' });
+  observer.observe(el);
+}
+
 wireForgetImported(engine);
-search.addEventListener('pf:results', () => keepForOffline(engine, app, search.loaded));
+search.addEventListener('pf:results', () => {
+  showMap();
+  if (offlineStarted) keepForOffline(engine, app, search.loaded);
+  else offlineUse();
+});
 
 // ---- events ------------------------------------------------------------------------------
 

@@ -18,6 +18,23 @@ import { resultKey } from './state.js';
 /** Leaflet's ES module build, copied in by scripts/build.sh. */
 const LEAFLET_URL = '../vendor/leaflet/leaflet-src.esm.js';
 
+/** Leaflet's stylesheet: in the page's head (dashboard.html), or added with the map (index.html, which needs no map before the list). */
+const LEAFLET_CSS_URL = '../vendor/leaflet/leaflet.css';
+
+/** Adds Leaflet's stylesheet to the page unless it is there; resolves once it applies. */
+function leafletStyles() {
+  const href = new URL(LEAFLET_CSS_URL, import.meta.url).href;
+  if ([...document.querySelectorAll('link[rel="stylesheet"]')].some((l) => /** @type {HTMLLinkElement} */ (l).href === href)) return Promise.resolve();
+  return new Promise((done) => {
+    const link = Object.assign(document.createElement('link'), { rel: 'stylesheet', href });
+    // Loaded or not, the map goes on (without the styles it is plainer, not broken).
+    link.addEventListener('load', () => done(undefined));
+    link.addEventListener('error', () => done(undefined));
+    // Before the page's own stylesheets, as it was in the head, so that theirs win over Leaflet's.
+    document.head.insertBefore(link, document.querySelector('link[rel="stylesheet"]'));
+  });
+}
+
 /** England, for the first view before there is a home. */
 const ENGLAND = /** @type {[number, number]} */ ([52.9, -1.5]);
 
@@ -128,7 +145,10 @@ export class ResultsMap {
    * @param {MapOptions} [options]
    */
   static async create(el, options = optionsFromElement(el)) {
-    const L = /** @type {Leaflet} */ (await import(/* @vite-ignore */ new URL(LEAFLET_URL, import.meta.url).href));
+    const [L] = await Promise.all([
+      /** @type {Promise<Leaflet>} */ (import(/* @vite-ignore */ new URL(LEAFLET_URL, import.meta.url).href)),
+      leafletStyles(),
+    ]);
     return new ResultsMap(L, el, options);
   }
 

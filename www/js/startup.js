@@ -20,6 +20,115 @@ export function absolute(path) {
   return new URL(path, document.baseURI).href;
 }
 
+/** The finder's wasm, as engine.js `WASM_URLS.finder` finds it (both modules sit one folder below www/). */
+const FINDER_WASM = new URL('../pkg/placement_finder_bg.wasm', import.meta.url).href;
+
+/**
+ * The files every first answer needs, fetched from the page's first script (and named in
+ * index.html's `<link rel="preload">`, which these fetches take up): the dataset, the finder's
+ * wasm and the postcode area index. Each is handed to the engine's worker as it arrives (engine.js
+ * `prefetched`), so that nothing waits for the worker to start, and nothing is fetched twice.
+ * Only files that are the same for everyone. Returns what prepares a postcode area's files.
+ * @param {RemoteEngine} engine
+ * @param {HTMLElement} app
+ */
+export function prefetch(engine, app) {
+  const folder = absolute(postcodesFolder(app));
+  const index = `${folder}index.json`;
+  engine.prefetching([absolute(app.dataset.dataset || 'data/dataset.bin'), FINDER_WASM, index]);
+  handOver(engine, absolute(app.dataset.dataset || 'data/dataset.bin'));
+  handOver(engine, FINDER_WASM);
+  const areas = handOver(engine, index, true)
+    .then((r) => (r?.ok ? r.json() : null))
+    .then((json) => (json && Array.isArray(json.areas) ? AreaFiles.listed(json) : null), () => null);
+  return new AreaFiles(engine, folder, areas);
+}
+
+/**
+ * Fetches `url` on the page and hands the response to the engine (announced with `prefetching`
+ * first). With `keep`, resolves to a copy for the page too.
+ * @param {RemoteEngine} engine
+ * @param {string} url
+ * @param {boolean} [keep]
+ * @returns {Promise<Response | null>}
+ */
+function handOver(engine, url, keep = false) {
+  return fetch(url).then((r) => {
+    const mine = keep ? r.clone() : null;
+    engine.prefetched(url, { status: r.status, statusText: r.statusText, headers: [...r.headers] }, r.body);
+    return mine;
+  }, () => {
+    engine.prefetched(url, null, null);
+    return null;
+  });
+}
+
+/** What a person has typed so far, once its area is certain: letters, then a digit ("LS6", "LS6 2A", "E1 6AN"). */
+const AREA_KNOWN = /^([A-Z]{1,2})[0-9][A-Z0-9]?(?:[0-9][A-Z]{0,2})?$/;
+
+/**
+ * "The area is known now": the one place that acts on it. As the postcode field changes (and at
+ * start, with what it holds), once the text starts with a complete outward code, the files of
+ * its AREA ("LS": the postcode shard) start downloading, handed to the engine like the rest, so
+ * that the search after submit waits for none of them. Only the area letters ever name a file,
+ * as for a search; only areas the index lists in England are asked for (as engine.js
+ * `findPostcode` does); the district, the rest of the postcode and nothing else typed leave the
+ * device. Per-area files added later (the settings' details) belong in `prepare`.
+ */
+export class AreaFiles {
+  /**
+   * @param {RemoteEngine} engine
+   * @param {string} folder the postcode files' folder, absolute, ending in `/`
+   * @param {Promise<Set<string> | null>} areas the areas the index lists in England (null: no index)
+   */
+  constructor(engine, folder, areas) {
+    this.engine = engine;
+    this.folder = folder;
+    this.areas = areas;
+    /** @type {Set<string>} */
+    this.asked = new Set();
+  }
+
+  /**
+   * The areas with a shard, less those outside England, from the index (`index.json`).
+   * @param {{ areas: {area: string}[], outsideEngland?: {area: string}[] }} index
+   */
+  static listed(index) {
+    const outside = new Set((Array.isArray(index.outsideEngland) ? index.outsideEngland : []).map((o) => String(o.area)));
+    return new Set(index.areas.map((a) => String(a.area)).filter((a) => !outside.has(a)));
+  }
+
+  /**
+   * The postcode field holds `text`: prepares its area's files once the area is certain.
+   * @param {string} text
+   * @returns {Promise<string | null>} the area whose files are on their way, if any
+   */
+  async prepare(text) {
+    const area = AREA_KNOWN.exec(String(text).toUpperCase().replace(/[\s\u00a0]+/g, ''))?.[1];
+    if (!area || this.asked.has(area)) return null;
+    this.asked.add(area);
+    const shard = `${this.folder}${area}.bin`;
+    // Said at once, so that a search made meanwhile waits for this fetch rather than making its own.
+    this.engine.prefetching([shard]);
+    const areas = await this.areas;
+    if (!areas?.has(area)) {
+      this.engine.prefetched(shard, null, null);
+      return null;
+    }
+    await handOver(this.engine, shard);
+    return area;
+  }
+}
+
+/**
+ * The folder of postcode files (`data-postcodes`), ending in `/`.
+ * @param {HTMLElement} app
+ */
+export function postcodesFolder(app) {
+  const folder = app.dataset.postcodes || 'data/postcodes/';
+  return folder.endsWith('/') ? folder : `${folder}/`;
+}
+
 /**
  * Starts the engine with the page's settings (`data-dataset`, `data-postcodes`, `data-policy` on
  * `app`) and calls `onLoaded` once it has loaded. A council policy pack the engine refuses
@@ -33,7 +142,7 @@ export function absolute(path) {
 export function startEngine(engine, app, hooks, policyUrl = app.dataset.policy ? absolute(app.dataset.policy) : null) {
   engine.load({
     datasetUrl: absolute(app.dataset.dataset || 'data/dataset.bin'),
-    postcodesUrl: absolute(app.dataset.postcodes || 'data/postcodes/'),
+    postcodesUrl: absolute(postcodesFolder(app)),
     policyUrl,
   }).then(hooks.onLoaded, (error) => {
     const { code = '', message = '' } = /** @type {{code?: string, message?: string}} */ (error);
