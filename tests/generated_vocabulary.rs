@@ -74,7 +74,8 @@ fn the_committed_vocabulary_module_is_what_rust_generates() {
 fn the_generated_policy_keeps_every_level_the_form_asks_about() {
     let policy = Policy::illustrative_default();
     let form = form_policy(&policy);
-    let ids: Vec<&str> = form["levels"].as_array().expect("levels").iter().map(|l| l["id"].as_str().expect("id")).collect();
+    let ids: Vec<&str> =
+        form["levels"].as_array().expect("levels").iter().map(|l| l["id"].as_str().expect("id")).collect();
     assert_eq!(ids, policy.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>());
     for level in form["levels"].as_array().expect("levels") {
         assert!(level["kinds"].as_array().is_some_and(|k| !k.is_empty()), "{level}");
