@@ -129,6 +129,29 @@ describe('the form before the engine has loaded', () => {
     }
   });
 
+  it('a submit made while loading a dataset the engine cannot read leaves the page not busy, with the message', async () => {
+    const root = await rootWith({ 'data/dataset.bin': 'not a dataset' });
+    const server = await startServer(root);
+    try {
+      const { page, context } = session;
+      const engine = await holdEngine(context);
+      await page.goto(server.url);
+      await page.waitForSelector('#need-ASD', { timeout: 10_000 });
+      await page.fill('#postcode', 'LS6 2AA');
+      await page.fill('#age', '7');
+      await page.check('#need-ASD');
+      await page.getByLabel('Specialist school or unit', { exact: true }).check();
+      await page.click('#pf-submit');
+      await page.waitForSelector('main[data-busy]', { state: 'attached' });
+      engine.release();
+      await page.waitForSelector('main[data-ready="error"]', { state: 'attached', timeout: 30_000 });
+      assert.equal(await page.isVisible('#pf-load-error'), true);
+      await page.waitForFunction(() => !document.querySelector('main')?.hasAttribute('data-busy'), null, { timeout: 5_000 });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('rebuilds the levels for a council pack with other levels, keeping the answers and the focus', async () => {
     const pack = JSON.parse(await readFile(join(ROOT, 'data/policy/default.json'), 'utf8'));
     pack.id = 'anytown';
