@@ -140,22 +140,25 @@ export const VOCABULARY = {
 
 /** @type {import('../form.js').FormPolicy} */
 export const DEFAULT_POLICY = {
+  "title": "Illustrative default policy pack",
   "illustrative": true,
+  "notice": "Illustrative only: not any council's policy. It shows how a council could match a level of need to the kinds of setting it usually considers. Ask your council for its own banding.",
   "levels": [
     {
-      "description": "Most children with special educational needs, including many with an EHC plan, go to a mainstream school, nursery or college. The school adapts teaching and adds support, funded from its own budget and, with a plan, by the council.",
       "id": "universal",
+      "label": "Mainstream school with SEN support",
+      "description": "Most children with special educational needs, including many with an EHC plan, go to a mainstream school, nursery or college. The school adapts teaching and adds support, funded from its own budget and, with a plan, by the council.",
       "kinds": [
         "mainstream",
         "earlyYears",
         "post16"
       ],
-      "label": "Mainstream school with SEN support",
       "radiusMiles": 3.0
     },
     {
-      "description": "A place in a resourced provision or SEN unit: a base inside a mainstream school with specialist staff, usually for children with an EHC plan. In a resourced provision the child is taught mainly in mainstream classes; in a SEN unit, mainly in smaller separate classes.",
       "id": "targeted",
+      "label": "Mainstream school with a specialist base",
+      "description": "A place in a resourced provision or SEN unit: a base inside a mainstream school with specialist staff, usually for children with an EHC plan. In a resourced provision the child is taught mainly in mainstream classes; in a SEN unit, mainly in smaller separate classes.",
       "kinds": [
         "resourcedProvision",
         "senUnit",
@@ -163,12 +166,12 @@ export const DEFAULT_POLICY = {
         "post16",
         "earlyYears"
       ],
-      "label": "Mainstream school with a specialist base",
       "radiusMiles": 6.0
     },
     {
-      "description": "A special school, or a SEN unit where most teaching is in small specialist classes, for needs that a mainstream school would usually find hard to meet even with a specialist base. Mainstream schools stay on the list: the law presumes a mainstream place unless you do not want one.",
       "id": "specialist",
+      "label": "Specialist school or unit",
+      "description": "A special school, or a SEN unit where most teaching is in small specialist classes, for needs that a mainstream school would usually find hard to meet even with a specialist base. Mainstream schools stay on the list: the law presumes a mainstream place unless you do not want one.",
       "kinds": [
         "special",
         "senUnit",
@@ -176,12 +179,12 @@ export const DEFAULT_POLICY = {
         "post16",
         "mainstream"
       ],
-      "label": "Specialist school or unit",
       "radiusMiles": 10.0
     },
     {
-      "description": "For severe, complex and long-term needs, often with health or care needs as well. Usually a special school; sometimes a non-maintained or independent special school, which may be further away or offer boarding.",
       "id": "complex",
+      "label": "Specialist school for complex needs",
+      "description": "For severe, complex and long-term needs, often with health or care needs as well. Usually a special school; sometimes a non-maintained or independent special school, which may be further away or offer boarding.",
       "kinds": [
         "special",
         "nonMaintainedSpecial",
@@ -189,10 +192,7 @@ export const DEFAULT_POLICY = {
         "senUnit",
         "post16"
       ],
-      "label": "Specialist school for complex needs",
       "radiusMiles": 25.0
     }
-  ],
-  "notice": "Illustrative only: not any council's policy. It shows how a council could match a level of need to the kinds of setting it usually considers. Ask your council for its own banding.",
-  "title": "Illustrative default policy pack"
+  ]
 };
