@@ -12,7 +12,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, builtPageExists, launch, openPage, rootWith, startServer, waitReady, withScreenshotOnFailure } from './helpers.mjs';
+import { ROOT, axe, builtPageExists, describeViolations, launch, openPage, rootWith, startServer, waitReady, withScreenshotOnFailure } from './helpers.mjs';
 
 /** @type {import('playwright-core').Browser} */
 let browser;
@@ -178,6 +178,8 @@ describe('the form before the engine has loaded', () => {
         await page.getByLabel('Specialist school or unit', { exact: true }).check();
         await page.focus('input[name="level"][value="specialist"]');
         assert.equal(await page.inputValue('#radius'), '10');
+        const early = await axe(page);
+        assert.equal(early.violations.length, 0, describeViolations(early));
 
         engine.release();
         await waitReady(page);
