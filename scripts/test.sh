@@ -32,6 +32,12 @@ if [ -n "$(git status --porcelain -- bindings)" ]; then
   echo "bindings/ changed: run 'cargo test --lib export_bindings' and commit bindings/"; exit 1
 fi
 echo "ok"
+step "the form's vocabulary and default levels in www/js/generated/ are as generated from Rust (cargo test writes them)"
+if [ -n "$(git status --porcelain -- www/js/generated)" ]; then
+  git status --short -- www/js/generated; git --no-pager diff --stat -- www/js/generated
+  echo "www/js/generated/ changed: run 'cargo test --test generated_vocabulary' and commit www/js/generated/"; exit 1
+fi
+echo "ok"
 step "wasm tests (node)";  cargo test --target wasm32-unknown-unknown --features dashboard --test wasm
 step "wasm tests (headless Chromium)"
 WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" cargo test --target wasm32-unknown-unknown --features dashboard --test wasm

@@ -1,4 +1,6 @@
-// The form: builds the questions that come from the engine (needs, levels, kinds), reads and
+// The form: builds the questions that come from the engine (needs, levels, kinds) as soon as the
+// page's script runs, from the vocabulary and default levels Rust generates (generated/
+// vocabulary.js), and checks them against the engine's once it has loaded (`update`); reads and
 // writes the page state, reveals conditional questions, and shows errors the GOV.UK way (an error
 // summary that takes focus and links to each field, plus a message at the field).
 //
@@ -20,6 +22,9 @@ import { emptyState } from './state.js';
  * @typedef {import('./types.js').Vocabulary} Vocabulary
  * @typedef {import('./types.js').Policy} Policy
  * @typedef {import('./types.js').PolicyLevel} PolicyLevel
+ * @typedef {Pick<PolicyLevel, 'id' | 'label' | 'description' | 'kinds' | 'radiusMiles'>} FormLevel
+ * @typedef {Pick<Policy, 'title' | 'illustrative' | 'notice'> & { levels: FormLevel[] }} FormPolicy
+ *   What the form reads of a policy pack (www/js/generated/vocabulary.js holds the default's).
  */
 
 const RADII = [1, 2, 3, 5, 10, 15, 20, 25, 30, 40, 50, 75, 100];
@@ -62,6 +67,14 @@ function input(id) {
   return /** @type {HTMLInputElement} */ (byId(id));
 }
 
+/**
+ * What the form shows and uses of a level (the pack's other fields do not change the questions).
+ * @param {FormLevel} level
+ */
+function levelShown(level) {
+  return { id: level.id, label: level.label, description: level.description, kinds: level.kinds, radiusMiles: level.radiusMiles };
+}
+
 /** @param {string} text */
 function safeId(text) {
   return text.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -77,7 +90,7 @@ export class PlacementForm {
     this.radiusEdited = false;
     /** The council's default radius in miles (data-radius), used instead of each level's usual one. */
     this.defaultRadius = /** @type {number | null} */ (null);
-    /** @type {Policy | null} */
+    /** @type {FormPolicy | null} */
     this.policy = null;
     /** @type {Vocabulary | null} */
     this.vocabulary = null;
@@ -125,40 +138,102 @@ export class PlacementForm {
   }
 
   /**
-   * Builds the questions that depend on the engine's vocabulary and the policy pack.
+   * Builds the questions that depend on the engine's vocabulary and the policy pack. With
+   * `notice: false` the pack's notice is left out (a council's own pack is still loading).
    * @param {Vocabulary} vocabulary
-   * @param {Policy} policy
+   * @param {FormPolicy} policy
+   * @param {{ notice?: boolean }} [options]
    */
-  build(vocabulary, policy) {
+  build(vocabulary, policy, { notice = true } = {}) {
     this.vocabulary = vocabulary;
     this.policy = policy;
     this.buildNeeds(byId('primary-need-options'), 'radio', 'primaryNeed', 'need');
     this.buildNeeds(byId('other-needs-options'), 'checkbox', 'otherNeeds', 'other');
+    this.showNotice(notice ? policy : null);
+    this.buildLevels();
+    this.buildKinds();
+    this.fillRadius(null);
+  }
 
+  /**
+   * The engine has loaded: its vocabulary and policy pack replace those the form was built with
+   * (Rust's generated ones). Only questions whose options differ are rebuilt (the levels, when a
+   * council's pack has other levels; the needs and kinds if the engine's words are not the
+   * generated ones), keeping the answers given so far where the codes and ids match, the focus
+   * where its option still exists, and the errors shown.
+   * @param {Vocabulary} vocabulary
+   * @param {FormPolicy} policy
+   * @returns {{ vocabulary: boolean, levels: boolean }} what was rebuilt
+   */
+  update(vocabulary, policy) {
+    const sameVocabulary = JSON.stringify(this.vocabulary) === JSON.stringify(vocabulary);
+    const sameLevels = JSON.stringify(this.policy?.levels.map(levelShown)) === JSON.stringify(policy.levels.map(levelShown));
+    const state = this.read();
+    const focused = /** @type {HTMLInputElement | null} */ (this.form.contains(document.activeElement) ? document.activeElement : null);
+    const focus = focused ? { name: focused.name, value: focused.value } : null;
+    this.vocabulary = vocabulary;
+    this.policy = policy;
+    this.showNotice(policy);
+    if (!sameVocabulary) {
+      this.buildNeeds(byId('primary-need-options'), 'radio', 'primaryNeed', 'need');
+      this.buildNeeds(byId('other-needs-options'), 'checkbox', 'otherNeeds', 'other');
+      this.buildKinds();
+    }
+    if (!sameLevels) this.buildLevels();
+    if (sameVocabulary && sameLevels) return { vocabulary: false, levels: false };
+
+    checkRadio('primaryNeed', state.primaryNeed);
+    for (const box of /** @type {NodeListOf<HTMLInputElement>} */ (this.form.querySelectorAll('input[name="otherNeeds"]'))) {
+      box.checked = state.otherNeeds.includes(box.value);
+    }
+    this.syncOtherNeeds();
+    checkRadio('level', state.level);
+    const level = this.selectedLevel();
+    this.kindsEdited = state.kinds != null;
+    this.tickKinds(state.kinds ?? level?.kinds ?? []);
+    this.fillRadius(this.radiusEdited ? state.radiusMiles : (this.defaultRadius ?? level?.radiusMiles ?? null));
+    this.revealConditionals();
+    // The focused option was replaced: focus its new copy (or its question's first option).
+    if (focus && !this.form.contains(document.activeElement)) {
+      const same = [...this.form.querySelectorAll(`input[name="${focus.name}"]`)]
+        .map((el) => /** @type {HTMLInputElement} */ (el));
+      (same.find((el) => el.value === focus.value) ?? same[0])?.focus();
+    }
+    if (this.errors.length) this.showErrors(this.errors, { focus: false });
+    return { vocabulary: !sameVocabulary, levels: !sameLevels };
+  }
+
+  /** @param {FormPolicy | null} policy the pack whose title and notice to show (null: none yet) */
+  showNotice(policy) {
     const notice = byId('level-notice');
     clear(notice);
+    notice.hidden = !policy;
+    if (!policy) return;
     notice.append(h('strong', {}, policy.title), ' ', policy.illustrative ? policy.notice : '');
     if (!policy.illustrative && policy.notice) notice.append(policy.notice);
+  }
 
+  buildLevels() {
     const levels = byId('level-options');
     clear(levels);
-    policy.levels.forEach((level, i) => {
+    (this.policy?.levels ?? []).forEach((level, i) => {
       const id = `level-${i}`;
       levels.append(h('div', { class: 'pf-radios__item' },
         h('input', { class: 'pf-radios__input', id, name: 'level', type: 'radio', value: level.id, 'aria-describedby': `${id}-hint` }),
         h('label', { class: 'pf-label pf-radios__label pf-label--bold', for: id }, level.label),
         h('div', { class: 'pf-hint pf-radios__hint', id: `${id}-hint` }, level.description)));
     });
+  }
 
+  buildKinds() {
     const kinds = byId('kind-options');
     clear(kinds);
-    for (const kind of vocabulary.kinds) {
+    for (const kind of this.vocabulary?.kinds ?? []) {
       const id = `kind-${safeId(kind.code)}`;
       kinds.append(h('div', { class: 'pf-checkboxes__item' },
         h('input', { class: 'pf-checkboxes__input', id, name: 'kind', type: 'checkbox', value: kind.code }),
         h('label', { class: 'pf-label pf-checkboxes__label', for: id }, kind.label)));
     }
-    this.fillRadius(null);
   }
 
   /**

@@ -7,6 +7,7 @@ import { Comparison } from './compare.js';
 import { byId, h } from './dom.js';
 import { EngineClient } from './engine-client.js';
 import { PlacementForm } from './form.js';
+import { DEFAULT_POLICY, VOCABULARY } from './generated/vocabulary.js';
 import { ResultsMap } from './map.js';
 import { registerOffline } from './offline.js';
 import { ResultsView, renderAbout } from './results.js';
@@ -38,6 +39,9 @@ const areaFiles = prefetch(engine, app);
 const homeCouncil = /^\d{1,4}$/.test(app.dataset.homeLa ?? '') ? Number(app.dataset.homeLa) : null;
 const home = new HomeFinder(engine, form, homeCouncil);
 if (Number(app.dataset.radius) > 0) form.defaultRadius = Number(app.dataset.radius);
+// Every question can be answered at once, from the words and levels Rust generates; a council's
+// own pack (data-policy) may have other levels, shown once the engine has read it (form.update).
+form.build(VOCABULARY, DEFAULT_POLICY, { notice: !app.dataset.policy });
 const comparison = new Comparison(results);
 const link = new LinkState();
 const search = new SearchController({ app, form, results, engine, home, comparison, link, setStatus });
@@ -51,10 +55,11 @@ let mapStarted = false;
 
 startEngine(engine, app, {
   setStatus,
+  onFailed: () => search.failed(),
   onLoaded(loaded) {
     search.loaded = loaded;
     showDataSource(loaded);
-    form.build(loaded.vocabulary, loaded.policy);
+    form.update(loaded.vocabulary, loaded.policy);
     renderAbout(loaded.meta, loaded.policy);
     app.dataset.ready = 'true';
     setStatus('Answer the questions to see the list.');

@@ -78,6 +78,13 @@ export class SearchController extends EventTarget {
     if (isStateFragment(fragment)) this.restore(fragment);
     else if (this.pending) this.search(this.pending.explicit);
     this.pending = null;
+    this.markBusy();
+  }
+
+  /** The engine could not load: a search asked for meanwhile will not run, so the page is not busy. */
+  failed() {
+    this.pending = null;
+    this.markBusy();
   }
 
   /**
@@ -115,9 +122,12 @@ export class SearchController extends EventTarget {
     }
   }
 
-  /** Marks the page busy while a search is waiting or running (`data-busy`, used by the tests). */
+  /**
+   * Marks the page busy while a search is waiting (for the engine too: the form can be answered
+   * before it has loaded) or running (`data-busy`, used by the tests).
+   */
   markBusy() {
-    if (this.running > 0 || this.timer !== undefined) this.app.dataset.busy = 'true';
+    if (this.running > 0 || this.timer !== undefined || this.pending) this.app.dataset.busy = 'true';
     else delete this.app.dataset.busy;
   }
 

@@ -131,12 +131,13 @@ export function postcodesFolder(app) {
 
 /**
  * Starts the engine with the page's settings (`data-dataset`, `data-postcodes`, `data-policy` on
- * `app`) and calls `onLoaded` once it has loaded. A council policy pack the engine refuses
+ * `app`) and calls `onLoaded` once it has loaded (`onFailed` if it cannot: a search asked for
+ * meanwhile will not run). A council policy pack the engine refuses
  * (unknown field, bad weight, not JSON, not found...) does not stop the page: it starts again
  * with the illustrative default pack and says so, naming the problem for the council's web team.
  * @param {RemoteEngine} engine
  * @param {HTMLElement} app
- * @param {{ onLoaded: (loaded: Loaded) => void, setStatus: (text: string) => void }} hooks
+ * @param {{ onLoaded: (loaded: Loaded) => void, setStatus: (text: string) => void, onFailed?: () => void }} hooks
  * @param {string | null} [policyUrl] defaults to `data-policy`
  */
 export function startEngine(engine, app, hooks, policyUrl = app.dataset.policy ? absolute(app.dataset.policy) : null) {
@@ -163,6 +164,7 @@ export function startEngine(engine, app, hooks, policyUrl = app.dataset.policy ?
     box.hidden = false;
     hooks.setStatus('');
     app.dataset.ready = 'error';
+    hooks.onFailed?.();
   });
 }
 
