@@ -26,8 +26,11 @@ use serde::{Deserialize, Serialize};
 /// The pack schema version this program reads.
 pub const SCHEMA: u32 = 1;
 
-/// The built-in illustrative pack, as shipped.
+/// The built-in illustrative pack, as shipped. [`Policy::illustrative_default`] is the same pack
+/// as a Rust value (`policy/default_pack.rs`, generated from this file).
 pub const DEFAULT_JSON: &str = include_str!("../../data/policy/default.json");
+
+mod default_pack;
 
 pub use crate::limits::{
     MAX_NEAR_MISSES, MAX_POLICY_BYTES, MAX_POLICY_LEVELS, MAX_POLICY_TEXT_CHARS, MAX_RADIUS_MILES,
@@ -274,6 +277,24 @@ struct RawWording {
     mainstream_presumption: Option<String>,
 }
 
+impl From<Wording> for RawWording {
+    fn from(w: Wording) -> RawWording {
+        RawWording {
+            advisory: Some(w.advisory),
+            distance: Some(w.distance),
+            beyond_walking_distance: Some(w.beyond_walking_distance),
+            outside_home_la: Some(w.outside_home_la),
+            proposed_to_close: Some(w.proposed_to_close),
+            section41_approved: Some(w.section41_approved),
+            section41_not_approved: Some(w.section41_not_approved),
+            ages_not_recorded: Some(w.ages_not_recorded),
+            ages_inferred: Some(w.ages_inferred),
+            needs_not_recorded: Some(w.needs_not_recorded),
+            mainstream_presumption: Some(w.mainstream_presumption),
+        }
+    }
+}
+
 impl RawWording {
     /// Each key from `self`, else from `fallback`.
     fn or(self, fallback: RawWording) -> RawWording {
@@ -418,9 +439,10 @@ fn check_placeholders(key: &str, template: &str, allowed: &[&str]) -> Result<()>
 }
 
 impl Policy {
-    /// The built-in illustrative pack (`data/policy/default.json`).
+    /// The built-in illustrative pack (`data/policy/default.json`), as a Rust value generated
+    /// from that file (`default_pack.rs`; a test checks they agree): no JSON is parsed for it.
     pub fn illustrative_default() -> Policy {
-        Policy::from_json(DEFAULT_JSON).expect("the built-in policy pack is valid (see its tests)")
+        default_pack::pack()
     }
 
     /// Reads and validates a pack. Wording keys a pack leaves out come from the built-in pack.
@@ -431,7 +453,11 @@ impl Policy {
     pub fn from_json(json: &str) -> Result<Policy> {
         crate::limits::check_size("policy pack", json.len() as u64, MAX_POLICY_BYTES as u64, "MAX_POLICY_BYTES")?;
         let raw = parse_raw(json)?;
-        let wording = raw.wording.or(parse_raw(DEFAULT_JSON)?.wording).complete()?;
+        // Keys left out come from the built-in pack (only built when one is missing).
+        let wording = match raw.wording.clone().complete() {
+            Ok(wording) => wording,
+            Err(_) => raw.wording.clone().or(RawWording::from(default_pack::pack().wording)).complete()?,
+        };
         for (key, text, allowed) in wording.entries() {
             check_length(&format!("wording.{key}"), text)?;
             check_placeholders(key, text, allowed)?;
@@ -526,6 +552,107 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
+
+    /// `default_pack.rs`: the default pack as Rust source.
+    fn default_pack_source(p: &Policy) -> String {
+        let mut o = String::new();
+        o.push_str(
+            "//! The built-in illustrative policy pack as a Rust value, so that the finder parses no JSON\n\
+             //! for it. GENERATED from data/policy/default.json: do not edit; after changing that file run\n\
+             //! `UPDATE_DEFAULT_POLICY=1 cargo test --lib policy::tests::default_pack` (the test checks that\n\
+             //! this value equals the parsed file).\n\n\
+             use super::{Level, Policy, Weights, Wording};\n\
+             use crate::model::ProvisionKind;\n\n\
+             #[rustfmt::skip]\n\
+             pub(super) fn pack() -> Policy {\n",
+        );
+        let w = &p.weights;
+        let wd = &p.wording;
+        let _ = writeln!(o, "    Policy {{");
+        let _ = writeln!(o, "        schema: {},", p.schema);
+        for (name, text) in [("id", &p.id), ("version", &p.version)] {
+            let _ = writeln!(o, "        {name}: {text:?}.into(),");
+        }
+        let _ = writeln!(o, "        illustrative: {},", p.illustrative);
+        for (name, text) in [("title", &p.title), ("notice", &p.notice)] {
+            let _ = writeln!(o, "        {name}: {text:?}.into(),");
+        }
+        let _ = writeln!(o, "        levels: vec![");
+        for l in &p.levels {
+            let _ = writeln!(o, "            Level {{");
+            for (name, text) in [("id", &l.id), ("label", &l.label), ("description", &l.description)] {
+                let _ = writeln!(o, "                {name}: {text:?}.into(),");
+            }
+            let kinds: Vec<String> = l.kinds.iter().map(|k| format!("ProvisionKind::{k:?}")).collect();
+            let _ = writeln!(o, "                kinds: vec![{}],", kinds.join(", "));
+            let fits: Vec<String> = l.kind_fit.iter().map(|f| format!("{f:?}")).collect();
+            let _ = writeln!(o, "                kind_fit: vec![{}],", fits.join(", "));
+            let _ = writeln!(o, "                radius_miles: {:?},", l.radius_miles);
+            let _ = writeln!(o, "            }},");
+        }
+        let _ = writeln!(o, "        ],");
+        let _ = writeln!(o, "        weights: Weights {{");
+        for (name, v) in [
+            ("primary_need", w.primary_need),
+            ("secondary_needs", w.secondary_needs),
+            ("broad_area", w.broad_area),
+            ("kind_fit", w.kind_fit),
+            ("age_range", w.age_range),
+            ("distance", w.distance),
+            ("preferences", w.preferences),
+            ("places", w.places),
+        ] {
+            let _ = writeln!(o, "            {name}: {v:?},");
+        }
+        let _ = writeln!(o, "        }},");
+        let _ = writeln!(o, "        distance_half_life_miles: {:?},", p.distance_half_life_miles);
+        let _ = writeln!(o, "        unknown_needs_value: {:?},", p.unknown_needs_value);
+        let _ = writeln!(o, "        unknown_ages_value: {:?},", p.unknown_ages_value);
+        let _ = writeln!(o, "        mainstream_minimum: {},", p.mainstream_minimum);
+        let _ = writeln!(o, "        near_misses: {},", p.near_misses);
+        let _ = writeln!(o, "        wording: Wording {{");
+        for (name, text) in [
+            ("advisory", &wd.advisory),
+            ("distance", &wd.distance),
+            ("beyond_walking_distance", &wd.beyond_walking_distance),
+            ("outside_home_la", &wd.outside_home_la),
+            ("proposed_to_close", &wd.proposed_to_close),
+            ("section41_approved", &wd.section41_approved),
+            ("section41_not_approved", &wd.section41_not_approved),
+            ("ages_not_recorded", &wd.ages_not_recorded),
+            ("ages_inferred", &wd.ages_inferred),
+            ("needs_not_recorded", &wd.needs_not_recorded),
+            ("mainstream_presumption", &wd.mainstream_presumption),
+        ] {
+            let _ = writeln!(o, "            {name}: {text:?}.into(),");
+        }
+        let _ = writeln!(o, "        }},");
+        let _ = writeln!(o, "    }}");
+        let _ = writeln!(o, "}}");
+        o
+    }
+
+    /// The default pack as a Rust value (`default_pack.rs`) is data/policy/default.json parsed;
+    /// `UPDATE_DEFAULT_POLICY=1` rewrites it from the file.
+    #[test]
+    fn default_pack() {
+        // The file's own wording is complete: the fallback from the Rust value adds nothing.
+        assert!(parse_raw(DEFAULT_JSON).unwrap().wording.complete().is_ok());
+        let parsed = Policy::from_json(DEFAULT_JSON).expect("data/policy/default.json is a valid pack");
+        let source = default_pack_source(&parsed);
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/engine/policy/default_pack.rs");
+        if std::env::var_os("UPDATE_DEFAULT_POLICY").is_some() {
+            std::fs::write(path, &source).unwrap();
+        }
+        let written = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            written == source,
+            "src/engine/policy/default_pack.rs is not data/policy/default.json: run \
+             UPDATE_DEFAULT_POLICY=1 cargo test --lib policy::tests::default_pack"
+        );
+        assert_eq!(Policy::illustrative_default(), parsed);
+    }
 
     /// The default pack with one edit made to its JSON value.
     fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> String {
