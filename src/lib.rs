@@ -51,7 +51,6 @@ pub mod bng;
 pub mod build;
 mod codec;
 pub mod dashboard;
-pub(crate) mod decimal;
 pub mod engine;
 pub mod error;
 pub mod limits;

@@ -19,7 +19,6 @@
 //! Parse, then validate: JSON is first read into plain `Raw*` structs (unknown fields refused),
 //! then checked and turned into [`Policy`], whose fields hold only valid values.
 
-use crate::decimal::Shortest;
 use crate::error::{Error, Result};
 use crate::model::ProvisionKind;
 use serde::{Deserialize, Serialize};
@@ -363,7 +362,7 @@ fn unit_interval(value: f64, what: &str) -> Result<f64> {
     if value.is_finite() && (0.0..=1.0).contains(&value) {
         Ok(value)
     } else {
-        Err(Error::Policy(format!("{what} must be between 0 and 1, found {}", Shortest(value))))
+        Err(Error::Policy(format!("{what} must be between 0 and 1, found {value}")))
     }
 }
 
@@ -412,9 +411,7 @@ fn validate_level(raw: RawLevel, position: usize) -> Result<Level> {
     let r = raw.radius_miles;
     if !(r.is_finite() && r > 0.0 && r <= MAX_RADIUS_MILES) {
         return Err(Error::Policy(format!(
-            "{ctx}: radiusMiles must be above 0 and at most {}, found {}",
-            Shortest(MAX_RADIUS_MILES),
-            Shortest(r)
+            "{ctx}: radiusMiles must be above 0 and at most {MAX_RADIUS_MILES}, found {r}"
         )));
     }
     Ok(Level { id: raw.id, label: raw.label, description: raw.description, kinds, kind_fit, radius_miles: r })
@@ -501,9 +498,7 @@ impl Policy {
         let h = raw.distance_half_life_miles;
         if !(h.is_finite() && h > 0.0 && h <= MAX_RADIUS_MILES) {
             return Err(Error::Policy(format!(
-                "distanceHalfLifeMiles must be above 0 and at most {}, found {}",
-                Shortest(MAX_RADIUS_MILES),
-                Shortest(h)
+                "distanceHalfLifeMiles must be above 0 and at most {MAX_RADIUS_MILES}, found {h}"
             )));
         }
         if let Some(v) = raw.unknown_needs_value {
