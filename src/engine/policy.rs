@@ -19,6 +19,7 @@
 //! Parse, then validate: JSON is first read into plain `Raw*` structs (unknown fields refused),
 //! then checked and turned into [`Policy`], whose fields hold only valid values.
 
+use crate::engine::json::{self, Json};
 use crate::error::{Error, Result};
 use crate::model::ProvisionKind;
 use serde::{Deserialize, Serialize};
@@ -221,12 +222,14 @@ impl Wording {
 
 // ---- the file as written -------------------------------------------------------------------
 
+#[cfg(test)]
 #[derive(Deserialize)]
 struct SchemaOnly {
     schema: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawPolicy {
     schema: u32,
@@ -249,6 +252,7 @@ struct RawPolicy {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawLevel {
     id: String,
@@ -262,6 +266,7 @@ struct RawLevel {
 }
 
 #[derive(Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawWording {
     advisory: Option<String>,
@@ -332,8 +337,187 @@ impl RawWording {
 }
 
 fn parse_raw(json: &str) -> Result<RawPolicy> {
+    let not_a_pack = |e: String| Error::Policy(format!("not a policy pack (expected a JSON object): {e}"));
+    let value = json::parse(json).map_err(not_a_pack)?;
     // Check the schema first, so that a pack of another version gets that message rather than
     // a complaint about fields this version does not know.
+    let mut schema = None;
+    let given = value
+        .fields("struct SchemaOnly", &["schema"], false, |_, v| {
+            schema = Some(v);
+            Ok(())
+        })
+        .map_err(not_a_pack)?;
+    match given.optional(schema, 0).map_err(not_a_pack)? {
+        None | Some(Json::Null) => {
+            return Err(Error::Policy(format!("no \"schema\" field: expected \"schema\": {SCHEMA}")))
+        }
+        Some(Json::U64(v)) if *v == u64::from(SCHEMA) => {}
+        Some(v) => {
+            return Err(Error::Policy(format!(
+                "schema version {} is not supported: this program reads schema {SCHEMA}",
+                v.to_text()
+            )))
+        }
+    }
+    raw_policy(&value).map_err(Error::Policy)
+}
+
+// The packs' structs read from JSON with serde's messages (src/engine/json.rs): the finder's
+// wasm has no serde deserialiser. `tests::the_reader_says_what_serde_says` checks them against
+// the serde derives above.
+
+const POLICY_FIELDS: [&str; 14] = [
+    "schema",
+    "id",
+    "version",
+    "illustrative",
+    "title",
+    "notice",
+    "levels",
+    "weights",
+    "distanceHalfLifeMiles",
+    "unknownNeedsValue",
+    "unknownAgesValue",
+    "mainstreamMinimum",
+    "nearMisses",
+    "wording",
+];
+
+fn raw_policy(v: &Json) -> json::Read<RawPolicy> {
+    let (mut schema, mut id, mut version, mut illustrative, mut title, mut notice) =
+        (None, None, None, None, None, None);
+    let (mut levels, mut weights, mut half_life, mut mainstream, mut near) = (None, None, None, None, None);
+    let (mut unknown_needs_value, mut unknown_ages_value, mut wording) = (None, None, RawWording::default());
+    let given = v.fields("struct RawPolicy", &POLICY_FIELDS, true, |i, v| {
+        match i {
+            0 => schema = Some(v.uint::<u32>("u32")?),
+            1 => id = Some(v.string()?),
+            2 => version = Some(v.string()?),
+            3 => illustrative = Some(v.bool()?),
+            4 => title = Some(v.string()?),
+            5 => notice = Some(v.string()?),
+            6 => levels = Some(v.seq(raw_level)?),
+            7 => weights = Some(raw_weights(v)?),
+            8 => half_life = Some(v.f64()?),
+            9 => unknown_needs_value = v.option(Json::f64)?,
+            10 => unknown_ages_value = v.option(Json::f64)?,
+            11 => mainstream = Some(v.uint::<u32>("u32")?),
+            12 => near = Some(v.uint::<u32>("u32")?),
+            _ => wording = raw_wording(v)?,
+        }
+        Ok(())
+    })?;
+    Ok(RawPolicy {
+        schema: given.require(schema, 0, "schema")?,
+        id: given.require(id, 1, "id")?,
+        version: given.require(version, 2, "version")?,
+        illustrative: given.require(illustrative, 3, "illustrative")?,
+        title: given.require(title, 4, "title")?,
+        notice: given.require(notice, 5, "notice")?,
+        levels: given.require(levels, 6, "levels")?,
+        weights: given.require(weights, 7, "weights")?,
+        distance_half_life_miles: given.require(half_life, 8, "distanceHalfLifeMiles")?,
+        unknown_needs_value,
+        unknown_ages_value,
+        mainstream_minimum: given.require(mainstream, 11, "mainstreamMinimum")?,
+        near_misses: given.require(near, 12, "nearMisses")?,
+        wording,
+    })
+}
+
+fn raw_level(v: &Json) -> json::Read<RawLevel> {
+    const FIELDS: [&str; 6] = ["id", "label", "description", "kinds", "kindFit", "radiusMiles"];
+    let (mut id, mut label, mut description, mut kinds, mut radius) = (None, None, None, None, None);
+    let mut kind_fit = std::collections::BTreeMap::new();
+    let given = v.fields("struct RawLevel", &FIELDS, true, |i, v| {
+        match i {
+            0 => id = Some(v.string()?),
+            1 => label = Some(v.string()?),
+            2 => description = Some(v.string()?),
+            3 => kinds = Some(v.seq(Json::string)?),
+            4 => {
+                let Json::Object(members) = v else { return v.invalid_type("a map") };
+                kind_fit.clear();
+                for (k, fit) in members {
+                    kind_fit.insert(k.clone(), fit.f64()?);
+                }
+            }
+            _ => radius = Some(v.f64()?),
+        }
+        Ok(())
+    })?;
+    Ok(RawLevel {
+        id: given.require(id, 0, "id")?,
+        label: given.require(label, 1, "label")?,
+        description: given.require(description, 2, "description")?,
+        kinds: given.require(kinds, 3, "kinds")?,
+        kind_fit,
+        radius_miles: given.require(radius, 5, "radiusMiles")?,
+    })
+}
+
+fn raw_weights(v: &Json) -> json::Read<Weights> {
+    const FIELDS: [&str; 8] =
+        ["primaryNeed", "secondaryNeeds", "broadArea", "kindFit", "ageRange", "distance", "preferences", "places"];
+    let mut w: [Option<f64>; 8] = [None; 8];
+    let given = v.fields("struct Weights", &FIELDS, true, |i, v| {
+        w[i] = Some(v.f64()?);
+        Ok(())
+    })?;
+    let get = |i: usize| given.require(w[i], i, FIELDS[i]);
+    Ok(Weights {
+        primary_need: get(0)?,
+        secondary_needs: get(1)?,
+        broad_area: get(2)?,
+        kind_fit: get(3)?,
+        age_range: w[4].unwrap_or(DEFAULT_AGE_RANGE_WEIGHT),
+        distance: get(5)?,
+        preferences: get(6)?,
+        places: get(7)?,
+    })
+}
+
+fn raw_wording(v: &Json) -> json::Read<RawWording> {
+    const FIELDS: [&str; 11] = [
+        "advisory",
+        "distance",
+        "beyondWalkingDistance",
+        "outsideHomeLa",
+        "proposedToClose",
+        "section41Approved",
+        "section41NotApproved",
+        "agesNotRecorded",
+        "agesInferred",
+        "needsNotRecorded",
+        "mainstreamPresumption",
+    ];
+    // Each field is an `Option<String>`: `null` or absent is `None`.
+    let mut t: [Option<Option<String>>; 11] = Default::default();
+    let given = v.fields("struct RawWording", &FIELDS, true, |i, v| {
+        t[i] = Some(v.option(Json::string)?);
+        Ok(())
+    })?;
+    let mut t = t.into_iter().enumerate().map(|(i, v)| given.optional(v, i).map(Option::flatten));
+    let mut next = || t.next().unwrap_or(Ok(None));
+    Ok(RawWording {
+        advisory: next()?,
+        distance: next()?,
+        beyond_walking_distance: next()?,
+        outside_home_la: next()?,
+        proposed_to_close: next()?,
+        section41_approved: next()?,
+        section41_not_approved: next()?,
+        ages_not_recorded: next()?,
+        ages_inferred: next()?,
+        needs_not_recorded: next()?,
+        mainstream_presumption: next()?,
+    })
+}
+
+/// The same as [`parse_raw`] through serde's derived readers: what the tests check it against.
+#[cfg(test)]
+fn parse_raw_serde(json: &str) -> Result<RawPolicy> {
     let head: SchemaOnly = serde_json::from_str(json)
         .map_err(|e| Error::Policy(format!("not a policy pack (expected a JSON object): {e}")))?;
     match head.schema {
@@ -631,6 +815,48 @@ mod tests {
         let _ = writeln!(o, "    }}");
         let _ = writeln!(o, "}}");
         o
+    }
+
+    /// The small JSON reader (src/engine/json.rs) reads every variant of the default pack as
+    /// serde's derives do, with the same message (serde's without its line and column).
+    #[test]
+    fn the_reader_says_what_serde_says() {
+        use crate::engine::json::mutations;
+        let doc: serde_json::Value = serde_json::from_str(DEFAULT_JSON).unwrap();
+        let mut texts = mutations::of(&doc);
+        for schema in [
+            json_value("null"),
+            json_value("2"),
+            json_value("1.0"),
+            json_value("\"1\""),
+            json_value("{\"b\":[1, 2.50, \"é\"],\"a\":-3}"),
+        ] {
+            let mut d = doc.clone();
+            d["schema"] = schema;
+            texts.push(d.to_string());
+        }
+        texts.push(DEFAULT_JSON.replace("\"kindFit\": {", "\"kindFit\": {\"special\": 0.5,"));
+        let (mut ok, mut failed) = (0, 0);
+        for text in &texts {
+            let ours = parse_raw(text).map_err(|e| e.to_string());
+            // Text that is not JSON: the reader reads it all first, so its message is the syntax
+            // error (serde_json's own), where serde's derive may stop earlier at a bad field.
+            let theirs = match serde_json::from_str::<serde_json::Value>(text) {
+                Err(e) => Err(format!("policy pack: not a policy pack (expected a JSON object): {e}")),
+                Ok(_) => parse_raw_serde(text).map_err(|e| mutations::without_position(&e.to_string())),
+            };
+            assert_eq!(ours, theirs, "{text}");
+            if ours.is_ok() {
+                ok += 1;
+            } else {
+                failed += 1;
+            }
+        }
+        assert!(ok > 10 && failed > 100, "{ok} read, {failed} refused");
+    }
+
+    fn json_value(text: &str) -> serde_json::Value {
+        serde_json::from_str(text).unwrap()
     }
 
     /// The default pack as a Rust value (`default_pack.rs`) is data/policy/default.json parsed;
