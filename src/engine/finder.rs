@@ -299,6 +299,29 @@ mod tests {
         }
         assert!(ok > 30 && failed > 200, "{ok} read, {failed} refused");
     }
+
+    /// Queries as the page writes them (any coordinates, to the last digit): the reader gives
+    /// the same query as serde, float for float.
+    #[test]
+    fn the_query_reader_reads_written_queries_as_serde_does() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for i in 0..20_000 {
+            let unit = |r: u64| (r >> 11) as f64 / (1u64 << 53) as f64;
+            let home = LatLon { lat: 49.0 + unit(next()) * 12.0, lon: -8.0 + unit(next()) * 10.0 };
+            let mut q = Query::new(home, 2 + (next() % 24) as u8, Need::ALL[i % 12], "specialist");
+            q.radius_miles = (i % 3 == 0).then(|| unit(next()) * 100.0);
+            q.other_needs = vec![Need::ALL[(i + 5) % 12]];
+            let text = serde_json::to_string(&q).unwrap();
+            let theirs: Query = serde_json::from_str(&text).unwrap();
+            assert_eq!(Finder::query_from_json_text(&text).unwrap(), theirs, "{text}");
+        }
+    }
     use crate::engine::dataset::SCHEMA_VERSION;
 
     const QUERY: &str = r#"{"home":{"lat":53.8,"lon":-1.55},"age":9,"primaryNeed":"ASD","level":"specialist""#;
