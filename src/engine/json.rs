@@ -50,6 +50,7 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
+    #[inline(never)]
     fn error(&self, what: &str) -> String {
         let done = &self.bytes[..self.pos.min(self.bytes.len())];
         let line = 1 + done.iter().filter(|b| **b == b'\n').count();
@@ -67,6 +68,7 @@ impl Parser<'_> {
         }
     }
 
+    #[inline(never)]
     fn value(&mut self) -> Read<Json> {
         self.whitespace();
         let Some(b) = self.peek() else { return Err(self.error("EOF while parsing a value")) };
@@ -197,6 +199,7 @@ impl Parser<'_> {
     }
 
     /// A string, the opening quote next.
+    #[inline(never)]
     fn string(&mut self) -> Read<String> {
         self.pos += 1;
         let mut out: Vec<u8> = Vec::new();
@@ -263,6 +266,7 @@ impl Parser<'_> {
     }
 
     /// A number, read as serde_json reads it (without its `float_roundtrip` feature).
+    #[inline(never)]
     fn number(&mut self) -> Read<Json> {
         let positive = if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -416,6 +420,7 @@ fn overflows(significand: u64, digit: u64) -> bool {
 
 impl Json {
     /// What serde calls the value in "invalid type: {}, expected ...".
+    #[inline(never)]
     fn unexpected(&self) -> String {
         match self {
             Json::Null => "null".into(),
@@ -437,9 +442,15 @@ impl Json {
 
     /// serde's "invalid type: ..., expected `expected`".
     pub fn invalid_type<T>(&self, expected: &str) -> Read<T> {
-        Err(format!("invalid type: {}, expected {expected}", self.unexpected()))
+        Err(self.type_error(expected))
     }
 
+    #[inline(never)]
+    fn type_error(&self, expected: &str) -> String {
+        format!("invalid type: {}, expected {expected}", self.unexpected())
+    }
+
+    #[inline(never)]
     pub fn f64(&self) -> Read<f64> {
         match self {
             Json::U64(n) => Ok(*n as f64),
@@ -459,6 +470,7 @@ impl Json {
         }
     }
 
+    #[inline(never)]
     pub fn bool(&self) -> Read<bool> {
         match self {
             Json::Bool(b) => Ok(*b),
@@ -466,6 +478,7 @@ impl Json {
         }
     }
 
+    #[inline(never)]
     pub fn string(&self) -> Read<String> {
         match self {
             Json::Str(s) => Ok(s.clone()),
@@ -566,6 +579,7 @@ impl Json {
 
     /// The value as compact JSON text, as serde_json's `Value` writes it (object keys sorted,
     /// the last of a repeated key kept).
+    #[inline(never)]
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         self.write(&mut out);
@@ -615,6 +629,7 @@ impl Json {
 }
 
 /// serde's "missing field `name`".
+#[inline(never)]
 pub fn missing(name: &str) -> String {
     format!("missing field `{name}`")
 }
