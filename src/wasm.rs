@@ -91,17 +91,26 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Out<JsValue> {
     js_sys::JSON::parse(&text).map_err(|_| Failure::new(ErrorCode::Internal, "could not read the result back as JSON"))
 }
 
-/// A JS value read as `T` (a query, a coverage filter, a map view) through `JSON.stringify`
-/// (fields left `undefined` are left out, as when absent); `what` names it in the message.
+/// A JS value as JSON text through `JSON.stringify` (fields left `undefined` are left out, as
+/// when absent); `what` names it in the message.
+fn js_text(value: &JsValue, what: &str) -> Out<String> {
+    let text = js_sys::JSON::stringify(value).ok().and_then(|t| t.as_string());
+    text.ok_or_else(|| Failure::new(ErrorCode::InvalidQuery, format!("{what} is not valid: it is not a JSON value")))
+}
+
+/// A JS value read as `T` (a coverage filter, a map view) through serde (the dashboard's module).
+#[cfg(feature = "dashboard")]
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Out<T> {
-    let text = js_sys::JSON::stringify(&value).ok().and_then(|t| t.as_string());
-    let text = text
-        .ok_or_else(|| Failure::new(ErrorCode::InvalidQuery, format!("{what} is not valid: it is not a JSON value")))?;
+    let text = js_text(&value, what)?;
     serde_json::from_str(&text).map_err(|e| Failure::new(ErrorCode::InvalidQuery, format!("{what} is not valid: {e}")))
 }
 
+/// The search, read by the engine's own small JSON reader (serde's deserialiser is not in the
+/// finder's module), with serde's messages.
 fn query(value: JsValue) -> Out<Query> {
-    from_js(value, "the search")
+    let text = js_text(&value, "the search")?;
+    NativeFinder::query_from_json_text(&text)
+        .map_err(|e| Failure::new(ErrorCode::InvalidQuery, format!("the search is not valid: {e}")))
 }
 
 /// The engine: a dataset, its index and a policy pack.

@@ -208,10 +208,15 @@ impl Finder {
     /// ```
     pub fn query_from_json(json: &str) -> Result<Query> {
         limits::check_size("the search", json.len() as u64, MAX_QUERY_JSON_BYTES as u64, "MAX_QUERY_JSON_BYTES")?;
-        let query: Query =
-            serde_json::from_str(json).map_err(|e| Error::invalid("query", format!("not a valid search: {e}")))?;
+        let query = Finder::query_from_json_text(json)
+            .map_err(|e| Error::invalid("query", format!("not a valid search: {e}")))?;
         check_query(&query)?;
         Ok(query)
+    }
+
+    /// A query from JSON text, unchecked: the message is serde's (without line and column).
+    pub fn query_from_json_text(json: &str) -> std::result::Result<Query, String> {
+        Query::from_json(&crate::engine::json::parse(json)?)
     }
 
     /// Looks a postcode up in the shard of its area (fetched by the caller: the page fetches
@@ -257,6 +262,66 @@ impl Finder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The small JSON reader reads every variant of a full query as serde's derive does, with
+    /// the same message (serde's without its line and column).
+    #[test]
+    fn the_query_reader_says_what_serde_says() {
+        use crate::engine::json::mutations;
+        let doc = serde_json::json!({
+            "home": {"lat": 53.8, "lon": -1.55}, "homeLa": 383, "age": 9, "dateOfBirth": "2017-05-04",
+            "startDate": "2026-09-01", "taughtOutOfYearGroup": 8, "primaryNeed": "ASD", "otherNeeds": ["SLCN", "MLD"],
+            "level": "specialist", "kinds": ["special", "senUnit"], "radiusMiles": 7.5, "limit": 30,
+            "childSex": "girls", "singleSex": "mixed", "religiousCharacter": "none", "boarding": false,
+            "includeIndependent": true, "sameLaOnly": false
+        });
+        let mut texts = mutations::of(&doc);
+        texts.push(r#"{"home":{"lat":53.8,"lon":-1.55},"primaryNeed":"ASD","level":"specialist"}"#.into());
+        texts.push(
+            r#"{"home":{"lat":53.800123456789012,"lon":-1.5598765432109876},"primaryNeed":"SpLD","level":"x","age":4}"#
+                .into(),
+        );
+        let (mut ok, mut failed) = (0, 0);
+        for text in &texts {
+            let ours = Finder::query_from_json_text(text);
+            // Text that is not JSON: the reader reads it all first, so its message is the syntax
+            // error (serde_json's own), where serde's derive may stop earlier at a bad field.
+            let theirs = match serde_json::from_str::<serde_json::Value>(text) {
+                Err(e) => Err(e.to_string()),
+                Ok(_) => serde_json::from_str::<Query>(text).map_err(|e| mutations::without_position(&e.to_string())),
+            };
+            assert_eq!(ours, theirs, "{text}");
+            if ours.is_ok() {
+                ok += 1;
+            } else {
+                failed += 1;
+            }
+        }
+        assert!(ok > 30 && failed > 200, "{ok} read, {failed} refused");
+    }
+
+    /// Queries as the page writes them (any coordinates, to the last digit): the reader gives
+    /// the same query as serde, float for float.
+    #[test]
+    fn the_query_reader_reads_written_queries_as_serde_does() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for i in 0..20_000 {
+            let unit = |r: u64| (r >> 11) as f64 / (1u64 << 53) as f64;
+            let home = LatLon { lat: 49.0 + unit(next()) * 12.0, lon: -8.0 + unit(next()) * 10.0 };
+            let mut q = Query::new(home, 2 + (next() % 24) as u8, Need::ALL[i % 12], "specialist");
+            q.radius_miles = (i % 3 == 0).then(|| unit(next()) * 100.0);
+            q.other_needs = vec![Need::ALL[(i + 5) % 12]];
+            let text = serde_json::to_string(&q).unwrap();
+            let theirs: Query = serde_json::from_str(&text).unwrap();
+            assert_eq!(Finder::query_from_json_text(&text).unwrap(), theirs, "{text}");
+        }
+    }
     use crate::engine::dataset::SCHEMA_VERSION;
 
     const QUERY: &str = r#"{"home":{"lat":53.8,"lon":-1.55},"age":9,"primaryNeed":"ASD","level":"specialist""#;

@@ -4,6 +4,7 @@
 pub mod dataset;
 pub mod finder;
 pub mod index;
+pub mod json;
 pub mod policy;
 pub mod postcode;
 pub mod rank;

@@ -19,6 +19,7 @@
 //! Parse, then validate: JSON is first read into plain `Raw*` structs (unknown fields refused),
 //! then checked and turned into [`Policy`], whose fields hold only valid values.
 
+use crate::engine::json::{self, Json};
 use crate::error::{Error, Result};
 use crate::model::ProvisionKind;
 use serde::{Deserialize, Serialize};
@@ -26,8 +27,11 @@ use serde::{Deserialize, Serialize};
 /// The pack schema version this program reads.
 pub const SCHEMA: u32 = 1;
 
-/// The built-in illustrative pack, as shipped.
+/// The built-in illustrative pack, as shipped. [`Policy::illustrative_default`] is the same pack
+/// as a Rust value (`policy/default_pack.rs`, generated from this file).
 pub const DEFAULT_JSON: &str = include_str!("../../data/policy/default.json");
+
+mod default_pack;
 
 pub use crate::limits::{
     MAX_NEAR_MISSES, MAX_POLICY_BYTES, MAX_POLICY_LEVELS, MAX_POLICY_TEXT_CHARS, MAX_RADIUS_MILES,
@@ -218,12 +222,14 @@ impl Wording {
 
 // ---- the file as written -------------------------------------------------------------------
 
+#[cfg(test)]
 #[derive(Deserialize)]
 struct SchemaOnly {
     schema: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawPolicy {
     schema: u32,
@@ -246,6 +252,7 @@ struct RawPolicy {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawLevel {
     id: String,
@@ -259,6 +266,7 @@ struct RawLevel {
 }
 
 #[derive(Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawWording {
     advisory: Option<String>,
@@ -272,6 +280,24 @@ struct RawWording {
     ages_inferred: Option<String>,
     needs_not_recorded: Option<String>,
     mainstream_presumption: Option<String>,
+}
+
+impl From<Wording> for RawWording {
+    fn from(w: Wording) -> RawWording {
+        RawWording {
+            advisory: Some(w.advisory),
+            distance: Some(w.distance),
+            beyond_walking_distance: Some(w.beyond_walking_distance),
+            outside_home_la: Some(w.outside_home_la),
+            proposed_to_close: Some(w.proposed_to_close),
+            section41_approved: Some(w.section41_approved),
+            section41_not_approved: Some(w.section41_not_approved),
+            ages_not_recorded: Some(w.ages_not_recorded),
+            ages_inferred: Some(w.ages_inferred),
+            needs_not_recorded: Some(w.needs_not_recorded),
+            mainstream_presumption: Some(w.mainstream_presumption),
+        }
+    }
 }
 
 impl RawWording {
@@ -311,8 +337,187 @@ impl RawWording {
 }
 
 fn parse_raw(json: &str) -> Result<RawPolicy> {
+    let not_a_pack = |e: String| Error::Policy(format!("not a policy pack (expected a JSON object): {e}"));
+    let value = json::parse(json).map_err(not_a_pack)?;
     // Check the schema first, so that a pack of another version gets that message rather than
     // a complaint about fields this version does not know.
+    let mut schema = None;
+    let given = value
+        .fields("struct SchemaOnly", &["schema"], false, |_, v| {
+            schema = Some(v);
+            Ok(())
+        })
+        .map_err(not_a_pack)?;
+    match given.optional(schema, 0).map_err(not_a_pack)? {
+        None | Some(Json::Null) => {
+            return Err(Error::Policy(format!("no \"schema\" field: expected \"schema\": {SCHEMA}")))
+        }
+        Some(Json::U64(v)) if *v == u64::from(SCHEMA) => {}
+        Some(v) => {
+            return Err(Error::Policy(format!(
+                "schema version {} is not supported: this program reads schema {SCHEMA}",
+                v.to_text()
+            )))
+        }
+    }
+    raw_policy(&value).map_err(Error::Policy)
+}
+
+// The packs' structs read from JSON with serde's messages (src/engine/json.rs): the finder's
+// wasm has no serde deserialiser. `tests::the_reader_says_what_serde_says` checks them against
+// the serde derives above.
+
+const POLICY_FIELDS: [&str; 14] = [
+    "schema",
+    "id",
+    "version",
+    "illustrative",
+    "title",
+    "notice",
+    "levels",
+    "weights",
+    "distanceHalfLifeMiles",
+    "unknownNeedsValue",
+    "unknownAgesValue",
+    "mainstreamMinimum",
+    "nearMisses",
+    "wording",
+];
+
+fn raw_policy(v: &Json) -> json::Read<RawPolicy> {
+    let (mut schema, mut id, mut version, mut illustrative, mut title, mut notice) =
+        (None, None, None, None, None, None);
+    let (mut levels, mut weights, mut half_life, mut mainstream, mut near) = (None, None, None, None, None);
+    let (mut unknown_needs_value, mut unknown_ages_value, mut wording) = (None, None, RawWording::default());
+    let given = v.fields("struct RawPolicy", &POLICY_FIELDS, true, |i, v| {
+        match i {
+            0 => schema = Some(v.uint::<u32>("u32")?),
+            1 => id = Some(v.string()?),
+            2 => version = Some(v.string()?),
+            3 => illustrative = Some(v.bool()?),
+            4 => title = Some(v.string()?),
+            5 => notice = Some(v.string()?),
+            6 => levels = Some(v.seq(raw_level)?),
+            7 => weights = Some(raw_weights(v)?),
+            8 => half_life = Some(v.f64()?),
+            9 => unknown_needs_value = v.option(Json::f64)?,
+            10 => unknown_ages_value = v.option(Json::f64)?,
+            11 => mainstream = Some(v.uint::<u32>("u32")?),
+            12 => near = Some(v.uint::<u32>("u32")?),
+            _ => wording = raw_wording(v)?,
+        }
+        Ok(())
+    })?;
+    Ok(RawPolicy {
+        schema: given.require(schema, 0, "schema")?,
+        id: given.require(id, 1, "id")?,
+        version: given.require(version, 2, "version")?,
+        illustrative: given.require(illustrative, 3, "illustrative")?,
+        title: given.require(title, 4, "title")?,
+        notice: given.require(notice, 5, "notice")?,
+        levels: given.require(levels, 6, "levels")?,
+        weights: given.require(weights, 7, "weights")?,
+        distance_half_life_miles: given.require(half_life, 8, "distanceHalfLifeMiles")?,
+        unknown_needs_value,
+        unknown_ages_value,
+        mainstream_minimum: given.require(mainstream, 11, "mainstreamMinimum")?,
+        near_misses: given.require(near, 12, "nearMisses")?,
+        wording,
+    })
+}
+
+fn raw_level(v: &Json) -> json::Read<RawLevel> {
+    const FIELDS: [&str; 6] = ["id", "label", "description", "kinds", "kindFit", "radiusMiles"];
+    let (mut id, mut label, mut description, mut kinds, mut radius) = (None, None, None, None, None);
+    let mut kind_fit = std::collections::BTreeMap::new();
+    let given = v.fields("struct RawLevel", &FIELDS, true, |i, v| {
+        match i {
+            0 => id = Some(v.string()?),
+            1 => label = Some(v.string()?),
+            2 => description = Some(v.string()?),
+            3 => kinds = Some(v.seq(Json::string)?),
+            4 => {
+                let Json::Object(members) = v else { return v.invalid_type("a map") };
+                kind_fit.clear();
+                for (k, fit) in members {
+                    kind_fit.insert(k.clone(), fit.f64()?);
+                }
+            }
+            _ => radius = Some(v.f64()?),
+        }
+        Ok(())
+    })?;
+    Ok(RawLevel {
+        id: given.require(id, 0, "id")?,
+        label: given.require(label, 1, "label")?,
+        description: given.require(description, 2, "description")?,
+        kinds: given.require(kinds, 3, "kinds")?,
+        kind_fit,
+        radius_miles: given.require(radius, 5, "radiusMiles")?,
+    })
+}
+
+fn raw_weights(v: &Json) -> json::Read<Weights> {
+    const FIELDS: [&str; 8] =
+        ["primaryNeed", "secondaryNeeds", "broadArea", "kindFit", "ageRange", "distance", "preferences", "places"];
+    let mut w: [Option<f64>; 8] = [None; 8];
+    let given = v.fields("struct Weights", &FIELDS, true, |i, v| {
+        w[i] = Some(v.f64()?);
+        Ok(())
+    })?;
+    let get = |i: usize| given.require(w[i], i, FIELDS[i]);
+    Ok(Weights {
+        primary_need: get(0)?,
+        secondary_needs: get(1)?,
+        broad_area: get(2)?,
+        kind_fit: get(3)?,
+        age_range: w[4].unwrap_or(DEFAULT_AGE_RANGE_WEIGHT),
+        distance: get(5)?,
+        preferences: get(6)?,
+        places: get(7)?,
+    })
+}
+
+fn raw_wording(v: &Json) -> json::Read<RawWording> {
+    const FIELDS: [&str; 11] = [
+        "advisory",
+        "distance",
+        "beyondWalkingDistance",
+        "outsideHomeLa",
+        "proposedToClose",
+        "section41Approved",
+        "section41NotApproved",
+        "agesNotRecorded",
+        "agesInferred",
+        "needsNotRecorded",
+        "mainstreamPresumption",
+    ];
+    // Each field is an `Option<String>`: `null` or absent is `None`.
+    let mut t: [Option<Option<String>>; 11] = Default::default();
+    let given = v.fields("struct RawWording", &FIELDS, true, |i, v| {
+        t[i] = Some(v.option(Json::string)?);
+        Ok(())
+    })?;
+    let mut t = t.into_iter().enumerate().map(|(i, v)| given.optional(v, i).map(Option::flatten));
+    let mut next = || t.next().unwrap_or(Ok(None));
+    Ok(RawWording {
+        advisory: next()?,
+        distance: next()?,
+        beyond_walking_distance: next()?,
+        outside_home_la: next()?,
+        proposed_to_close: next()?,
+        section41_approved: next()?,
+        section41_not_approved: next()?,
+        ages_not_recorded: next()?,
+        ages_inferred: next()?,
+        needs_not_recorded: next()?,
+        mainstream_presumption: next()?,
+    })
+}
+
+/// The same as [`parse_raw`] through serde's derived readers: what the tests check it against.
+#[cfg(test)]
+fn parse_raw_serde(json: &str) -> Result<RawPolicy> {
     let head: SchemaOnly = serde_json::from_str(json)
         .map_err(|e| Error::Policy(format!("not a policy pack (expected a JSON object): {e}")))?;
     match head.schema {
@@ -418,9 +623,10 @@ fn check_placeholders(key: &str, template: &str, allowed: &[&str]) -> Result<()>
 }
 
 impl Policy {
-    /// The built-in illustrative pack (`data/policy/default.json`).
+    /// The built-in illustrative pack (`data/policy/default.json`), as a Rust value generated
+    /// from that file (`default_pack.rs`; a test checks they agree): no JSON is parsed for it.
     pub fn illustrative_default() -> Policy {
-        Policy::from_json(DEFAULT_JSON).expect("the built-in policy pack is valid (see its tests)")
+        default_pack::pack()
     }
 
     /// Reads and validates a pack. Wording keys a pack leaves out come from the built-in pack.
@@ -431,7 +637,11 @@ impl Policy {
     pub fn from_json(json: &str) -> Result<Policy> {
         crate::limits::check_size("policy pack", json.len() as u64, MAX_POLICY_BYTES as u64, "MAX_POLICY_BYTES")?;
         let raw = parse_raw(json)?;
-        let wording = raw.wording.or(parse_raw(DEFAULT_JSON)?.wording).complete()?;
+        // Keys left out come from the built-in pack (only built when one is missing).
+        let wording = match raw.wording.clone().complete() {
+            Ok(wording) => wording,
+            Err(_) => raw.wording.clone().or(RawWording::from(default_pack::pack().wording)).complete()?,
+        };
         for (key, text, allowed) in wording.entries() {
             check_length(&format!("wording.{key}"), text)?;
             check_placeholders(key, text, allowed)?;
@@ -526,6 +736,149 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
+
+    /// `default_pack.rs`: the default pack as Rust source.
+    fn default_pack_source(p: &Policy) -> String {
+        let mut o = String::new();
+        o.push_str(
+            "//! The built-in illustrative policy pack as a Rust value, so that the finder parses no JSON\n\
+             //! for it. GENERATED from data/policy/default.json: do not edit; after changing that file run\n\
+             //! `UPDATE_DEFAULT_POLICY=1 cargo test --lib policy::tests::default_pack` (the test checks that\n\
+             //! this value equals the parsed file).\n\n\
+             use super::{Level, Policy, Weights, Wording};\n\
+             use crate::model::ProvisionKind;\n\n\
+             #[rustfmt::skip]\n\
+             pub(super) fn pack() -> Policy {\n",
+        );
+        let w = &p.weights;
+        let wd = &p.wording;
+        let _ = writeln!(o, "    Policy {{");
+        let _ = writeln!(o, "        schema: {},", p.schema);
+        for (name, text) in [("id", &p.id), ("version", &p.version)] {
+            let _ = writeln!(o, "        {name}: {text:?}.into(),");
+        }
+        let _ = writeln!(o, "        illustrative: {},", p.illustrative);
+        for (name, text) in [("title", &p.title), ("notice", &p.notice)] {
+            let _ = writeln!(o, "        {name}: {text:?}.into(),");
+        }
+        let _ = writeln!(o, "        levels: vec![");
+        for l in &p.levels {
+            let _ = writeln!(o, "            Level {{");
+            for (name, text) in [("id", &l.id), ("label", &l.label), ("description", &l.description)] {
+                let _ = writeln!(o, "                {name}: {text:?}.into(),");
+            }
+            let kinds: Vec<String> = l.kinds.iter().map(|k| format!("ProvisionKind::{k:?}")).collect();
+            let _ = writeln!(o, "                kinds: vec![{}],", kinds.join(", "));
+            let fits: Vec<String> = l.kind_fit.iter().map(|f| format!("{f:?}")).collect();
+            let _ = writeln!(o, "                kind_fit: vec![{}],", fits.join(", "));
+            let _ = writeln!(o, "                radius_miles: {:?},", l.radius_miles);
+            let _ = writeln!(o, "            }},");
+        }
+        let _ = writeln!(o, "        ],");
+        let _ = writeln!(o, "        weights: Weights {{");
+        for (name, v) in [
+            ("primary_need", w.primary_need),
+            ("secondary_needs", w.secondary_needs),
+            ("broad_area", w.broad_area),
+            ("kind_fit", w.kind_fit),
+            ("age_range", w.age_range),
+            ("distance", w.distance),
+            ("preferences", w.preferences),
+            ("places", w.places),
+        ] {
+            let _ = writeln!(o, "            {name}: {v:?},");
+        }
+        let _ = writeln!(o, "        }},");
+        let _ = writeln!(o, "        distance_half_life_miles: {:?},", p.distance_half_life_miles);
+        let _ = writeln!(o, "        unknown_needs_value: {:?},", p.unknown_needs_value);
+        let _ = writeln!(o, "        unknown_ages_value: {:?},", p.unknown_ages_value);
+        let _ = writeln!(o, "        mainstream_minimum: {},", p.mainstream_minimum);
+        let _ = writeln!(o, "        near_misses: {},", p.near_misses);
+        let _ = writeln!(o, "        wording: Wording {{");
+        for (name, text) in [
+            ("advisory", &wd.advisory),
+            ("distance", &wd.distance),
+            ("beyond_walking_distance", &wd.beyond_walking_distance),
+            ("outside_home_la", &wd.outside_home_la),
+            ("proposed_to_close", &wd.proposed_to_close),
+            ("section41_approved", &wd.section41_approved),
+            ("section41_not_approved", &wd.section41_not_approved),
+            ("ages_not_recorded", &wd.ages_not_recorded),
+            ("ages_inferred", &wd.ages_inferred),
+            ("needs_not_recorded", &wd.needs_not_recorded),
+            ("mainstream_presumption", &wd.mainstream_presumption),
+        ] {
+            let _ = writeln!(o, "            {name}: {text:?}.into(),");
+        }
+        let _ = writeln!(o, "        }},");
+        let _ = writeln!(o, "    }}");
+        let _ = writeln!(o, "}}");
+        o
+    }
+
+    /// The small JSON reader (src/engine/json.rs) reads every variant of the default pack as
+    /// serde's derives do, with the same message (serde's without its line and column).
+    #[test]
+    fn the_reader_says_what_serde_says() {
+        use crate::engine::json::mutations;
+        let doc: serde_json::Value = serde_json::from_str(DEFAULT_JSON).unwrap();
+        let mut texts = mutations::of(&doc);
+        for schema in [
+            json_value("null"),
+            json_value("2"),
+            json_value("1.0"),
+            json_value("\"1\""),
+            json_value("{\"b\":[1, 2.50, \"é\"],\"a\":-3}"),
+        ] {
+            let mut d = doc.clone();
+            d["schema"] = schema;
+            texts.push(d.to_string());
+        }
+        texts.push(DEFAULT_JSON.replace("\"kindFit\": {", "\"kindFit\": {\"special\": 0.5,"));
+        let (mut ok, mut failed) = (0, 0);
+        for text in &texts {
+            let ours = parse_raw(text).map_err(|e| e.to_string());
+            // Text that is not JSON: the reader reads it all first, so its message is the syntax
+            // error (serde_json's own), where serde's derive may stop earlier at a bad field.
+            let theirs = match serde_json::from_str::<serde_json::Value>(text) {
+                Err(e) => Err(format!("policy pack: not a policy pack (expected a JSON object): {e}")),
+                Ok(_) => parse_raw_serde(text).map_err(|e| mutations::without_position(&e.to_string())),
+            };
+            assert_eq!(ours, theirs, "{text}");
+            if ours.is_ok() {
+                ok += 1;
+            } else {
+                failed += 1;
+            }
+        }
+        assert!(ok > 10 && failed > 100, "{ok} read, {failed} refused");
+    }
+
+    fn json_value(text: &str) -> serde_json::Value {
+        serde_json::from_str(text).unwrap()
+    }
+
+    /// The default pack as a Rust value (`default_pack.rs`) is data/policy/default.json parsed;
+    /// `UPDATE_DEFAULT_POLICY=1` rewrites it from the file.
+    #[test]
+    fn default_pack() {
+        // The file's own wording is complete: the fallback from the Rust value adds nothing.
+        assert!(parse_raw(DEFAULT_JSON).unwrap().wording.complete().is_ok());
+        let parsed = Policy::from_json(DEFAULT_JSON).expect("data/policy/default.json is a valid pack");
+        let source = default_pack_source(&parsed);
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/engine/policy/default_pack.rs");
+        if std::env::var_os("UPDATE_DEFAULT_POLICY").is_some() {
+            std::fs::write(path, &source).unwrap();
+        }
+        let written = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            written == source,
+            "src/engine/policy/default_pack.rs is not data/policy/default.json: run \
+             UPDATE_DEFAULT_POLICY=1 cargo test --lib policy::tests::default_pack"
+        );
+        assert_eq!(Policy::illustrative_default(), parsed);
+    }
 
     /// The default pack with one edit made to its JSON value.
     fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> String {

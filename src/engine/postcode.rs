@@ -295,14 +295,31 @@ impl PostcodeShard {
     /// outcode of another area, duplicates, a unit listed both in and outside England, or a
     /// district with units in England marked wholly outside.
     pub fn new(area: &str, data_date: &str, mut districts: Vec<District>) -> Result<PostcodeShard> {
+        districts.sort_by(|a, b| a.outcode.cmp(&b.outcode));
+        for d in &mut districts {
+            d.sectors.sort_by_key(|s| s.digit);
+            d.units.sort_by_key(|u| u.inward);
+            d.outside_england.sort_by_key(|u| u.inward);
+        }
+        PostcodeShard::from_sorted(area, data_date, districts)
+    }
+
+    /// [`new`](Self::new) for districts, sectors and units already in order (as a shard file
+    /// holds them): checks the order instead of sorting, so that reading a shard in the page
+    /// carries no sort. Something out of order is an [`Error::Corrupt`] that names it.
+    fn from_sorted(area: &str, data_date: &str, mut districts: Vec<District>) -> Result<PostcodeShard> {
         let what = || format!("postcode shard {area}");
         check_area(area).map_err(|reason| Error::corrupt(what(), reason))?;
         if data_date.len() > 255 || !data_date.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
             return Err(Error::corrupt(what(), format!("data date {data_date:?} is not short printable ASCII")));
         }
-        districts.sort_by(|a, b| a.outcode.cmp(&b.outcode));
-        if let Some(w) = districts.windows(2).find(|w| w[0].outcode == w[1].outcode) {
-            return Err(Error::corrupt(what(), format!("district {} is listed twice", w[0].outcode)));
+        if let Some(w) = districts.windows(2).find(|w| w[0].outcode >= w[1].outcode) {
+            let reason = if w[0].outcode == w[1].outcode {
+                format!("district {} is listed twice", w[0].outcode)
+            } else {
+                format!("district {} comes after {}: the districts are out of order", w[1].outcode, w[0].outcode)
+            };
+            return Err(Error::corrupt(what(), reason));
         }
         let mut units = 0usize;
         for d in &mut districts {
@@ -584,7 +601,7 @@ impl PostcodeShard {
         let expected = Counts { districts, sectors, units, outside };
         let decoded =
             decode_payload(&area, payload, expected).map_err(|reason| Error::corrupt(what.clone(), reason))?;
-        PostcodeShard::new(&area, &data_date, decoded).map_err(|e| match e {
+        PostcodeShard::from_sorted(&area, &data_date, decoded).map_err(|e| match e {
             Error::Corrupt { reason, .. } => Error::corrupt(what, reason),
             other => other,
         })
@@ -758,26 +775,42 @@ fn normalise_district(area: &str, d: &mut District) -> std::result::Result<(), S
     if let Some(c) = &mut d.centroid {
         place(c)?;
     }
-    d.sectors.sort_by_key(|s| s.digit);
+    // In order (sorted by `PostcodeShard::new`, or as a shard file holds them): checked, not sorted.
     for s in &mut d.sectors {
         if s.digit > 9 {
             return Err(format!("sector digit {} in {outcode}", s.digit));
         }
         place(&mut s.centroid)?;
     }
-    if let Some(w) = d.sectors.windows(2).find(|w| w[0].digit == w[1].digit) {
-        return Err(format!("sector {outcode} {} is listed twice", w[0].digit));
+    if let Some(w) = d.sectors.windows(2).find(|w| w[0].digit >= w[1].digit) {
+        return Err(if w[0].digit == w[1].digit {
+            format!("sector {outcode} {} is listed twice", w[0].digit)
+        } else {
+            format!(
+                "sector {outcode} {} comes after {outcode} {}: the sectors are out of order",
+                w[1].digit, w[0].digit
+            )
+        });
     }
-    d.units.sort_by_key(|u| u.inward);
     for u in &mut d.units {
         u.location = quantise(u.location).ok_or_else(|| format!("{outcode} {} has no valid location", u.inward))?;
     }
-    if let Some(w) = d.units.windows(2).find(|w| w[0].inward == w[1].inward) {
-        return Err(format!("{outcode} {} is listed twice", w[0].inward));
+    if let Some(w) = d.units.windows(2).find(|w| w[0].inward >= w[1].inward) {
+        return Err(if w[0].inward == w[1].inward {
+            format!("{outcode} {} is listed twice", w[0].inward)
+        } else {
+            format!("{outcode} {} comes after {outcode} {}: the units are out of order", w[1].inward, w[0].inward)
+        });
     }
-    d.outside_england.sort_by_key(|u| u.inward);
-    if let Some(w) = d.outside_england.windows(2).find(|w| w[0].inward == w[1].inward) {
-        return Err(format!("{outcode} {} is listed twice outside England", w[0].inward));
+    if let Some(w) = d.outside_england.windows(2).find(|w| w[0].inward >= w[1].inward) {
+        return Err(if w[0].inward == w[1].inward {
+            format!("{outcode} {} is listed twice outside England", w[0].inward)
+        } else {
+            format!(
+                "{outcode} {} comes after {outcode} {}: the units outside England are out of order",
+                w[1].inward, w[0].inward
+            )
+        });
     }
     if let Some(u) = d.outside_england.iter().find(|o| d.units.binary_search_by_key(&o.inward, |u| u.inward).is_ok()) {
         return Err(format!("{outcode} {} is listed both in and outside England", u.inward));
@@ -1187,6 +1220,18 @@ mod tests {
                 Err(Error::Corrupt { reason, .. }) => reason,
                 other => panic!("expected Corrupt, got {other:?}"),
             }
+        }
+
+        #[test]
+        fn districts_out_of_order_are_corrupt_not_sorted() {
+            // The decoder checks the order the encoder writes instead of sorting.
+            let mut shard = sample();
+            shard.districts.swap(0, 1);
+            let (first, second) = (shard.districts[1].outcode.clone(), shard.districts[0].outcode.clone());
+            let r = reason(&shard.encode());
+            assert_eq!(r, format!("district {first} comes after {second}: the districts are out of order"));
+            shard.districts[0] = shard.districts[1].clone();
+            assert_eq!(reason(&shard.encode()), format!("district {first} is listed twice"));
         }
 
         #[test]

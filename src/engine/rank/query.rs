@@ -1,6 +1,7 @@
 //! What the user asks ([`Query`], also the JSON the page sends), checked and turned into the
 //! per-query tables the search reads ([`Prepared`]).
 
+use crate::engine::json::{self, Json};
 use crate::engine::policy::{Level, Policy, MAX_RADIUS_MILES};
 use crate::error::{Error, Result};
 use crate::model::{Date, Gender, LaCode, LatLon, Need, NeedSet, ProvisionKind, METRES_PER_MILE};
@@ -82,6 +83,100 @@ pub struct Query {
 
 fn default_limit() -> u32 {
     DEFAULT_LIMIT
+}
+
+/// The query's fields as JSON names them, in declaration order (serde's list).
+const QUERY_FIELDS: [&str; 18] = [
+    "home",
+    "homeLa",
+    "age",
+    "dateOfBirth",
+    "startDate",
+    "taughtOutOfYearGroup",
+    "primaryNeed",
+    "otherNeeds",
+    "level",
+    "kinds",
+    "radiusMiles",
+    "limit",
+    "childSex",
+    "singleSex",
+    "religiousCharacter",
+    "boarding",
+    "includeIndependent",
+    "sameLaOnly",
+];
+
+fn need_of(v: &Json) -> json::Read<Need> {
+    let variants: Vec<(&str, Need)> = Need::ALL.iter().map(|n| (n.abbr(), *n)).collect();
+    v.variant(&variants)
+}
+
+fn kind_of(v: &Json) -> json::Read<ProvisionKind> {
+    let variants: Vec<(&str, ProvisionKind)> = ProvisionKind::ALL.iter().map(|k| (k.code(), *k)).collect();
+    v.variant(&variants)
+}
+
+fn gender_of(v: &Json) -> json::Read<Gender> {
+    v.variant(&[("mixed", Gender::Mixed), ("boys", Gender::Boys), ("girls", Gender::Girls)])
+}
+
+fn date_of(v: &Json) -> json::Read<Date> {
+    let s = v.string()?;
+    Date::parse(&s).ok_or_else(|| format!("expected a date YYYY-MM-DD, found {s:?}"))
+}
+
+fn lat_lon_of(v: &Json) -> json::Read<LatLon> {
+    let (mut lat, mut lon) = (None, None);
+    let given = v.fields("struct LatLon", &["lat", "lon"], false, |i, v| {
+        let value = Some(v.f64()?);
+        if i == 0 {
+            lat = value;
+        } else {
+            lon = value;
+        }
+        Ok(())
+    })?;
+    Ok(LatLon { lat: given.require(lat, 0, "lat")?, lon: given.require(lon, 1, "lon")? })
+}
+
+impl Query {
+    /// Reads a query from a JSON value with the messages serde's derived reader gives (without
+    /// its line and column): the finder's wasm reads queries with this, not serde.
+    pub fn from_json(v: &Json) -> json::Read<Query> {
+        let mut home = None;
+        let mut primary_need = None;
+        let mut level = None;
+        let mut q = Query::new(LatLon { lat: 0.0, lon: 0.0 }, 0, Need::ASD, "");
+        q.age = None;
+        let given = v.fields("struct Query", &QUERY_FIELDS, true, |i, v| {
+            match i {
+                0 => home = Some(lat_lon_of(v)?),
+                1 => q.home_la = v.option(|v| v.uint::<u16>("u16").map(LaCode))?,
+                2 => q.age = v.option(|v| v.uint::<u8>("u8"))?,
+                3 => q.date_of_birth = v.option(date_of)?,
+                4 => q.start_date = v.option(date_of)?,
+                5 => q.taught_out_of_year_group = v.option(|v| v.uint::<u8>("u8"))?,
+                6 => primary_need = Some(need_of(v)?),
+                7 => q.other_needs = v.seq(need_of)?,
+                8 => level = Some(v.string()?),
+                9 => q.kinds = v.option(|v| v.seq(kind_of))?,
+                10 => q.radius_miles = v.option(Json::f64)?,
+                11 => q.limit = v.uint::<u32>("u32")?,
+                12 => q.child_sex = v.option(gender_of)?,
+                13 => q.single_sex = v.option(gender_of)?,
+                14 => q.religious_character = v.option(Json::string)?,
+                15 => q.boarding = v.option(Json::bool)?,
+                16 => q.include_independent = v.bool()?,
+                _ => q.same_la_only = v.bool()?,
+            }
+            Ok(())
+        })?;
+        q.home = given.require(home, 0, "home")?;
+        q.primary_need = given.require(primary_need, 6, "primaryNeed")?;
+        q.level = given.require(level, 8, "level")?;
+        Ok(q)
+    }
 }
 
 impl Query {
