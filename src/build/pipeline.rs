@@ -289,20 +289,7 @@ pub fn write(output: &BuildOutput, out_dir: &Path) -> Result<Vec<(PathBuf, usize
             &read_shards[..]
         }
     };
-    let (core, details) = crate::build::finder_files::finder_files(&output.dataset, shards);
-    let dir = out_dir.join("finder").join("details");
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
-    }
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    let path = out_dir.join("finder").join("core.bin");
-    std::fs::write(&path, &core).map_err(io(&path))?;
-    written.push((path, core.len()));
-    for (name, bytes) in details {
-        let path = dir.join(name);
-        std::fs::write(&path, &bytes).map_err(io(&path))?;
-        written.push((path, bytes.len()));
-    }
+    written.extend(write_finder_files(&output.dataset, shards, out_dir)?);
     let path = out_dir.join("rebuild-kit.json");
     let kit = output.kit.to_json();
     std::fs::write(&path, &kit).map_err(io(&path))?;
@@ -316,8 +303,37 @@ pub fn write(output: &BuildOutput, out_dir: &Path) -> Result<Vec<(PathBuf, usize
 
 pub use crate::build::rebuild::report_csv;
 
+/// Writes the page's split copy of `dataset` into `out_dir/finder/` (`core.bin`,
+/// `details/<AREA>.bin` for each shard's area, `details/all.bin`), replacing any details there.
+pub fn write_finder_files(
+    dataset: &Dataset,
+    shards: &[crate::engine::postcode::PostcodeShard],
+    out_dir: &Path,
+) -> Result<Vec<(PathBuf, usize)>> {
+    let io = |path: &Path| {
+        let p = path.display().to_string();
+        move |source| Error::Io { path: p, source }
+    };
+    let mut written = Vec::new();
+    let (core, details) = crate::build::finder_files::finder_files(dataset, shards);
+    let dir = out_dir.join("finder").join("details");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+    }
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let path = out_dir.join("finder").join("core.bin");
+    std::fs::write(&path, &core).map_err(io(&path))?;
+    written.push((path, core.len()));
+    for (name, bytes) in details {
+        let path = dir.join(name);
+        std::fs::write(&path, &bytes).map_err(io(&path))?;
+        written.push((path, bytes.len()));
+    }
+    Ok(written)
+}
+
 /// The postcode shards already in `dir` (none if it does not exist).
-fn read_shard_dir(dir: &Path) -> Result<Vec<crate::engine::postcode::PostcodeShard>> {
+pub fn read_shard_dir(dir: &Path) -> Result<Vec<crate::engine::postcode::PostcodeShard>> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Ok(Vec::new()) };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
