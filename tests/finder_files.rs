@@ -64,7 +64,8 @@ fn each_area_file_holds_everything_a_list_from_its_postcodes_prints() {
     let (mut lists, mut explained) = (0, 0);
     for shard in &f.shards {
         let area = shard.area();
-        let bytes = &f.details.iter().find(|(a, _)| a == area).unwrap_or_else(|| panic!("no details file for {area}")).1;
+        let bytes =
+            &f.details.iter().find(|(a, _)| a == area).unwrap_or_else(|| panic!("no details file for {area}")).1;
         let mut finder = Finder::from_core_bytes(&f.core, None).expect("the core loads");
         finder.add_details(bytes).expect("the area's details load");
         let units: Vec<_> = shard.districts().iter().flat_map(|d| &d.units).collect();
@@ -78,7 +79,12 @@ fn each_area_file_holds_everything_a_list_from_its_postcodes_prints() {
                 q.limit = 50;
                 let want = serde_json::to_string(&whole.shortlist(&q).expect("a list")).unwrap();
                 let got = finder.shortlist(&q).unwrap_or_else(|e| {
-                    assert_ne!(e.code(), ErrorCode::DetailsMissing, "{area}: a list from {:?} ({level}) needs more details", unit.location);
+                    assert_ne!(
+                        e.code(),
+                        ErrorCode::DetailsMissing,
+                        "{area}: a list from {:?} ({level}) needs more details",
+                        unit.location
+                    );
                     panic!("{e}")
                 });
                 assert_eq!(serde_json::to_string(&got).unwrap(), want, "{area} {level}");
@@ -108,7 +114,8 @@ fn a_list_beyond_the_area_file_says_details_are_missing_and_all_bin_answers_it()
     let err = finder.shortlist(&q).unwrap_err();
     assert_eq!(err.code(), ErrorCode::DetailsMissing, "{err}");
     let all = &f.details.iter().find(|(a, _)| a == "all").map(|(_, b)| b.clone()).unwrap_or_else(|| {
-        std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www/data/finder/details/all.bin")).expect("all.bin")
+        std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www/data/finder/details/all.bin"))
+            .expect("all.bin")
     });
     finder.add_details(all).expect("adds all");
     assert!(finder.has_all_details());

@@ -274,7 +274,8 @@ mod split {
         let d = dataset();
         let south: std::collections::BTreeSet<Urn> =
             d.settings.iter().filter(|s| s.location.lat < 52.0).map(|s| s.urn).collect();
-        let ids: Vec<u32> = (0..d.settings.len() as u32).filter(|&i| south.contains(&d.settings[i as usize].urn)).collect();
+        let ids: Vec<u32> =
+            (0..d.settings.len() as u32).filter(|&i| south.contains(&d.settings[i as usize].urn)).collect();
         let (core, details) = files(&[ids]);
         let mut finder = Finder::from_core_bytes(&core, None).expect("loads");
         finder.add_details(&details[0]).expect("adds");

@@ -61,8 +61,7 @@ pub fn area_groups(dataset: &Dataset, shards: &[PostcodeShard]) -> BTreeMap<Stri
         // Half the cell's diagonal (at most 1.4 km in England), then the margins.
         let half_diag_m = 0.5 * ((CELL_LAT * 111_320.0).powi(2) + (CELL_LON * 111_320.0 * 0.66).powi(2)).sqrt();
         let (min_lat, max_lat) = centres.iter().fold((90.0f64, -90.0f64), |(a, b), c| (a.min(c.lat), b.max(c.lat)));
-        let (min_lon, max_lon) =
-            centres.iter().fold((180.0f64, -180.0f64), |(a, b), c| (a.min(c.lon), b.max(c.lon)));
+        let (min_lon, max_lon) = centres.iter().fold((180.0f64, -180.0f64), |(a, b), c| (a.min(c.lon), b.max(c.lon)));
         let mut chosen = BTreeSet::new();
         for (i, s) in settings.iter().enumerate() {
             let miles = if s.needs.is_some_and(|n| !n.is_empty()) { NEAR_MISS_REACH_MILES } else { RESULT_REACH_MILES };

@@ -73,7 +73,7 @@ struct Extra {
     proposed_to_close: bool,
     postcode: Option<String>,
     section41: Option<bool>,
-    places: Option<(Option<u32>, Option<u32>, Option<(u16, u8, u8)>)>,
+    places: Option<crate::engine::dataset::PlacesDetails>,
     website: Option<String>,
     notes: Option<String>,
     provenance: [u8; crate::model::Field::COUNT],
@@ -405,15 +405,7 @@ fn decode_meta(bytes: &[u8]) -> Result<DatasetMeta> {
     let setting_count = r.u32()?;
     let establishment_count = r.u32()?;
     r.done()?;
-    Ok(DatasetMeta {
-        schema_version,
-        build_date,
-        data_version,
-        coverage,
-        sources,
-        setting_count,
-        establishment_count,
-    })
+    Ok(DatasetMeta { schema_version, build_date, data_version, coverage, sources, setting_count, establishment_count })
 }
 
 fn decode_las(bytes: &[u8]) -> Result<Vec<LocalAuthority>> {
@@ -670,12 +662,12 @@ mod tests {
             site: if i % 7 == 3 { Site::Satellite(2) } else { Site::Main },
             name: format!("School {i}"),
             kind: ProvisionKind::ALL[i as usize % ProvisionKind::ALL.len()],
-            kind_basis: if i % 2 == 0 { KindBasis::Phase } else { KindBasis::EstablishmentType },
+            kind_basis: if i.is_multiple_of(2) { KindBasis::Phase } else { KindBasis::EstablishmentType },
             establishment_type: Some("Community special school".into()),
-            status: if i % 5 == 0 { Status::OpenProposedToClose } else { Status::Open },
+            status: if i.is_multiple_of(5) { Status::OpenProposedToClose } else { Status::Open },
             location: LatLon { lat: 50.5 + f64::from(i % 97) * 0.05, lon: -4.0 + f64::from(i % 89) * 0.06 },
             postcode: Some("LS6 2AA".into()),
-            la: if i % 11 == 0 { None } else { Some(LaCode(300 + (i % 13) as u16)) },
+            la: if i.is_multiple_of(11) { None } else { Some(LaCode(300 + (i % 13) as u16)) },
             phase: [None, Some(Phase::Primary), Some(Phase::SixteenPlus)][i as usize % 3],
             ages: match i % 4 {
                 0 => None,
@@ -687,9 +679,9 @@ mod tests {
             religious_character: [None, Some("Roman Catholic".to_string()), Some("Does not apply".to_string())]
                 [i as usize % 3]
                 .clone(),
-            religious_character_known: i % 6 != 0,
+            religious_character_known: !i.is_multiple_of(6),
             section41: [None, Some(true), Some(false)][i as usize % 3],
-            needs: if i % 3 == 0 { None } else { Some(NeedSet::EMPTY.with(Need::ALL[i as usize % 12])) },
+            needs: if i.is_multiple_of(3) { None } else { Some(NeedSet::EMPTY.with(Need::ALL[i as usize % 12])) },
             needs_possibly_truncated: i % 9 == 1,
             places: match i % 4 {
                 0 => None,
@@ -698,7 +690,7 @@ mod tests {
                 _ => Some(Places { capacity: None, on_roll: Some(8), as_of: None }),
             },
             website: Some("https://example.org".into()),
-            notes: if i % 2 == 0 { Some("note".into()) } else { None },
+            notes: if i.is_multiple_of(2) { Some("note".into()) } else { None },
             provenance: Provenance::default(),
         }
     }
@@ -719,7 +711,12 @@ mod tests {
             },
             settings: (0..n).map(setting).collect(),
             authorities: vec![
-                LocalAuthority { code: LaCode(383), name: "Leeds".into(), gss: "E08000035".into(), gss_aliases: vec![] },
+                LocalAuthority {
+                    code: LaCode(383),
+                    name: "Leeds".into(),
+                    gss: "E08000035".into(),
+                    gss_aliases: vec![],
+                },
                 LocalAuthority {
                     code: LaCode(370),
                     name: "Barnsley".into(),
@@ -766,7 +763,10 @@ mod tests {
                 (a.kind, a.location, a.needs, a.needs_possibly_truncated, a.la, a.phase, a.ages, a.gender, a.boarding),
                 (b.kind, b.location, b.needs, b.needs_possibly_truncated, b.la, b.phase, b.ages, b.gender, b.boarding)
             );
-            assert_eq!((&a.religious_character, a.religious_character_known), (&b.religious_character, b.religious_character_known));
+            assert_eq!(
+                (&a.religious_character, a.religious_character_known),
+                (&b.religious_character, b.religious_character_known)
+            );
             assert_eq!(a.places.and_then(|p| p.free()).map(|f| f > 0), b.places.and_then(|p| p.free()).map(|f| f > 0));
         }
     }
@@ -844,8 +844,8 @@ mod tests {
         let (core, files) = split(&dataset(30), &[(0..30).collect()]);
         let (c, rows) = Core::decode(&core).unwrap();
         let mut x = 0x2545_f491_4f6c_dd1du64;
-        for round in 0..400 {
-            let mut bytes = if round % 2 == 0 { core.clone() } else { files[0].clone() };
+        for round in 0..400usize {
+            let mut bytes = if round.is_multiple_of(2) { core.clone() } else { files[0].clone() };
             for _ in 0..1 + round % 5 {
                 x ^= x << 13;
                 x ^= x >> 7;

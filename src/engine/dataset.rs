@@ -58,7 +58,7 @@ pub struct Dataset {
 }
 
 /// Capacity, on roll, and the date (year, month, day) they describe.
-type PlacesDetails = (Option<u32>, Option<u32>, Option<(u16, u8, u8)>);
+pub(crate) type PlacesDetails = (Option<u32>, Option<u32>, Option<(u16, u8, u8)>);
 
 /// The per-setting fields not in the core, in postcard form. Private: the file format, not the API.
 #[derive(Serialize, Deserialize)]
