@@ -129,6 +129,8 @@ let detailsUrl = /** @type {string | null} */ (null);
 const details = /** @type {Map<string, Promise<Uint8Array | null>>} */ (new Map());
 /** Details files added to the finder. */
 const added = new Set();
+/** The postcode areas looked up, whose details the engine needs once it knows where they are. */
+const areasWanted = new Set();
 
 export { EngineError };
 
@@ -164,6 +166,10 @@ export async function load(options) {
   /** When the service worker answered from its copy because the network failed (sw.js). */
   let cachedAt = /** @type {string | null} */ (null);
   const saved = await readImported();
+  detailsUrl = saved || !options.coreUrl || !options.detailsUrl ? null
+    : options.detailsUrl.endsWith('/') ? options.detailsUrl : `${options.detailsUrl}/`;
+  // Areas looked up before now (a postcode typed while the engine loads): their details too.
+  for (const area of areasWanted) prefetchDetails(area);
   const dataUrl = !saved && options.coreUrl ? options.coreUrl : options.datasetUrl;
   // Kept after a successful fetch, so that starting again without a refused policy pack does
   // not download the dataset a second time.
@@ -200,8 +206,7 @@ export async function load(options) {
     throw new EngineError(loadCode(error), saved ? `the data imported on this device: ${message}` : message);
   }
   added.clear();
-  detailsUrl = finder.hasAllDetails() || !options.detailsUrl ? null
-    : options.detailsUrl.endsWith('/') ? options.detailsUrl : `${options.detailsUrl}/`;
+  if (finder.hasAllDetails()) detailsUrl = null; // a whole dataset (the core could not be fetched)
   return {
     meta: finder.meta(),
     policy: finder.policy(),
@@ -228,6 +233,7 @@ function infoOf(record) {
  */
 export function prefetchDetails(area) {
   if (!/^[A-Z]{1,2}$/.test(area)) return;
+  areasWanted.add(area);
   if (detailsUrl) fetchDetails(`${detailsUrl}${area}.bin`);
 }
 
