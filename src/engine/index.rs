@@ -151,6 +151,24 @@ impl RTreeParams for NodeSize {
 
 type Tree = RTree<Leaf, NodeSize>;
 
+/// A partition's points, bulk-loaded into its tree the first time a query reads it: a finder
+/// is ready without loading the trees no list has needed yet (most partitions, for the first
+/// list: issue 13's cold start), and a tree is the same whenever it is loaded.
+struct LazyTree {
+    leaves: Vec<Leaf>,
+    tree: std::sync::OnceLock<Tree>,
+}
+
+impl LazyTree {
+    fn new(leaves: Vec<Leaf>) -> LazyTree {
+        LazyTree { leaves, tree: std::sync::OnceLock::new() }
+    }
+
+    fn get(&self) -> &Tree {
+        self.tree.get_or_init(|| Tree::bulk_load_with_params(self.leaves.clone()))
+    }
+}
+
 /// Per-partition R-trees over unit-sphere points.
 ///
 /// ```
@@ -183,9 +201,9 @@ type Tree = RTree<Leaf, NodeSize>;
 /// ```
 pub struct SettingIndex {
     /// Indexed by [`Need::index`].
-    needs: [Tree; Need::ALL.len()],
+    needs: [LazyTree; Need::ALL.len()],
     /// Indexed by [`ProvisionKind::index`], then [`AgeBand::index`].
-    no_needs: [[Tree; AgeBand::ALL.len()]; ProvisionKind::ALL.len()],
+    no_needs: [[LazyTree; AgeBand::ALL.len()]; ProvisionKind::ALL.len()],
     /// Which partitions have settings where.
     grid: Grid,
     /// Every setting's location (and the cosine of its latitude), by `SettingId`, so each
@@ -201,7 +219,8 @@ impl fmt::Debug for SettingIndex {
 }
 
 impl SettingIndex {
-    /// Bulk-loads every partition from `settings` (a `SettingId` is the position in the slice).
+    /// Sorts `settings` into partitions (a `SettingId` is the position in the slice); each
+    /// partition's tree is bulk-loaded when a query first reads it.
     ///
     /// A setting whose location is not a valid [`LatLon`] (non-finite or out of range; possible
     /// only by building a `LatLon` literal) is left out of every partition rather than poisoning
@@ -232,18 +251,22 @@ impl SettingIndex {
             }
         }
         SettingIndex {
-            needs: needs.map(Tree::bulk_load_with_params),
-            no_needs: no_needs.map(|bands| bands.map(Tree::bulk_load_with_params)),
+            needs: needs.map(LazyTree::new),
+            no_needs: no_needs.map(|bands| bands.map(LazyTree::new)),
             grid,
             spots,
         }
     }
 
-    fn tree(&self, partition: Partition) -> &Tree {
+    fn lazy(&self, partition: Partition) -> &LazyTree {
         match partition {
             Partition::Need(need) => &self.needs[need.index()],
             Partition::NoNeedsRecorded(kind, band) => &self.no_needs[kind.index()][band.index()],
         }
+    }
+
+    fn tree(&self, partition: Partition) -> &Tree {
+        self.lazy(partition).get()
     }
 
     /// The partitions that may have settings within `max_m` of `from`: every partition that
@@ -255,7 +278,7 @@ impl SettingIndex {
 
     /// How many settings a partition holds.
     pub fn len(&self, partition: Partition) -> usize {
-        self.tree(partition).size()
+        self.lazy(partition).leaves.len()
     }
 
     /// Every partition (in [`Partition::all`] order, empty ones included) with its size.
