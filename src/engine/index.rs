@@ -151,21 +151,33 @@ impl RTreeParams for NodeSize {
 
 type Tree = RTree<Leaf, NodeSize>;
 
-/// A partition's points, bulk-loaded into its tree the first time a query reads it: a finder
-/// is ready without loading the trees no list has needed yet (most partitions, for the first
-/// list: issue 13's cold start), and a tree is the same whenever it is loaded.
+/// A partition's settings, bulk-loaded into its tree (their unit vectors computed then) the
+/// first time a query reads it: a finder is ready without the trigonometry and the loading of
+/// trees no list has needed yet (most partitions, for the first list: issue 13's cold start),
+/// and a tree is the same whenever it is loaded.
 struct LazyTree {
-    leaves: Vec<Leaf>,
+    /// Setting ids and their recorded needs.
+    entries: Vec<(u32, NeedSet)>,
     tree: std::sync::OnceLock<Tree>,
 }
 
 impl LazyTree {
-    fn new(leaves: Vec<Leaf>) -> LazyTree {
-        LazyTree { leaves, tree: std::sync::OnceLock::new() }
+    fn new(entries: Vec<(u32, NeedSet)>) -> LazyTree {
+        LazyTree { entries, tree: std::sync::OnceLock::new() }
     }
 
-    fn get(&self) -> &Tree {
-        self.tree.get_or_init(|| Tree::bulk_load_with_params(self.leaves.clone()))
+    fn get(&self, spots: &[Spot]) -> &Tree {
+        self.tree.get_or_init(|| {
+            let leaves = self
+                .entries
+                .iter()
+                .filter_map(|&(id, needs)| {
+                    let spot = spots.get(id as usize)?;
+                    Some(Leaf::new(Origin::unit_of(spot.at, spot.cos_lat), (id, needs)))
+                })
+                .collect();
+            Tree::bulk_load_with_params(leaves)
+        })
     }
 }
 
@@ -227,17 +239,18 @@ impl SettingIndex {
     /// the trees.
     pub fn build(settings: &[Setting]) -> SettingIndex {
         // One pass: a `Setting` is a few hundred bytes, so reading them dominates the loop.
-        let mut needs: [Vec<Leaf>; Need::ALL.len()] = Default::default();
-        let mut no_needs: [[Vec<Leaf>; AgeBand::ALL.len()]; ProvisionKind::ALL.len()] = Default::default();
+        let mut needs: [Vec<(u32, NeedSet)>; Need::ALL.len()] = Default::default();
+        let mut no_needs: [[Vec<(u32, NeedSet)>; AgeBand::ALL.len()]; ProvisionKind::ALL.len()] = Default::default();
         let mut spots = Vec::with_capacity(settings.len());
         let mut grid = Grid::new();
         for (i, setting) in settings.iter().enumerate() {
-            let origin = Origin::new(setting.location);
-            spots.push(Spot { at: setting.location, cos_lat: origin.cos_lat });
-            let (Ok(id), Some(point)) = (u32::try_from(i), origin.unit) else {
+            // The cosine of latitude as `Origin::new` takes it; the unit vector waits for the tree.
+            let cos_lat = setting.location.lat.to_radians().cos();
+            spots.push(Spot { at: setting.location, cos_lat });
+            let (Ok(id), Some(_)) = (u32::try_from(i), LatLon::new(setting.location.lat, setting.location.lon)) else {
                 continue;
             };
-            let leaf = Leaf::new(point, (id, recorded_needs(setting).unwrap_or(NeedSet::EMPTY)));
+            let leaf = (id, recorded_needs(setting).unwrap_or(NeedSet::EMPTY));
             match recorded_needs(setting) {
                 Some(set) => set.iter().for_each(|need| {
                     needs[need.index()].push(leaf);
@@ -266,7 +279,7 @@ impl SettingIndex {
     }
 
     fn tree(&self, partition: Partition) -> &Tree {
-        self.lazy(partition).get()
+        self.lazy(partition).get(&self.spots)
     }
 
     /// The partitions that may have settings within `max_m` of `from`: every partition that
@@ -278,7 +291,7 @@ impl SettingIndex {
 
     /// How many settings a partition holds.
     pub fn len(&self, partition: Partition) -> usize {
-        self.lazy(partition).leaves.len()
+        self.lazy(partition).entries.len()
     }
 
     /// Every partition (in [`Partition::all`] order, empty ones included) with its size.
@@ -539,6 +552,14 @@ impl Origin {
             [cos_lat * cos_lon, cos_lat * sin_lon, sin_lat]
         });
         Origin { from, unit, cos_lat }
+    }
+
+    /// The unit vector of a valid location whose cosine of latitude is `cos_lat`: the same
+    /// numbers as `Origin::new(at).unit`.
+    fn unit_of(at: LatLon, cos_lat: f64) -> [f64; 3] {
+        let sin_lat = at.lat.to_radians().sin();
+        let (sin_lon, cos_lon) = at.lon.to_radians().sin_cos();
+        [cos_lat * cos_lon, cos_lat * sin_lon, sin_lat]
     }
 
     /// The great-circle distance to `to`: exactly `LatLon::distance_m` (geo's haversine, the
