@@ -147,6 +147,71 @@ fn main() {
     let t = Instant::now();
     let finder = Finder::new(d, Policy::illustrative_default());
     println!("finder ready (index + ranking tables): {:.2} ms", t.elapsed().as_secs_f64() * 1e3);
+
+    // 4b. Cold start: bytes to a ready finder, from the whole dataset and from the page's core
+    // (finder/core.bin), and adding an area's details (finder/details/LS.bin).
+    let (split_core, split_details) = placement_finder::build::finder_files::finder_files(&output.dataset, shards);
+    let ls = split_details.iter().find(|(name, _)| name == "LS.bin").map(|(_, b)| b.clone()).unwrap_or_default();
+    let all = split_details.iter().find(|(name, _)| name == "all.bin").map(|(_, b)| b.clone()).unwrap_or_default();
+    let time = |f: &dyn Fn()| {
+        median(
+            (0..15)
+                .map(|_| {
+                    let t = Instant::now();
+                    f();
+                    t.elapsed()
+                })
+                .collect(),
+        )
+        .as_secs_f64()
+            * 1e3
+    };
+    let whole = time(&|| {
+        std::hint::black_box(Finder::from_bytes(&bytes, None).expect("loads"));
+    });
+    let from_core = time(&|| {
+        std::hint::black_box(Finder::from_core_bytes(&split_core, None).expect("loads"));
+    });
+    let decode_core = time(&|| {
+        std::hint::black_box(placement_finder::engine::core::Core::decode(&split_core).expect("decodes"));
+    });
+    let (core_only, _) = placement_finder::engine::core::Core::decode(&split_core).expect("decodes");
+    let index_only = time(&|| {
+        std::hint::black_box(SettingIndex::build(&core_only.dataset.settings));
+    });
+    let add_ls = time(&|| {
+        let mut f = Finder::from_core_bytes(&split_core, None).expect("loads");
+        f.add_details(&ls).expect("adds");
+        std::hint::black_box(f);
+    }) - from_core;
+    let add_all = time(&|| {
+        let mut f = Finder::from_core_bytes(&split_core, None).expect("loads");
+        f.add_details(&all).expect("adds");
+        std::hint::black_box(f);
+    }) - from_core;
+    // The first list after a cold start pays for the index partitions it reads (loaded lazily).
+    let leeds = Query::new(LatLon::new(53.8159, -1.5756).expect("LS6"), 7, Need::ASD, "specialist");
+    let first_whole = time(&|| {
+        let f = Finder::from_bytes(&bytes, None).expect("loads");
+        std::hint::black_box(f.shortlist(&leeds).expect("a list").results.len());
+    });
+    let first_core = time(&|| {
+        let mut f = Finder::from_core_bytes(&split_core, None).expect("loads");
+        f.add_details(&ls).expect("adds");
+        std::hint::black_box(f.shortlist(&leeds).expect("a list").results.len());
+    });
+    println!(
+        "cold start to the first list (LS6, specialist, autism): whole dataset {first_whole:.2} ms; core + LS details {first_core:.2} ms"
+    );
+    println!(
+        "cold start: whole dataset {whole:.2} ms; core ({} bytes, {} brotli) {from_core:.2} ms (decode {decode_core:.2} ms, index {index_only:.2} ms); + LS details ({} bytes, {} brotli) {add_ls:.2} ms; + all details ({} bytes, {} brotli) {add_all:.2} ms  [target <= 20 ms in the browser]",
+        split_core.len(),
+        br(&split_core),
+        ls.len(),
+        br(&ls),
+        all.len(),
+        br(&all)
+    );
     let queries = seeded_queries(1_000);
     for q in &queries {
         std::hint::black_box(finder.shortlist(q).ok());

@@ -199,4 +199,8 @@ fn main() {
     let path = std::path::Path::new(&out).join("dataset.bin");
     std::fs::write(&path, d.encode()).expect("write the dataset");
     println!("{}", path.display());
+    // The page's split copy (finder/core.bin, finder/details/), for the areas of the shards there.
+    let dir = std::path::Path::new(&out);
+    let shards = placement_finder::pipeline::read_shard_dir(&dir.join("postcodes")).expect("read the postcode shards");
+    placement_finder::pipeline::write_finder_files(&d, &shards, dir).expect("write the finder files");
 }

@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/node_modules/.bin:$PATH"
 
-# 1. Data: rebuilt when any source file is newer than the dataset.
-if [ ! -f www/data/dataset.bin ] || [ ! -f www/data/rebuild-kit.json ] || [ -n "$(find data/sources -newer www/data/dataset.bin -type f | head -1)" ]; then
+# 1. Data (dataset.bin, postcode shards, and the page's split data in finder/): rebuilt when any
+#    source file is newer than the dataset, or a file is missing.
+if [ ! -f www/data/dataset.bin ] || [ ! -f www/data/rebuild-kit.json ] || [ ! -f www/data/finder/core.bin ] || [ ! -f www/data/finder/details/all.bin ] || [ -n "$(find data/sources -newer www/data/dataset.bin -type f | head -1)" ]; then
   cargo run --release --quiet --bin placement-finder -- build-data --out www/data
 fi
 

@@ -23,7 +23,7 @@ export function makeEmbed(index) {
     [/<script type="module" src="bundle\/main\.js"><\/script>/, '<script type="module" src="bundle/embed-frame.js"></script>\n  <script type="module" src="bundle/main.js"></script>'],
     [/\n *<header class="pf-header">[\s\S]*?<\/header>\n/, '\n'],
     // The embed's data files can be set in its URL (embed-frame.js): no preload of the defaults.
-    [/\n *<link rel="preload" href="data\/dataset\.bin"[^>]*>/, ''],
+    [/\n *<link rel="preload" href="data\/finder\/core\.bin"[^>]*>/, ''],
     [/\n *<link rel="preload" href="data\/postcodes\/index\.json"[^>]*>/, ''],
   ];
   let out = index;

@@ -56,6 +56,12 @@ pub enum Error {
     #[error("{what}: {reason}")]
     Import { what: String, reason: String },
 
+    /// An answer needs settings whose details (names, URNs...) are not loaded yet: the finder
+    /// was made from the core data file and only some details files. Remedy: add
+    /// `finder/details/all.bin` ([`Finder::add_details`](crate::engine::finder::Finder::add_details)) and ask again.
+    #[error("the details of {count} setting(s) this answer needs are not loaded yet; load finder/details/all.bin and ask again")]
+    DetailsMissing { count: usize },
+
     /// Reading or writing a file (native only).
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
@@ -85,11 +91,13 @@ pub enum ErrorCode {
     NotReady,
     /// A result that could not be handed to JavaScript (a bug, not the input's fault).
     Internal,
+    /// The answer needs details not loaded yet (see [`Error::DetailsMissing`]).
+    DetailsMissing,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::Csv,
         ErrorCode::MissingColumn,
         ErrorCode::Corrupt,
@@ -104,6 +112,7 @@ impl ErrorCode {
         ErrorCode::Io,
         ErrorCode::NotReady,
         ErrorCode::Internal,
+        ErrorCode::DetailsMissing,
     ];
 
     /// The name JavaScript sees: `"wrongVersion"`.
@@ -123,6 +132,7 @@ impl ErrorCode {
             ErrorCode::Io => "io",
             ErrorCode::NotReady => "notReady",
             ErrorCode::Internal => "internal",
+            ErrorCode::DetailsMissing => "detailsMissing",
         }
     }
 }
@@ -149,6 +159,7 @@ impl Error {
             Error::TooLarge { .. } => ErrorCode::TooLarge,
             Error::Import { .. } => ErrorCode::Import,
             Error::Io { .. } => ErrorCode::Io,
+            Error::DetailsMissing { .. } => ErrorCode::DetailsMissing,
         }
     }
 

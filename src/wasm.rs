@@ -122,11 +122,25 @@ pub struct Finder {
 
 #[wasm_bindgen]
 impl Finder {
-    /// Reads and validates the dataset bytes, builds the index, and loads the policy pack
-    /// (a council's own JSON, or the illustrative default when `null`).
+    /// Reads and validates the data bytes (the core data file `finder/core.bin`, or a whole
+    /// `dataset.bin`), builds the index, and loads the policy pack (a council's own JSON, or the
+    /// illustrative default when `null`).
     #[wasm_bindgen(constructor)]
     pub fn new(dataset: &[u8], policy_json: Option<String>) -> Out<Finder> {
-        Ok(Finder { inner: NativeFinder::from_bytes(dataset, policy_json.as_deref())? })
+        Ok(Finder { inner: NativeFinder::from_core_bytes(dataset, policy_json.as_deref())? })
+    }
+
+    /// Adds a details data file (`finder/details/<AREA>.bin` or `all.bin`) for the core this
+    /// finder was made from; returns how many settings it added.
+    #[wasm_bindgen(js_name = addDetails)]
+    pub fn add_details(&mut self, bytes: &[u8]) -> Out<u32> {
+        Ok(u32::try_from(self.inner.add_details(bytes)?).unwrap_or(u32::MAX))
+    }
+
+    /// Whether every setting's details are loaded (an answer then never says `detailsMissing`).
+    #[wasm_bindgen(js_name = hasAllDetails)]
+    pub fn has_all_details(&self) -> bool {
+        self.inner.has_all_details()
     }
 
     /// What the dataset is: version, build date, sources and their dates, coverage.

@@ -226,3 +226,29 @@ mod postcodes {
         assert_eq!(lookup("LS6 2AB").precision, PostcodePrecision::Unit);
     }
 }
+
+/// The page's split copy (`finder/`, issue 13): written beside the dataset, one details file
+/// per postcode area, and the core with `all.bin` is every setting.
+mod finder_files {
+    use super::*;
+    use placement_finder::finder::Finder;
+
+    #[test]
+    fn the_core_and_a_details_file_per_area_are_written_beside_the_dataset() {
+        let (output, out) = built();
+        let core = std::fs::read(out.join("finder/core.bin")).expect("core.bin written");
+        let shards = &output.postcodes.as_ref().expect("postcodes built").shards;
+        for shard in shards {
+            assert!(out.join(format!("finder/details/{}.bin", shard.area())).exists(), "{}", shard.area());
+        }
+        let mut finder = Finder::from_core_bytes(&core, None).expect("the core loads");
+        assert_eq!(finder.settings().len(), output.dataset.settings.len());
+        let ls = std::fs::read(out.join("finder/details/LS.bin")).expect("LS.bin");
+        let added = finder.add_details(&ls).expect("LS details load");
+        assert!(added > 500 && added < output.dataset.settings.len() / 4, "{added} settings near LS");
+        let all = std::fs::read(out.join("finder/details/all.bin")).expect("all.bin");
+        finder.add_details(&all).expect("all details load");
+        assert!(finder.has_all_details());
+        assert_eq!(finder.settings(), &dataset().settings[..]);
+    }
+}

@@ -130,15 +130,27 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// Every answer, as the fixture's lines and the JSON behind each.
 fn answers(finder: &Finder) -> Vec<(String, String)> {
+    answers_via(finder, None, dataset()).0
+}
+
+/// Every answer from `finder`, or, where it says details are missing, from `fallback` (as the
+/// page loads `details/all.bin` and asks again); and how many answers `fallback` gave.
+fn answers_via(finder: &Finder, fallback: Option<&Finder>, d: &Dataset) -> (Vec<(String, String)>, usize) {
     let levels: Vec<String> = finder.policy().level_ids().into_iter().map(String::from).collect();
-    let d = finder.dataset();
+    let mut fell_back = 0;
+    let missing = |e: &placement_finder::Error| e.code() == placement_finder::ErrorCode::DetailsMissing;
     let mut r = Seeded(0x5A3E_A115);
     let mut out = Vec::new();
     for i in 0..QUERIES {
         let q = query(&mut r, d, &levels);
         let name = format!("q{i:04}");
         let extra = Urn(d.settings[r.below(d.settings.len())].urn.0);
-        match finder.shortlist(&q) {
+        let (list, fell) = match (finder.shortlist(&q), fallback) {
+            (Err(e), Some(f)) if missing(&e) => (f.shortlist(&q), true),
+            (answer, _) => (answer, false),
+        };
+        fell_back += usize::from(fell);
+        match list {
             Err(e) => out.push((format!("{name} error:{}", e.code().as_str()), e.to_string())),
             Ok(list) => {
                 let json = serde_json::to_string(&list).expect("serialises");
@@ -147,7 +159,12 @@ fn answers(finder: &Finder) -> Vec<(String, String)> {
                 urns.push(extra);
                 out.push((format!("{name} shortlist"), json));
                 for urn in urns {
-                    match finder.explain(&q, urn) {
+                    let (explained, fell) = match (finder.explain(&q, urn), fallback) {
+                        (Err(e), Some(f)) if missing(&e) => (f.explain(&q, urn), true),
+                        (answer, _) => (answer, false),
+                    };
+                    fell_back += usize::from(fell);
+                    match explained {
                         Ok(e) => out.push((
                             format!("{name} explain:{}", urn.0),
                             serde_json::to_string(&e).expect("serialises"),
@@ -160,7 +177,7 @@ fn answers(finder: &Finder) -> Vec<(String, String)> {
             }
         }
     }
-    out
+    (out, fell_back)
 }
 
 fn lines(answers: &[(String, String)]) -> String {
@@ -173,7 +190,10 @@ fn lines(answers: &[(String, String)]) -> String {
 
 /// Checks `finder`'s answers against the fixture, naming the first ones that differ.
 pub fn check(finder: &Finder, path_name: &str) {
-    let all = answers(finder);
+    check_answers(answers(finder), path_name);
+}
+
+fn check_answers(all: Vec<(String, String)>, path_name: &str) {
     if let Some(dir) = std::env::var_os("SAME_ANSWERS_DUMP") {
         let dir = PathBuf::from(dir).join(path_name);
         std::fs::create_dir_all(&dir).expect("dump dir");
@@ -225,4 +245,44 @@ fn the_finder_gives_the_same_answers_as_before_issue_13() {
 fn the_finder_from_the_file_bytes_gives_the_same_answers() {
     let finder = Finder::from_bytes(&dataset().encode(), None).expect("loads");
     check(&finder, "from_bytes");
+}
+
+/// The page's route: the core file, then details files (`finder/details/*.bin`).
+mod split {
+    use super::*;
+    use placement_finder::engine::core;
+
+    fn files(groups: &[Vec<u32>]) -> (Vec<u8>, Vec<Vec<u8>>) {
+        core::split(dataset(), groups)
+    }
+
+    #[test]
+    fn the_core_and_all_details_give_the_same_answers() {
+        let all: Vec<u32> = (0..dataset().settings.len() as u32).collect();
+        let (core, details) = files(&[all]);
+        let mut finder = Finder::from_core_bytes(&core, None).expect("loads");
+        assert!(!finder.has_all_details());
+        assert_eq!(finder.add_details(&details[0]).expect("adds"), dataset().settings.len());
+        assert!(finder.has_all_details());
+        check(&finder, "core_all");
+    }
+
+    /// Details for the south of England only (every site of each establishment named): an
+    /// answer is either the same as before or `detailsMissing`, never different.
+    #[test]
+    fn some_details_give_the_same_answers_or_say_details_are_missing() {
+        let d = dataset();
+        let south: std::collections::BTreeSet<Urn> =
+            d.settings.iter().filter(|s| s.location.lat < 52.0).map(|s| s.urn).collect();
+        let ids: Vec<u32> =
+            (0..d.settings.len() as u32).filter(|&i| south.contains(&d.settings[i as usize].urn)).collect();
+        let (core, details) = files(&[ids]);
+        let mut finder = Finder::from_core_bytes(&core, None).expect("loads");
+        finder.add_details(&details[0]).expect("adds");
+        assert!(!finder.has_all_details());
+        let full = Finder::new(d.clone(), Policy::illustrative_default());
+        let (all, fell_back) = answers_via(&finder, Some(&full), d);
+        assert!(fell_back > 100 && fell_back < all.len() - 300, "{fell_back} of {} from the fallback", all.len());
+        check_answers(all, "core_some");
+    }
 }

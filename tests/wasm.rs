@@ -40,6 +40,16 @@ fn setting(urn: u32, name: &str, kind: ProvisionKind, lat: f64, lon: f64, needs:
 }
 
 fn dataset_bytes() -> Vec<u8> {
+    the_dataset().encode()
+}
+
+/// The core data file of the same dataset and a details file of all its settings.
+fn split_bytes() -> (Vec<u8>, Vec<u8>) {
+    let (core, mut details) = placement_finder::engine::core::split(&the_dataset(), &[vec![0, 1, 2]]);
+    (core, details.remove(0))
+}
+
+fn the_dataset() -> Dataset {
     let settings = vec![
         setting(1, "Oak Special School", ProvisionKind::Special, 53.80, -1.55, Some(NeedSet::EMPTY.with(Need::ASD))),
         setting(2, "Elm Primary", ProvisionKind::Mainstream, 53.81, -1.56, None),
@@ -71,7 +81,7 @@ fn dataset_bytes() -> Vec<u8> {
         }],
     };
     d.sort_settings();
-    d.encode()
+    Dataset::decode(&d.encode()).unwrap()
 }
 
 fn get(v: &JsValue, key: &str) -> JsValue {
@@ -123,6 +133,25 @@ fn shortlist_results_carry_reasons_and_metres_and_null_not_undefined() {
     // Data is text: the hostile name arrives as the same string, for textContent.
     let all: Vec<String> = results.iter().map(|r| get(&r, "name").as_string().unwrap()).collect();
     assert!(all.iter().any(|n| n == "<img src=x onerror=alert(1)>"), "{all:?}");
+}
+
+#[wasm_bindgen_test]
+fn from_the_core_a_list_says_details_are_missing_until_they_are_added() {
+    let (core, details) = split_bytes();
+    let mut f = Finder::new(&core, None).unwrap();
+    assert!(!f.has_all_details());
+    assert_eq!(get(&f.meta().unwrap(), "dataVersion").as_string().unwrap(), "wasm-test");
+    assert_eq!(code(f.shortlist(query("specialist")).unwrap_err()), "detailsMissing");
+    assert_eq!(f.add_details(&details).unwrap(), 3);
+    assert!(f.has_all_details());
+    let from_core = js_sys::JSON::stringify(&f.shortlist(query("specialist")).unwrap()).unwrap();
+    let whole = Finder::new(&dataset_bytes(), None).unwrap();
+    assert_eq!(from_core, js_sys::JSON::stringify(&whole.shortlist(query("specialist")).unwrap()).unwrap());
+    // A core where details belong is refused with the file named; once every detail is in,
+    // nothing more is read.
+    assert_eq!(code(Finder::new(&core, None).unwrap().add_details(&core).unwrap_err()), "corrupt");
+    assert_eq!(f.add_details(&core).unwrap(), 0);
+    assert!(message(Finder::new(&details, None).unwrap_err()).contains("core data file"));
 }
 
 #[wasm_bindgen_test]

@@ -3,6 +3,8 @@
 //! data" import); `pipeline` (file I/O) is native only.
 
 pub mod assemble;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod finder_files;
 pub mod import;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod pipeline;

@@ -280,6 +280,16 @@ pub fn write(output: &BuildOutput, out_dir: &Path) -> Result<Vec<(PathBuf, usize
             written.push((out_dir.join("postcodes").join(file.name), file.bytes));
         }
     }
+    // The page's split data, for the postcode areas built now or already in `out_dir`.
+    let read_shards;
+    let shards = match &output.postcodes {
+        Some(built) => &built.shards[..],
+        None => {
+            read_shards = read_shard_dir(&out_dir.join("postcodes"))?;
+            &read_shards[..]
+        }
+    };
+    written.extend(write_finder_files(&output.dataset, shards, out_dir)?);
     let path = out_dir.join("rebuild-kit.json");
     let kit = output.kit.to_json();
     std::fs::write(&path, &kit).map_err(io(&path))?;
@@ -292,6 +302,52 @@ pub fn write(output: &BuildOutput, out_dir: &Path) -> Result<Vec<(PathBuf, usize
 }
 
 pub use crate::build::rebuild::report_csv;
+
+/// Writes the page's split copy of `dataset` into `out_dir/finder/` (`core.bin`,
+/// `details/<AREA>.bin` for each shard's area, `details/all.bin`), replacing any details there.
+pub fn write_finder_files(
+    dataset: &Dataset,
+    shards: &[crate::engine::postcode::PostcodeShard],
+    out_dir: &Path,
+) -> Result<Vec<(PathBuf, usize)>> {
+    let io = |path: &Path| {
+        let p = path.display().to_string();
+        move |source| Error::Io { path: p, source }
+    };
+    let mut written = Vec::new();
+    let (core, details) = crate::build::finder_files::finder_files(dataset, shards);
+    let dir = out_dir.join("finder").join("details");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+    }
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let path = out_dir.join("finder").join("core.bin");
+    std::fs::write(&path, &core).map_err(io(&path))?;
+    written.push((path, core.len()));
+    for (name, bytes) in details {
+        let path = dir.join(name);
+        std::fs::write(&path, &bytes).map_err(io(&path))?;
+        written.push((path, bytes.len()));
+    }
+    Ok(written)
+}
+
+/// The postcode shards already in `dir` (none if it does not exist).
+pub fn read_shard_dir(dir: &Path) -> Result<Vec<crate::engine::postcode::PostcodeShard>> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(Vec::new()) };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "bin"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let bytes = std::fs::read(p).map_err(|source| Error::Io { path: p.display().to_string(), source })?;
+            crate::engine::postcode::PostcodeShard::decode(&bytes)
+        })
+        .collect()
+}
 
 /// Which council a point is in, from the nearest England postcode unit within 2 km
 /// (a 0.02° grid of units; exact enough for an establishment's own address).

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 pub const SCHEMA_VERSION: u16 = 1;
 const MAGIC: [u8; 8] = *b"PFDS\r\n\x1a\n";
 /// Coordinates are stored in units of 1e-5 degree (about 1.1 m of latitude).
-const COORD_SCALE: f64 = 1e5;
+pub(crate) const COORD_SCALE: f64 = 1e5;
 
 /// What a dataset says about itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,32 +58,32 @@ pub struct Dataset {
 }
 
 /// Capacity, on roll, and the date (year, month, day) they describe.
-type PlacesDetails = (Option<u32>, Option<u32>, Option<(u16, u8, u8)>);
+pub(crate) type PlacesDetails = (Option<u32>, Option<u32>, Option<(u16, u8, u8)>);
 
 /// The per-setting fields not in the core, in postcard form. Private: the file format, not the API.
 #[derive(Serialize, Deserialize)]
-struct Details {
-    urn: u32,
-    site: (u8, u8),
-    name: String,
-    kind_basis: u8,
-    establishment_type: Option<String>,
-    proposed_to_close: bool,
-    postcode: Option<String>,
-    la: Option<u16>,
-    phase: Option<u8>,
-    ages: Option<(u8, u8, u8)>,
-    gender: Option<u8>,
-    boarding: Option<u8>,
-    religious_character: Option<String>,
-    religious_character_known: bool,
-    section41: Option<bool>,
-    needs: Option<u16>,
-    needs_possibly_truncated: bool,
-    places: Option<PlacesDetails>,
-    website: Option<String>,
-    notes: Option<String>,
-    provenance: [u8; crate::model::Field::COUNT],
+pub(crate) struct Details {
+    pub(crate) urn: u32,
+    pub(crate) site: (u8, u8),
+    pub(crate) name: String,
+    pub(crate) kind_basis: u8,
+    pub(crate) establishment_type: Option<String>,
+    pub(crate) proposed_to_close: bool,
+    pub(crate) postcode: Option<String>,
+    pub(crate) la: Option<u16>,
+    pub(crate) phase: Option<u8>,
+    pub(crate) ages: Option<(u8, u8, u8)>,
+    pub(crate) gender: Option<u8>,
+    pub(crate) boarding: Option<u8>,
+    pub(crate) religious_character: Option<String>,
+    pub(crate) religious_character_known: bool,
+    pub(crate) section41: Option<bool>,
+    pub(crate) needs: Option<u16>,
+    pub(crate) needs_possibly_truncated: bool,
+    pub(crate) places: Option<PlacesDetails>,
+    pub(crate) website: Option<String>,
+    pub(crate) notes: Option<String>,
+    pub(crate) provenance: [u8; crate::model::Field::COUNT],
 }
 
 impl Dataset {
@@ -322,7 +322,7 @@ impl Dataset {
     }
 }
 
-fn describe_foreign(bytes: &[u8]) -> String {
+pub(crate) fn describe_foreign(bytes: &[u8]) -> String {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(256)]).to_ascii_lowercase();
     if bytes.is_empty() {
         "it is empty".into()
@@ -336,7 +336,7 @@ fn describe_foreign(bytes: &[u8]) -> String {
     }
 }
 
-fn quantise(p: LatLon) -> (i32, i32) {
+pub(crate) fn quantise(p: LatLon) -> (i32, i32) {
     ((p.lat * COORD_SCALE).round() as i32, (p.lon * COORD_SCALE).round() as i32)
 }
 
@@ -356,7 +356,7 @@ fn morton((lat, lon): (i32, i32)) -> u64 {
     spread(x) | (spread(y) << 1)
 }
 
-fn put_section(out: &mut Vec<u8>, bytes: &[u8]) {
+pub(crate) fn put_section(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
     out.extend_from_slice(bytes);
 }
@@ -398,7 +398,7 @@ fn decode_core(core: &[u8]) -> Result<(Vec<ProvisionKind>, Vec<LatLon>)> {
     Ok((kinds, locations))
 }
 
-fn to_details(s: &Setting) -> Details {
+pub(crate) fn to_details(s: &Setting) -> Details {
     Details {
         urn: s.urn.0,
         site: match s.site {
@@ -443,7 +443,7 @@ const PHASES: [Phase; 8] = [
     Phase::NotApplicable,
 ];
 
-fn from_details(d: Details, kind: ProvisionKind, location: LatLon) -> std::result::Result<Setting, String> {
+pub(crate) fn from_details(d: Details, kind: ProvisionKind, location: LatLon) -> std::result::Result<Setting, String> {
     let site = match d.site {
         (0, _) => Site::Main,
         (1, _) => Site::ResourcedProvision,

@@ -1,6 +1,7 @@
 //! The native API: a dataset, its index and a policy pack, composed. The wasm edge and the CLI
 //! both hold one long-lived [`Finder`] and ask it questions.
 
+use crate::engine::core::{Core, CoreRows};
 use crate::engine::dataset::{Dataset, DatasetMeta};
 use crate::engine::index::SettingIndex;
 use crate::engine::policy::Policy;
@@ -19,6 +20,16 @@ pub struct Finder {
     index: SettingIndex,
     policy: Policy,
     context: RankContext,
+    /// Made from the core data file: what merges details in, until all are loaded.
+    split: Option<Split>,
+}
+
+/// A finder made from the core: its rows, its checksum, and how many settings still lack details.
+#[derive(Debug)]
+struct Split {
+    rows: CoreRows,
+    crc: u32,
+    missing: usize,
 }
 
 /// Settings as parallel columns (see [`Finder::table`]). `needs` is a bit set in
@@ -121,7 +132,62 @@ impl Finder {
             sources: dataset.meta.sources.clone(),
         };
         let context = RankContext::new(&dataset.settings, info, dataset.authorities.clone());
-        Finder { dataset, index, policy, context }
+        Finder { dataset, index, policy, context, split: None }
+    }
+
+    /// From a decoded core (`finder/core.bin`): it ranks at once, and prints the settings whose
+    /// details are then added ([`add_details`](Self::add_details)); an answer that needs other
+    /// settings is [`Error::DetailsMissing`].
+    pub fn from_core(core: Core, rows: CoreRows, policy: Policy) -> Finder {
+        let missing = core.dataset.settings.len();
+        let mut finder = Finder::new(core.dataset, policy);
+        if missing > 0 {
+            finder.context.set_loaded(Some(vec![false; missing]));
+            finder.split = Some(Split { rows, crc: core.crc, missing });
+        }
+        finder
+    }
+
+    /// From the bytes of a core data file or of a whole dataset file (told apart by their first
+    /// bytes) and, optionally, a council's policy pack (JSON).
+    pub fn from_core_bytes(bytes: &[u8], policy_json: Option<&str>) -> Result<Finder> {
+        if bytes.starts_with(b"PFDS") {
+            return Finder::from_bytes(bytes, policy_json);
+        }
+        let (core, rows) = Core::decode(bytes)?;
+        let policy = match policy_json {
+            Some(json) => Policy::from_json(json)?,
+            None => Policy::illustrative_default(),
+        };
+        Ok(Finder::from_core(core, rows, policy))
+    }
+
+    /// Adds the settings of a details data file (`finder/details/<AREA>.bin` or `all.bin`) made
+    /// for the same core. Returns how many were new. A finder made from a whole dataset has
+    /// every detail already: it reads nothing and returns 0.
+    pub fn add_details(&mut self, bytes: &[u8]) -> Result<usize> {
+        let Some(split) = self.split.as_mut() else { return Ok(0) };
+        let settings = split.rows.details(split.crc, bytes)?;
+        let mut added = 0;
+        for (i, s) in settings {
+            if self.context.is_loaded(i) {
+                continue;
+            }
+            self.context.set_identity(i, &s);
+            self.dataset.settings[i] = s;
+            added += 1;
+        }
+        split.missing -= added.min(split.missing);
+        if split.missing == 0 {
+            self.context.set_loaded(None);
+            self.split = None;
+        }
+        Ok(added)
+    }
+
+    /// Whether every setting's details are loaded (always, for a finder made from a whole dataset).
+    pub fn has_all_details(&self) -> bool {
+        self.split.is_none()
     }
 
     /// From the dataset file's bytes and, optionally, a council's policy pack (JSON); the

@@ -135,20 +135,51 @@ const CHORD_SLACK: f64 = 1e-9;
 /// 48-byte leaves made it about a fifth slower.
 type Leaf = GeomWithData<[f64; 3], (u32, NeedSet)>;
 
-/// Nodes of up to 16 children instead of rstar's default 6: measured on 30k points, bulk
-/// loading the largest partition took a quarter less time, and 20-nearest queries were no
-/// slower (a little faster on partitions of a few thousand). Only bulk loading and queries
-/// use these; nothing is inserted later.
+/// Nodes of up to 32 children instead of rstar's default 6: measured on 30k points, 16 made
+/// bulk loading the largest partition a quarter faster than 6, and 20-nearest queries no
+/// slower; 32 (issue 13, the page's cold start) made bulk loading every partition of the
+/// default data 4.3 → 3.6 ms and left the shortlist's median and p95 as they were (9.2 and
+/// 30 us). Only bulk loading and queries use these; nothing is inserted later.
 struct NodeSize;
 
 impl RTreeParams for NodeSize {
     const MIN_SIZE: usize = 6;
-    const MAX_SIZE: usize = 16;
+    const MAX_SIZE: usize = 32;
     const REINSERTION_COUNT: usize = 3;
     type DefaultInsertionStrategy = RStarInsertionStrategy;
 }
 
 type Tree = RTree<Leaf, NodeSize>;
+
+/// A partition's settings, bulk-loaded into its tree (their unit vectors computed then) the
+/// first time a query reads it: a finder is ready without the trigonometry and the loading of
+/// trees no list has needed yet (most partitions, for the first list: issue 13's cold start),
+/// and a tree is the same whenever it is loaded.
+struct LazyTree {
+    /// Setting ids and their recorded needs.
+    entries: Vec<(u32, NeedSet)>,
+    tree: std::sync::OnceLock<Tree>,
+}
+
+impl LazyTree {
+    fn new(entries: Vec<(u32, NeedSet)>) -> LazyTree {
+        LazyTree { entries, tree: std::sync::OnceLock::new() }
+    }
+
+    fn get(&self, spots: &[Spot]) -> &Tree {
+        self.tree.get_or_init(|| {
+            let leaves = self
+                .entries
+                .iter()
+                .filter_map(|&(id, needs)| {
+                    let spot = spots.get(id as usize)?;
+                    Some(Leaf::new(Origin::unit_of(spot.at, spot.cos_lat), (id, needs)))
+                })
+                .collect();
+            Tree::bulk_load_with_params(leaves)
+        })
+    }
+}
 
 /// Per-partition R-trees over unit-sphere points.
 ///
@@ -182,9 +213,9 @@ type Tree = RTree<Leaf, NodeSize>;
 /// ```
 pub struct SettingIndex {
     /// Indexed by [`Need::index`].
-    needs: [Tree; Need::ALL.len()],
+    needs: [LazyTree; Need::ALL.len()],
     /// Indexed by [`ProvisionKind::index`], then [`AgeBand::index`].
-    no_needs: [[Tree; AgeBand::ALL.len()]; ProvisionKind::ALL.len()],
+    no_needs: [[LazyTree; AgeBand::ALL.len()]; ProvisionKind::ALL.len()],
     /// Which partitions have settings where.
     grid: Grid,
     /// Every setting's location (and the cosine of its latitude), by `SettingId`, so each
@@ -200,24 +231,26 @@ impl fmt::Debug for SettingIndex {
 }
 
 impl SettingIndex {
-    /// Bulk-loads every partition from `settings` (a `SettingId` is the position in the slice).
+    /// Sorts `settings` into partitions (a `SettingId` is the position in the slice); each
+    /// partition's tree is bulk-loaded when a query first reads it.
     ///
     /// A setting whose location is not a valid [`LatLon`] (non-finite or out of range; possible
     /// only by building a `LatLon` literal) is left out of every partition rather than poisoning
     /// the trees.
     pub fn build(settings: &[Setting]) -> SettingIndex {
         // One pass: a `Setting` is a few hundred bytes, so reading them dominates the loop.
-        let mut needs: [Vec<Leaf>; Need::ALL.len()] = Default::default();
-        let mut no_needs: [[Vec<Leaf>; AgeBand::ALL.len()]; ProvisionKind::ALL.len()] = Default::default();
+        let mut needs: [Vec<(u32, NeedSet)>; Need::ALL.len()] = Default::default();
+        let mut no_needs: [[Vec<(u32, NeedSet)>; AgeBand::ALL.len()]; ProvisionKind::ALL.len()] = Default::default();
         let mut spots = Vec::with_capacity(settings.len());
         let mut grid = Grid::new();
         for (i, setting) in settings.iter().enumerate() {
-            let origin = Origin::new(setting.location);
-            spots.push(Spot { at: setting.location, cos_lat: origin.cos_lat });
-            let (Ok(id), Some(point)) = (u32::try_from(i), origin.unit) else {
+            // The cosine of latitude as `Origin::new` takes it; the unit vector waits for the tree.
+            let cos_lat = setting.location.lat.to_radians().cos();
+            spots.push(Spot { at: setting.location, cos_lat });
+            let (Ok(id), Some(_)) = (u32::try_from(i), LatLon::new(setting.location.lat, setting.location.lon)) else {
                 continue;
             };
-            let leaf = Leaf::new(point, (id, recorded_needs(setting).unwrap_or(NeedSet::EMPTY)));
+            let leaf = (id, recorded_needs(setting).unwrap_or(NeedSet::EMPTY));
             match recorded_needs(setting) {
                 Some(set) => set.iter().for_each(|need| {
                     needs[need.index()].push(leaf);
@@ -231,18 +264,22 @@ impl SettingIndex {
             }
         }
         SettingIndex {
-            needs: needs.map(Tree::bulk_load_with_params),
-            no_needs: no_needs.map(|bands| bands.map(Tree::bulk_load_with_params)),
+            needs: needs.map(LazyTree::new),
+            no_needs: no_needs.map(|bands| bands.map(LazyTree::new)),
             grid,
             spots,
         }
     }
 
-    fn tree(&self, partition: Partition) -> &Tree {
+    fn lazy(&self, partition: Partition) -> &LazyTree {
         match partition {
             Partition::Need(need) => &self.needs[need.index()],
             Partition::NoNeedsRecorded(kind, band) => &self.no_needs[kind.index()][band.index()],
         }
+    }
+
+    fn tree(&self, partition: Partition) -> &Tree {
+        self.lazy(partition).get(&self.spots)
     }
 
     /// The partitions that may have settings within `max_m` of `from`: every partition that
@@ -254,7 +291,7 @@ impl SettingIndex {
 
     /// How many settings a partition holds.
     pub fn len(&self, partition: Partition) -> usize {
-        self.tree(partition).size()
+        self.lazy(partition).entries.len()
     }
 
     /// Every partition (in [`Partition::all`] order, empty ones included) with its size.
@@ -515,6 +552,14 @@ impl Origin {
             [cos_lat * cos_lon, cos_lat * sin_lon, sin_lat]
         });
         Origin { from, unit, cos_lat }
+    }
+
+    /// The unit vector of a valid location whose cosine of latitude is `cos_lat`: the same
+    /// numbers as `Origin::new(at).unit`.
+    fn unit_of(at: LatLon, cos_lat: f64) -> [f64; 3] {
+        let sin_lat = at.lat.to_radians().sin();
+        let (sin_lon, cos_lon) = at.lon.to_radians().sin_cos();
+        [cos_lat * cos_lon, cos_lat * sin_lon, sin_lat]
     }
 
     /// The great-circle distance to `to`: exactly `LatLon::distance_m` (geo's haversine, the

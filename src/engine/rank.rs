@@ -124,5 +124,6 @@ pub(crate) fn shortlist<'a>(
     let tables = ctx.tables_for(settings)?;
     let prepared = query::prepare(policy, query)?;
     let run = search::run(tables, index, &prepared);
+    ctx.check_loaded(&run)?;
     Ok(output::build(settings, &prepared, &run, query, ctx))
 }

@@ -130,7 +130,7 @@ describe('the form before the engine has loaded', () => {
   });
 
   it('a submit made while loading a dataset the engine cannot read leaves the page not busy, with the message', async () => {
-    const root = await rootWith({ 'data/dataset.bin': 'not a dataset' });
+    const root = await rootWith({ 'data/finder/core.bin': 'not a dataset' });
     const server = await startServer(root);
     try {
       const { page, context } = session;

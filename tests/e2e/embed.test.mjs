@@ -308,7 +308,7 @@ describe('offline after the first visit', () => {
       await searchIn(page);
       await page.waitForSelector('main[data-offline-saved]', { state: 'attached', timeout: 30_000 });
       await page.waitForFunction(async () => {
-        const saved = await Promise.all(['data/dataset.bin', 'data/postcodes/LS.bin', 'data/postcodes/index.json', 'pkg/placement_finder_bg.wasm', 'embed.html']
+        const saved = await Promise.all(['data/finder/core.bin', 'data/finder/details/LS.bin', 'data/postcodes/LS.bin', 'data/postcodes/index.json', 'pkg/placement_finder_bg.wasm', 'embed.html']
           .map((p) => caches.match(new URL(p, location.href).href)));
         return saved.every(Boolean);
       }, null, { timeout: 30_000, polling: 250 });

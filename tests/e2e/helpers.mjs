@@ -27,14 +27,15 @@ export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 /** True when the real engine and data have been built into www/ (scripts/build.sh). */
 export function builtPageExists() {
   return existsSync(join(WWW, 'pkg/placement_finder_bg.wasm')) && existsSync(join(WWW, 'data/dataset.bin')) &&
+    existsSync(join(WWW, 'data/finder/core.bin')) &&
     existsSync(join(WWW, 'vendor/leaflet/leaflet-src.esm.js')) && existsSync(join(WWW, 'bundle/main.js'));
 }
 
 /**
  * A served root that is the built www/ (real page, real wasm engine, real postcode shards) with
- * a hostile dataset in place of the real one: made-up settings whose names and websites are
- * HTML, `javascript:` links and spreadsheet formulas, written by the real Rust encoder
- * (`cargo run --example hostile_dataset`). Symlinks in a temporary folder.
+ * a hostile dataset in place of the real one (and its split copy, `data/finder/`): made-up
+ * settings whose names and websites are HTML, `javascript:` links and spreadsheet formulas,
+ * written by the real Rust encoder (`cargo run --example hostile_dataset`). Symlinks in a temporary folder.
  */
 export async function hostileRoot() {
   const dir = await mkdtemp(join(tmpdir(), 'pf-hostile-www-'));
@@ -45,7 +46,7 @@ export async function hostileRoot() {
   const data = join(dir, 'data');
   await mkdir(data);
   for (const name of await readdir(join(WWW, 'data'))) {
-    if (name !== 'dataset.bin' && name !== 'dataset.bin.br') await symlink(join(WWW, 'data', name), join(data, name));
+    if (!['dataset.bin', 'dataset.bin.br', 'finder'].includes(name)) await symlink(join(WWW, 'data', name), join(data, name));
   }
   execFileSync('cargo', ['run', '--quiet', '--example', 'hostile_dataset', '--', data], { cwd: ROOT, stdio: 'inherit' });
   return dir;

@@ -132,7 +132,7 @@ describe('hostile data', () => {
 
   it('says clearly when the dataset cannot be read', async () => {
     const page = session.page;
-    await session.context.route('**/data/dataset.bin', (route) => route.fulfill({ status: 200, body: 'x', contentType: 'application/octet-stream' }));
+    await session.context.route('**/data/finder/core.bin', (route) => route.fulfill({ status: 200, body: 'x', contentType: 'application/octet-stream' }));
     await page.goto(server.url);
     await page.waitForSelector('main[data-ready="error"]');
     assert.match(await page.textContent('#pf-load-error') ?? '', /could not be loaded.*not a placement-finder dataset/s);
@@ -362,10 +362,10 @@ describe('data broken on the server at run time', () => {
   it('says the dataset is a different version, not that something failed', async () => {
     // The hostile dataset as a future build would write it: schema version 2 (bytes 8-9, after
     // the magic), with its checksum made right again, so only the version is wrong.
-    const bytes = new Uint8Array(await readFile(join(hostile, 'data/dataset.bin')));
+    const bytes = new Uint8Array(await readFile(join(hostile, 'data/finder/core.bin')));
     new DataView(bytes.buffer).setUint16(8, 2, true);
     new DataView(bytes.buffer).setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)), true);
-    await withServer(await rootWith({ 'data/dataset.bin': bytes }, hostile), async (url) => {
+    await withServer(await rootWith({ 'data/finder/core.bin': bytes }, hostile), async (url) => {
       const page = session.page;
       await page.goto(url);
       await page.waitForSelector('main[data-ready="error"]', { state: 'attached', timeout: 30_000 });
@@ -442,7 +442,7 @@ describe('data broken on the server at run time', () => {
         assert.match(notice, /^This council’s own rules for levels of need could not be used, so the levels of need and the list follow an illustrative example instead/);
         assert.match(notice, /unknown field `radiusMile`/, 'it names the field');
         // (The service worker may fetch it once more to keep it for offline use: not the engine.)
-        const datasetFetches = session.requests.filter((r) => new URL(r.url()).pathname === '/data/dataset.bin' && !r.serviceWorker());
+        const datasetFetches = session.requests.filter((r) => new URL(r.url()).pathname === '/data/finder/core.bin' && !r.serviceWorker());
         assert.equal(datasetFetches.length, 1, 'starting again with the default pack does not fetch the dataset again');
         assert.ok(warnings.some((w) => /policy pack .*councils\/anytown\/policy\.json was refused.*unknown field `radiusMile`/.test(w)), `for the web team: ${warnings.join(' | ')}`);
         // Nothing of the refused pack is used; the default says it is illustrative, on every list.

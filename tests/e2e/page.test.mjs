@@ -408,7 +408,7 @@ describe('privacy', () => {
     const origin = new URL(server.url).origin;
     // The service worker (sw.js) also saves the app shell for offline use: embed.html and its
     // script, Leaflet's images. The page's scripts are the bundle (scripts/build.sh).
-    const allowed = /^\/(|index\.html|embed\.html|sw\.js|css\/app\.css|bundle\/(main|embed-frame|engine-worker)\.js|vendor\/leaflet\/(images\/)?[a-z0-9.-]+|pkg\/placement_finder_bg\.wasm|data\/dataset\.bin|data\/boundaries\.geojson|data\/postcodes\/(index\.json|LS\.bin))$/;
+    const allowed = /^\/(|index\.html|embed\.html|sw\.js|css\/app\.css|bundle\/(main|embed-frame|engine-worker)\.js|vendor\/leaflet\/(images\/)?[a-z0-9.-]+|pkg\/placement_finder_bg\.wasm|data\/finder\/(core\.bin|details\/LS\.bin)|data\/boundaries\.geojson|data\/postcodes\/(index\.json|LS\.bin))$/;
     const secrets = ['LS6', '2AA', 'ASD', 'autis', 'age=', '"age"', 'specialist'];
     console.log(`# privacy: ${requests.length} requests: ${[...new Set(requests.map((r) => new URL(r.url()).pathname))].join(' ')}`);
     for (const request of requests) {
@@ -452,9 +452,11 @@ describe('a first visit', () => {
       // Typed as soon as the field is there: the area's postcode file comes before any submit.
       await page.fill('#postcode', 'LS6 2AB');
       await until(() => order().includes('/data/postcodes/LS.bin'), 'LS.bin is fetched once the postcode is typed, before submit');
+      await until(() => order().includes('/data/finder/details/LS.bin'), 'the details of the settings near LS are fetched with it');
+      assert.ok(!order().includes('/data/dataset.bin'), 'the page loads the core, not the whole dataset');
       await waitReady(page);
       const before = order();
-      for (const file of ['/data/dataset.bin', '/pkg/placement_finder_bg.wasm', '/data/postcodes/index.json']) {
+      for (const file of ['/data/finder/core.bin', '/pkg/placement_finder_bg.wasm', '/data/postcodes/index.json']) {
         assert.equal(before.filter((p) => p === file).length, 1, `${file} fetched once: ${before.join(' ')}`);
         assert.ok(before.indexOf(file) < before.indexOf('/bundle/engine-worker.js'), `${file} asked for before the engine's worker starts: ${before.join(' ')}`);
       }
@@ -466,6 +468,8 @@ describe('a first visit', () => {
       await page.click('#pf-submit');
       await page.waitForSelector('#pf-list > li');
       assert.equal(order().filter((p) => p === '/data/postcodes/LS.bin').length, 1, 'the search used the file fetched as the postcode was typed');
+      assert.equal(order().filter((p) => p === '/data/finder/details/LS.bin').length, 1, 'and the details fetched with it');
+      assert.ok(!order().includes('/data/finder/details/all.bin'), 'the area’s details were enough for the list');
       // After the list: the map and offline use.
       await until(() => order().includes('/vendor/leaflet/leaflet-src.esm.js'), 'the map loads with the list');
       await page.waitForSelector('#pf-map .pf-marker', { timeout: 30_000 });
@@ -473,6 +477,35 @@ describe('a first visit', () => {
       assert.deepEqual(phone.errors, []);
     } finally {
       await phone.context.close();
+    }
+  });
+});
+
+describe('the details of settings beyond the postcode area', () => {
+  it('a list that needs settings the area’s details file lacks loads every setting’s details once, and lists them', async () => {
+    const fresh = await openPage(browser);
+    // (The engine's worker fetches it: the server's log, from now on, shows it.)
+    const from = server.served.length;
+    const allBin = () => server.served.slice(from).filter((line) => line.includes('/data/finder/details/all.bin')).length;
+    try {
+      const { page } = fresh;
+      await page.goto(server.url);
+      await waitReady(page);
+      await fillSearch(page, { postcode: 'LS6 2AA', age: '7', need: 'MSI', level: SPECIALIST });
+      await page.click('#pf-submit');
+      await page.waitForSelector('#pf-list > li');
+      assert.equal(allBin(), 0, 'the area’s details are enough for the usual radius');
+      // 100 miles from Leeds: a school 62 miles away (Springwell School, Nottingham), beyond what
+      // LS.bin holds (25 miles of any LS postcode, 37.5 for settings recording SEN types).
+      await page.selectOption('#radius', '100');
+      await page.click('#pf-submit');
+      await page.waitForFunction(() => /within 100 miles/.test(document.querySelector('#pf-results')?.textContent ?? ''), null, { timeout: 30_000 });
+      assert.ok((await page.$$('#pf-list > li')).length > 0);
+      assert.match(await page.textContent('#pf-results') ?? '', /Springwell School/);
+      assert.equal(allBin(), 1, 'all.bin fetched once');
+      assert.deepEqual(fresh.errors, []);
+    } finally {
+      await fresh.context.close();
     }
   });
 });

@@ -2,11 +2,12 @@
 // Worker (engine-worker.js), owns the one long-lived Finder, fetches the dataset and the postcode
 // shards, and turns engine failures into errors with a stable `code` the page can act on.
 //
-// Privacy: the only requests made here are for the dataset, the policy pack (if a council sets
-// one), the area index and one shard per postcode *area* ("LS"); never anything that carries
-// the rest of the postcode, the child's age or needs.
+// Privacy: the only requests made here are for the dataset (or its core, `finder/core.bin`), the
+// policy pack (if a council sets one), the area index, one shard and one details file per
+// postcode *area* ("LS"), and the details of every setting (`finder/details/all.bin`, the same
+// for everyone); never anything that carries the rest of the postcode, the child's age or needs.
 
-import { EngineError, asEngineError, loadCode, lookupCode, messageOf, placeOf } from './engine-errors.js';
+import { EngineError, asEngineError, loadCode, lookupCode, messageOf, placeOf, rustCodeOf } from './engine-errors.js';
 import { forgetImported, readImported, saveImported } from './saved-data.js';
 
 /**
@@ -105,7 +106,12 @@ async function handedOver(url) {
  * @typedef {import('./saved-data.js').ImportedInfo} ImportedInfo
  */
 
-/** @typedef {{ datasetUrl: string, postcodesUrl: string, policyUrl?: string | null }} LoadOptions */
+/**
+ * `coreUrl` and `detailsUrl` (a folder ending in `/`): the split copy of the dataset that
+ * `build-data` writes beside it (`finder/core.bin`, `finder/details/<AREA>.bin`), loaded instead
+ * of the whole dataset when given (docs/data.md).
+ * @typedef {{ datasetUrl: string, postcodesUrl: string, policyUrl?: string | null, coreUrl?: string | null, detailsUrl?: string | null }} LoadOptions
+ */
 
 /** @type {import('../pkg-dashboard/placement_finder.js').Finder | null} */
 let finder = null;
@@ -117,6 +123,14 @@ let areas = null;
 const shards = new Map();
 /** Every URL fetched successfully, so that the page can ask the service worker to keep them. */
 const used = new Set();
+/** The folder of the details files when the engine was made from the core (null: it has every detail). */
+let detailsUrl = /** @type {string | null} */ (null);
+/** Details files asked for, by URL: their bytes once fetched (added to the finder before the next answer). */
+const details = /** @type {Map<string, Promise<Uint8Array | null>>} */ (new Map());
+/** Details files added to the finder. */
+const added = new Set();
+/** The postcode areas looked up, whose details the engine needs once it knows where they are. */
+const areasWanted = new Set();
 
 export { EngineError };
 
@@ -152,13 +166,22 @@ export async function load(options) {
   /** When the service worker answered from its copy because the network failed (sw.js). */
   let cachedAt = /** @type {string | null} */ (null);
   const saved = await readImported();
+  detailsUrl = saved || !options.coreUrl || !options.detailsUrl ? null
+    : options.detailsUrl.endsWith('/') ? options.detailsUrl : `${options.detailsUrl}/`;
+  // Areas looked up before now (a postcode typed while the engine loads): their details too.
+  for (const area of areasWanted) prefetchDetails(area);
+  const dataUrl = !saved && options.coreUrl ? options.coreUrl : options.datasetUrl;
   // Kept after a successful fetch, so that starting again without a refused policy pack does
   // not download the dataset a second time.
-  if (!saved && lastDataset?.url !== options.datasetUrl) {
-    const url = options.datasetUrl;
+  if (!saved && lastDataset?.url !== dataUrl) {
+    const url = dataUrl;
+    // A core that cannot be fetched (a dataset.bin deployed without its finder/ folder): the whole dataset.
+    const response = url === options.coreUrl
+      ? fetchOk(url, 'the list of settings').catch(() => fetchOk(options.datasetUrl, 'the list of settings'))
+      : fetchOk(url, 'the list of settings');
     lastDataset = {
       url,
-      bytes: fetchOk(url, 'the list of settings').then(async (r) => {
+      bytes: response.then(async (r) => {
         lastCachedAt = r.headers.get('x-pf-cached-at');
         return new Uint8Array(await r.arrayBuffer());
       }),
@@ -182,6 +205,8 @@ export async function load(options) {
     const message = messageOf(error);
     throw new EngineError(loadCode(error), saved ? `the data imported on this device: ${message}` : message);
   }
+  added.clear();
+  if (finder.hasAllDetails()) detailsUrl = null; // a whole dataset (the core could not be fetched)
   return {
     meta: finder.meta(),
     policy: finder.policy(),
@@ -198,6 +223,81 @@ export async function load(options) {
  */
 function infoOf(record) {
   return { files: record.files, importedAt: record.importedAt, settings: record.settings, dataVersion: record.dataVersion };
+}
+
+/**
+ * Starts fetching the details of the settings near postcode area `area` ("LS"): the same area
+ * letters as its postcode shard, so that nothing more leaves the device. Does nothing when the
+ * engine has every detail (a whole dataset) or is not made from a core.
+ * @param {string} area
+ */
+export function prefetchDetails(area) {
+  if (!/^[A-Z]{1,2}$/.test(area)) return;
+  areasWanted.add(area);
+  if (detailsUrl) fetchDetails(`${detailsUrl}${area}.bin`);
+}
+
+/**
+ * The bytes of a details file, fetched once (null if it could not be: a missing file is not an
+ * error until an answer needs it).
+ * @param {string} url
+ */
+function fetchDetails(url) {
+  let bytes = details.get(url);
+  if (!bytes) {
+    bytes = fetchOk(url, 'the details of the settings')
+      .then(async (r) => new Uint8Array(await r.arrayBuffer()))
+      .catch(() => {
+        details.delete(url);
+        used.delete(url);
+        return null;
+      });
+    details.set(url, bytes);
+  }
+  return bytes;
+}
+
+/** Adds every details file fetched (or on its way) to the finder. */
+async function addFetchedDetails() {
+  for (const [url, bytes] of [...details]) {
+    if (added.has(url)) continue;
+    const b = await bytes;
+    if (!b || !finder || added.has(url)) continue;
+    added.add(url);
+    try {
+      finder.addDetails(b);
+    } catch (error) {
+      // Not details of this data (a web page sent instead, another build): forget it.
+      details.delete(url);
+      used.delete(url);
+      console.warn(`placement-finder: ${url} could not be read: ${messageOf(error)}`);
+    }
+  }
+}
+
+/**
+ * Asks the finder, first adding the details fetched; if the answer needs details no file
+ * fetched holds (`detailsMissing`), fetches every setting's details once and asks again.
+ * @template T
+ * @param {(f: import('../pkg-dashboard/placement_finder.js').Finder) => T} ask
+ * @returns {Promise<T>}
+ */
+async function answer(ask) {
+  const f = ready();
+  if (detailsUrl) await addFetchedDetails();
+  try {
+    return ask(f);
+  } catch (error) {
+    if (rustCodeOf(error) !== 'detailsMissing' || !detailsUrl) throw asEngineError(error);
+    const all = `${detailsUrl}all.bin`;
+    if (!(await fetchDetails(all))) throw new EngineError('load', `could not load the details of the settings (${all})`);
+    await addFetchedDetails();
+    try {
+      return ask(f);
+    } catch (again) {
+      throw asEngineError(again);
+    }
+  }
 }
 
 /** The URLs fetched so far (dataset, policy pack, postcode index and shards). */
@@ -253,6 +353,7 @@ export async function findPostcode(postcode) {
   const elsewhere = index.outside.get(area);
   if (elsewhere) throw new EngineError('outsideEngland', `${postcode} is in ${elsewhere}: this list covers England only`);
   if (!index.areas.has(area)) throw new EngineError('notCovered', `postcodes in the ${area} area are not in this list`);
+  prefetchDetails(area);
   let shard = shards.get(area);
   if (!shard) {
     shard = fetchOk(`${postcodesUrl}${area}.bin`, `postcodes for ${area}`)
@@ -285,11 +386,7 @@ export async function findPostcode(postcode) {
 
 /** @param {import('./types.js').Query} query */
 export function shortlist(query) {
-  try {
-    return ready().shortlist(query);
-  } catch (error) {
-    throw asEngineError(error);
-  }
+  return answer((f) => f.shortlist(query));
 }
 
 /**
@@ -297,11 +394,7 @@ export function shortlist(query) {
  * @param {number} urn
  */
 export function explain(query, urn) {
-  try {
-    return ready().explain(query, urn);
-  } catch (error) {
-    throw asEngineError(error);
-  }
+  return answer((f) => f.explain(query, urn));
 }
 
 /**

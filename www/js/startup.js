@@ -20,6 +20,25 @@ export function absolute(path) {
   return new URL(path, document.baseURI).href;
 }
 
+/**
+ * The split copy of a dataset (docs/data.md) that `build-data` writes beside `dataset.bin`: the
+ * core every answer needs (`finder/core.bin`) and the details per postcode area
+ * (`finder/details/`). Null for a dataset file of another name (loaded whole).
+ * @param {string} datasetUrl absolute
+ * @returns {{ core: string, details: string } | null}
+ */
+export function finderFiles(datasetUrl) {
+  const url = new URL(datasetUrl);
+  if (!url.pathname.endsWith('/dataset.bin') || url.search) return null;
+  return { core: new URL('finder/core.bin', url).href, details: new URL('finder/details/', url).href };
+}
+
+/** The file the engine starts from: the core of the split copy, else the whole dataset. */
+function startFile(/** @type {HTMLElement} */ app) {
+  const dataset = absolute(app.dataset.dataset || 'data/dataset.bin');
+  return finderFiles(dataset)?.core ?? dataset;
+}
+
 /** The finder's wasm, as engine.js `WASM_URLS.finder` finds it (both modules sit one folder below www/). */
 const FINDER_WASM = new URL('../pkg/placement_finder_bg.wasm', import.meta.url).href;
 
@@ -35,13 +54,13 @@ const FINDER_WASM = new URL('../pkg/placement_finder_bg.wasm', import.meta.url).
 export function prefetch(engine, app) {
   const folder = absolute(postcodesFolder(app));
   const index = `${folder}index.json`;
-  engine.prefetching([absolute(app.dataset.dataset || 'data/dataset.bin'), FINDER_WASM, index]);
-  handOver(engine, absolute(app.dataset.dataset || 'data/dataset.bin'));
+  engine.prefetching([startFile(app), FINDER_WASM, index]);
+  handOver(engine, startFile(app));
   handOver(engine, FINDER_WASM);
   const areas = handOver(engine, index, true)
     .then((r) => (r?.ok ? r.json() : null))
     .then((json) => (json && Array.isArray(json.areas) ? AreaFiles.listed(json) : null), () => null);
-  return new AreaFiles(engine, folder, areas);
+  return new AreaFiles(engine, folder, areas, finderFiles(absolute(app.dataset.dataset || 'data/dataset.bin'))?.details ?? null);
 }
 
 /**
@@ -73,18 +92,21 @@ const AREA_KNOWN = /^([A-Z]{1,2})[0-9][A-Z0-9]?(?:[0-9][A-Z]{0,2})?$/;
  * that the search after submit waits for none of them. Only the area letters ever name a file,
  * as for a search; only areas the index lists in England are asked for (as engine.js
  * `findPostcode` does); the district, the rest of the postcode and nothing else typed leave the
- * device. Per-area files added later (the settings' details) belong in `prepare`.
+ * device. The area's details file (`finder/details/<AREA>.bin`: the names and the rest of the
+ * settings near it) is fetched the same way, named by the same letters.
  */
 export class AreaFiles {
   /**
    * @param {RemoteEngine} engine
    * @param {string} folder the postcode files' folder, absolute, ending in `/`
    * @param {Promise<Set<string> | null>} areas the areas the index lists in England (null: no index)
+   * @param {string | null} [details] the details files' folder, absolute, ending in `/` (null: none)
    */
-  constructor(engine, folder, areas) {
+  constructor(engine, folder, areas, details = null) {
     this.engine = engine;
     this.folder = folder;
     this.areas = areas;
+    this.details = details;
     /** @type {Set<string>} */
     this.asked = new Set();
   }
@@ -107,15 +129,16 @@ export class AreaFiles {
     const area = AREA_KNOWN.exec(String(text).toUpperCase().replace(/[\s\u00a0]+/g, ''))?.[1];
     if (!area || this.asked.has(area)) return null;
     this.asked.add(area);
-    const shard = `${this.folder}${area}.bin`;
-    // Said at once, so that a search made meanwhile waits for this fetch rather than making its own.
-    this.engine.prefetching([shard]);
+    const files = [`${this.folder}${area}.bin`];
+    if (this.details) files.push(`${this.details}${area}.bin`);
+    // Said at once, so that a search made meanwhile waits for these fetches rather than making its own.
+    this.engine.prefetching(files);
     const areas = await this.areas;
     if (!areas?.has(area)) {
-      this.engine.prefetched(shard, null, null);
+      for (const file of files) this.engine.prefetched(file, null, null);
       return null;
     }
-    await handOver(this.engine, shard);
+    await Promise.all(files.map((file) => handOver(this.engine, file)));
     return area;
   }
 }
@@ -141,8 +164,12 @@ export function postcodesFolder(app) {
  * @param {string | null} [policyUrl] defaults to `data-policy`
  */
 export function startEngine(engine, app, hooks, policyUrl = app.dataset.policy ? absolute(app.dataset.policy) : null) {
+  const datasetUrl = absolute(app.dataset.dataset || 'data/dataset.bin');
+  const split = finderFiles(datasetUrl);
   engine.load({
-    datasetUrl: absolute(app.dataset.dataset || 'data/dataset.bin'),
+    datasetUrl,
+    coreUrl: split?.core ?? null,
+    detailsUrl: split?.details ?? null,
     postcodesUrl: absolute(postcodesFolder(app)),
     policyUrl,
   }).then(hooks.onLoaded, (error) => {

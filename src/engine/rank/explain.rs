@@ -91,8 +91,15 @@ pub(crate) fn explain<'a>(
     let tables = ctx.tables_for(settings)?;
     let p = prepare(policy, query)?;
     let run = run(tables, index, &p);
+    ctx.check_loaded(&run)?;
     let listed = u32::try_from(run.listed.len()).unwrap_or(u32::MAX);
-    let mut sites: Vec<(usize, &'a Setting)> = settings.iter().enumerate().filter(|(_, s)| s.urn == urn).collect();
+    let mut sites: Vec<(usize, &'a Setting)> =
+        settings.iter().enumerate().filter(|(i, s)| s.urn == urn && ctx.is_loaded(*i)).collect();
+    // Details files hold every site of each establishment they name, so one site loaded means
+    // all are; none loaded, while some details are missing, may mean not loaded yet.
+    if sites.is_empty() && !ctx.all_loaded() {
+        return Err(crate::error::Error::DetailsMissing { count: 1 });
+    }
     sites.sort_by_key(|(_, s)| s.site);
 
     if sites.is_empty() {

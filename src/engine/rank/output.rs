@@ -37,13 +37,57 @@ pub struct RankContext {
     /// For council names ("In Leeds, not your council area"); may be empty.
     pub local_authorities: Vec<LocalAuthority>,
     tables: Tables,
+    /// Made from a core whose details are not all loaded: which settings' details are.
+    loaded: Option<Vec<bool>>,
 }
 
 impl RankContext {
     /// Reads `settings` once into the compact tables the search uses (a few milliseconds for
     /// all of England), so that no query has to.
     pub fn new(settings: &[Setting], data: DataInfo, local_authorities: Vec<LocalAuthority>) -> RankContext {
-        RankContext { data, local_authorities, tables: Tables::build(settings) }
+        RankContext { data, local_authorities, tables: Tables::build(settings), loaded: None }
+    }
+
+    /// Marks which settings have their details (`None`: all of them). A list or explanation that
+    /// would print, or depend on the order of, a setting without them is refused with
+    /// [`Error::DetailsMissing`].
+    pub(crate) fn set_loaded(&mut self, loaded: Option<Vec<bool>>) {
+        self.loaded = loaded;
+    }
+
+    /// Takes the identity (URN, site) of setting `i` once its details are loaded.
+    pub(crate) fn set_identity(&mut self, i: usize, s: &Setting) {
+        if let Some(row) = self.tables.rows.get_mut(i) {
+            row.urn = s.urn;
+            row.site = s.site;
+        }
+        if let Some(flag) = self.loaded.as_mut().and_then(|l| l.get_mut(i)) {
+            *flag = true;
+        }
+    }
+
+    /// Whether every setting's details are loaded.
+    pub(crate) fn all_loaded(&self) -> bool {
+        self.loaded.is_none()
+    }
+
+    /// Whether setting `i`'s details are loaded.
+    pub(crate) fn is_loaded(&self, i: usize) -> bool {
+        self.loaded.as_ref().is_none_or(|l| l.get(i).copied().unwrap_or(false))
+    }
+
+    /// An error unless every setting the run lists, lets go, or shows as a near miss has its details.
+    pub(crate) fn check_loaded(&self, run: &Run) -> Result<()> {
+        if self.loaded.is_none() {
+            return Ok(());
+        }
+        let count =
+            run.listed.iter().chain(&run.displaced).chain(&run.near).filter(|c| !self.is_loaded(c.id.index())).count();
+        if count == 0 {
+            Ok(())
+        } else {
+            Err(Error::DetailsMissing { count })
+        }
     }
 
     /// The tables, if they were made from `settings` (same count, same first and last setting).
