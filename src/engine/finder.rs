@@ -122,6 +122,14 @@ fn area_code(area: BroadArea) -> &'static str {
     }
 }
 
+/// A council's policy pack (JSON), or the illustrative default when there is none.
+fn policy_or_default(policy_json: Option<&str>) -> Result<Policy> {
+    match policy_json {
+        Some(json) => Policy::from_json(json),
+        None => Ok(Policy::illustrative_default()),
+    }
+}
+
 impl Finder {
     /// Builds the index for a dataset under a policy.
     pub fn new(dataset: Dataset, policy: Policy) -> Finder {
@@ -155,11 +163,7 @@ impl Finder {
             return Finder::from_bytes(bytes, policy_json);
         }
         let (core, rows) = Core::decode(bytes)?;
-        let policy = match policy_json {
-            Some(json) => Policy::from_json(json)?,
-            None => Policy::illustrative_default(),
-        };
-        Ok(Finder::from_core(core, rows, policy))
+        Ok(Finder::from_core(core, rows, policy_or_default(policy_json)?))
     }
 
     /// Adds the settings of a details data file (`finder/details/<AREA>.bin` or `all.bin`) made
@@ -194,11 +198,7 @@ impl Finder {
     /// illustrative default policy otherwise.
     pub fn from_bytes(dataset: &[u8], policy_json: Option<&str>) -> Result<Finder> {
         let dataset = Dataset::decode(dataset)?;
-        let policy = match policy_json {
-            Some(json) => Policy::from_json(json)?,
-            None => Policy::illustrative_default(),
-        };
-        Ok(Finder::new(dataset, policy))
+        Ok(Finder::new(dataset, policy_or_default(policy_json)?))
     }
 
     pub fn meta(&self) -> &DatasetMeta {
