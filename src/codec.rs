@@ -1,6 +1,10 @@
 //! The byte-level pieces both binary formats use (the dataset file, `dataset.rs`, and the
 //! postcode shards, `postcode.rs`): LEB128 varints, zigzag for signed deltas, and a
 //! bounds-checked reader that returns `None` past the end instead of panicking.
+//!
+//! [`Postcard`] reads what `postcard` writes for the types the data files hold (the settings
+//! tables of `dataset.bin` and the details files), so that postcard's and serde's derived
+//! readers stay out of the finder's wasm. The build side keeps writing with postcard.
 
 /// Maps a signed delta to an unsigned one, small magnitudes to small numbers (0, -1, 1, -2 →
 /// 0, 1, 2, 3), so that a varint of it is short.
@@ -80,6 +84,114 @@ impl<'a> Reader<'a> {
             }
         }
         None
+    }
+}
+
+/// Why a postcard value could not be read (the caller puts it in its message).
+pub(crate) type Bad = &'static str;
+
+/// A reader of postcard's format: unsigned integers as LEB128 varints of at most as many bytes
+/// as their type needs (`u8` as one plain byte), `bool` and `Option`'s tag as a byte 0 or 1,
+/// strings and sequences as a varint length and their items, tuples, arrays and structs as
+/// their items in order. It refuses what `postcard::from_bytes` refuses, and also bytes left
+/// over after the value (postcard ignores them; the files never have any).
+pub(crate) struct Postcard<'a>(pub(crate) Reader<'a>);
+
+impl<'a> Postcard<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Postcard<'a> {
+        Postcard(Reader::new(bytes, 0))
+    }
+
+    /// The message for running out of bytes.
+    pub(crate) const TRUNCATED: Bad = "is truncated";
+
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], Bad> {
+        self.0.take(n).ok_or(Self::TRUNCATED)
+    }
+
+    pub(crate) fn u8(&mut self) -> Result<u8, Bad> {
+        self.0.byte().ok_or(Self::TRUNCATED)
+    }
+
+    /// A varint of a type of `bits` bits (16, 32 or 64), with postcard's checks: at most
+    /// `ceil(bits / 7)` bytes, the last of that many holding no bits beyond the type's.
+    #[inline(never)]
+    fn varint(&mut self, bits: u32) -> Result<u64, Bad> {
+        let max = bits.div_ceil(7);
+        let mut value = 0u64;
+        for i in 0..max {
+            let b = self.u8()?;
+            value |= u64::from(b & 0x7f) << (7 * i);
+            if b & 0x80 == 0 {
+                if i == max - 1 && u32::from(b) >> (bits - 7 * i) != 0 {
+                    break;
+                }
+                return Ok(value);
+            }
+        }
+        Err("has a number too large for its type")
+    }
+
+    pub(crate) fn u16(&mut self) -> Result<u16, Bad> {
+        self.varint(16).map(|v| v as u16)
+    }
+
+    pub(crate) fn u32(&mut self) -> Result<u32, Bad> {
+        self.varint(32).map(|v| v as u32)
+    }
+
+    /// A `bool`, or an `Option`'s tag (`true` for `Some`).
+    #[inline(never)]
+    pub(crate) fn bool(&mut self) -> Result<bool, Bad> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err("has a flag that is neither 0 nor 1"),
+        }
+    }
+
+    pub(crate) fn option<T>(&mut self, read: impl FnOnce(&mut Self) -> Result<T, Bad>) -> Result<Option<T>, Bad> {
+        if self.bool()? {
+            read(self).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// A sequence's length, refused if the bytes left cannot hold that many items of at least
+    /// `min_bytes` each (so that a forged count reserves no memory).
+    #[inline(never)]
+    pub(crate) fn len(&mut self, min_bytes: usize) -> Result<usize, Bad> {
+        let n = self.varint(usize::BITS)?;
+        let left = self.0.bytes.len().saturating_sub(self.0.pos);
+        if n > (left / min_bytes.max(1)) as u64 {
+            return Err("claims more entries than it holds");
+        }
+        Ok(n as usize)
+    }
+
+    #[inline(never)]
+    pub(crate) fn string(&mut self) -> Result<String, Bad> {
+        let n = self.len(1)?;
+        let bytes = self.take(n)?;
+        std::str::from_utf8(bytes).map(str::to_owned).map_err(|_| "has text that is not UTF-8")
+    }
+
+    pub(crate) fn opt_string(&mut self) -> Result<Option<String>, Bad> {
+        self.option(Self::string)
+    }
+
+    /// A sequence of `min_bytes`-or-longer items, the whole input: nothing may follow it.
+    pub(crate) fn all<T>(mut self, min_bytes: usize, mut read: impl FnMut(&mut Self) -> Result<T, Bad>) -> Result<Vec<T>, Bad> {
+        let n = self.len(min_bytes)?;
+        let mut items = Vec::with_capacity(n);
+        for _ in 0..n {
+            items.push(read(&mut self)?);
+        }
+        if self.0.pos != self.0.bytes.len() {
+            return Err("has bytes left over");
+        }
+        Ok(items)
     }
 }
 

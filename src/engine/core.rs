@@ -46,9 +46,10 @@
 //! crc      u32
 //! ```
 
-use crate::codec::{put_varint, unzigzag, zigzag, Reader};
+use crate::codec::{put_varint, unzigzag, zigzag, Bad, Postcard, Reader};
 use crate::engine::dataset::{
-    describe_foreign, from_details, put_section, quantise, to_details, Dataset, DatasetMeta, Details, COORD_SCALE,
+    describe_foreign, from_details, places_of, provenance_of, put_section, quantise, to_details, Dataset, DatasetMeta,
+    Details, COORD_SCALE,
 };
 use crate::error::{Error, Result};
 use crate::limits::MAX_DATASET_BYTES;
@@ -62,7 +63,7 @@ const DETAILS_MAGIC: [u8; 8] = *b"PFDT\r\n\x1a\n";
 const CORE: &str = "the core data file";
 const DETAILS: &str = "a details data file";
 
-/// The fields of a setting that are not in the core, in postcard form.
+/// The fields of a setting that are not in the core, in postcard form (read by [`read_extras`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct Extra {
     urn: u32,
@@ -150,6 +151,30 @@ pub fn encode_details(d: &Dataset, core_crc: u32, ids: &[u32]) -> Vec<u8> {
     let crc = crc32fast::hash(&out);
     out.extend_from_slice(&crc.to_le_bytes());
     out
+}
+
+/// The fewest bytes an [`Extra`] takes in postcard (every option `None`, every string empty).
+const MIN_EXTRA_BYTES: usize = 10 + crate::model::Field::COUNT;
+
+/// A details file's settings table: postcard's `Vec<Extra>`, read field by field in
+/// declaration order (postcard's `Deserialize` is for the tests).
+fn read_extras(bytes: &[u8]) -> std::result::Result<Vec<Extra>, Bad> {
+    Postcard::new(bytes).all(MIN_EXTRA_BYTES, |p| {
+        Ok(Extra {
+            urn: p.u32()?,
+            site: (p.u8()?, p.u8()?),
+            name: p.string()?,
+            kind_basis: p.u8()?,
+            establishment_type: p.opt_string()?,
+            proposed_to_close: p.bool()?,
+            postcode: p.opt_string()?,
+            section41: p.option(Postcard::bool)?,
+            places: p.option(places_of)?,
+            website: p.opt_string()?,
+            notes: p.opt_string()?,
+            provenance: provenance_of(p)?,
+        })
+    })
 }
 
 fn extra(s: &Setting) -> Extra {
@@ -627,8 +652,8 @@ impl CoreRows {
             next = at + 1;
         }
         ir.done()?;
-        let extras: Vec<Extra> = postcard::from_bytes(extras)
-            .map_err(|e| Error::corrupt(DETAILS, format!("its settings table is not valid: {e}")))?;
+        let extras = read_extras(extras)
+            .map_err(|e| Error::corrupt(DETAILS, format!("its settings table is not valid: it {e}")))?;
         if extras.len() != positions.len() {
             return Err(Error::corrupt(
                 DETAILS,

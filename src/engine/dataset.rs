@@ -17,7 +17,8 @@
 //!
 //! The core is what the index needs; it stays near 4 bytes per setting after brotli.
 
-use crate::codec::{put_varint, unzigzag, zigzag, Reader};
+use crate::codec::{put_varint, unzigzag, zigzag, Bad, Postcard, Reader};
+use crate::engine::json::{self, Json};
 use crate::error::{Error, Result};
 use crate::limits::MAX_DATASET_BYTES;
 use crate::model::{
@@ -61,7 +62,9 @@ pub struct Dataset {
 pub(crate) type PlacesDetails = (Option<u32>, Option<u32>, Option<(u16, u8, u8)>);
 
 /// The per-setting fields not in the core, in postcard form. Private: the file format, not the API.
+/// Written with postcard, read by [`read_details`] (postcard's `Deserialize` is for the tests).
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(test, derive(Debug, Clone, PartialEq))]
 pub(crate) struct Details {
     pub(crate) urn: u32,
     pub(crate) site: (u8, u8),
@@ -162,13 +165,13 @@ impl Dataset {
         let core = section(&mut r, "core")?;
         let details = section(&mut r, "details")?;
         let las = section(&mut r, "local authorities")?;
-        let meta: DatasetMeta = serde_json::from_slice(header)
+        let meta = read_json(header, meta_of)
             .map_err(|e| Error::corrupt(WHAT, format!("its header is not valid: {e}")))?;
-        let authorities: Vec<LocalAuthority> = serde_json::from_slice(las)
+        let authorities = read_json(las, |v| v.seq(authority_of))
             .map_err(|e| Error::corrupt(WHAT, format!("its local authority table is not valid: {e}")))?;
         let (kinds, locations) = decode_core(core)?;
-        let details: Vec<Details> = postcard::from_bytes(details)
-            .map_err(|e| Error::corrupt(WHAT, format!("its settings table is not valid: {e}")))?;
+        let details = read_details(details)
+            .map_err(|e| Error::corrupt(WHAT, format!("its settings table is not valid: it {e}")))?;
         if details.len() != kinds.len() || meta.setting_count as usize != kinds.len() {
             return Err(Error::corrupt(
                 WHAT,
@@ -195,6 +198,133 @@ impl Dataset {
     pub fn la_name(&self, code: LaCode) -> Option<&str> {
         self.authorities.iter().find(|a| a.code == code).map(|a| a.name.as_str())
     }
+}
+
+// ---- the hand readers: the same bytes serde_json and postcard read, without serde ---------------
+
+/// JSON bytes through `json.rs`, then `read`: serde's messages (without a line and column for a
+/// field's).
+fn read_json<T>(bytes: &[u8], read: impl FnOnce(&Json) -> json::Read<T>) -> json::Read<T> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
+    read(&json::parse(text)?)
+}
+
+/// A [`Date`] as its `Deserialize` reads it: a string, `YYYY-MM-DD` (or as GIAS writes dates).
+fn date_of(v: &Json) -> json::Read<Date> {
+    let s = v.string()?;
+    Date::parse(&s).ok_or_else(|| format!("expected a date YYYY-MM-DD, found {s:?}"))
+}
+
+fn source_of(v: &Json) -> json::Read<Source> {
+    let (mut key, mut title, mut date, mut rows) = (None, None, None, None);
+    let given = v.fields("struct Source", &["key", "title", "date", "rows"], false, |i, v| {
+        match i {
+            0 => key = Some(v.string()?),
+            1 => title = Some(v.string()?),
+            2 => date = Some(v.option(date_of)?),
+            _ => rows = Some(v.uint::<u32>("u32")?),
+        }
+        Ok(())
+    })?;
+    Ok(Source {
+        key: given.require(key, 0, "key")?,
+        title: given.require(title, 1, "title")?,
+        date: given.optional(date, 2)?.flatten(),
+        rows: given.require(rows, 3, "rows")?,
+    })
+}
+
+const META_FIELDS: [&str; 7] =
+    ["schemaVersion", "buildDate", "dataVersion", "coverage", "sources", "settingCount", "establishmentCount"];
+
+/// [`DatasetMeta`] as serde's derive reads it from JSON.
+fn meta_of(v: &Json) -> json::Read<DatasetMeta> {
+    let (mut version, mut date, mut data_version, mut coverage, mut sources, mut settings, mut establishments) =
+        (None, None, None, None, None, None, None);
+    let given = v.fields("struct DatasetMeta", &META_FIELDS, false, |i, v| {
+        match i {
+            0 => version = Some(v.uint::<u16>("u16")?),
+            1 => date = Some(date_of(v)?),
+            2 => data_version = Some(v.string()?),
+            3 => coverage = Some(v.string()?),
+            4 => sources = Some(v.seq(source_of)?),
+            5 => settings = Some(v.uint::<u32>("u32")?),
+            _ => establishments = Some(v.uint::<u32>("u32")?),
+        }
+        Ok(())
+    })?;
+    Ok(DatasetMeta {
+        schema_version: given.require(version, 0, META_FIELDS[0])?,
+        build_date: given.require(date, 1, META_FIELDS[1])?,
+        data_version: given.require(data_version, 2, META_FIELDS[2])?,
+        coverage: given.require(coverage, 3, META_FIELDS[3])?,
+        sources: given.require(sources, 4, META_FIELDS[4])?,
+        setting_count: given.require(settings, 5, META_FIELDS[5])?,
+        establishment_count: given.require(establishments, 6, META_FIELDS[6])?,
+    })
+}
+
+/// A [`LocalAuthority`] as serde's derive reads it from JSON (`gss_aliases` may be left out).
+fn authority_of(v: &Json) -> json::Read<LocalAuthority> {
+    let (mut code, mut name, mut gss, mut aliases) = (None, None, None, None);
+    let given = v.fields("struct LocalAuthority", &["code", "name", "gss", "gss_aliases"], false, |i, v| {
+        match i {
+            0 => code = Some(LaCode(v.uint::<u16>("u16")?)),
+            1 => name = Some(v.string()?),
+            2 => gss = Some(v.string()?),
+            _ => aliases = Some(v.seq(Json::string)?),
+        }
+        Ok(())
+    })?;
+    Ok(LocalAuthority {
+        code: given.require(code, 0, "code")?,
+        name: given.require(name, 1, "name")?,
+        gss: given.require(gss, 2, "gss")?,
+        gss_aliases: aliases.unwrap_or_default(),
+    })
+}
+
+/// Places as [`PlacesDetails`]: capacity, on roll, and the date they describe.
+pub(crate) fn places_of(p: &mut Postcard) -> std::result::Result<PlacesDetails, Bad> {
+    Ok((p.option(Postcard::u32)?, p.option(Postcard::u32)?, p.option(|p| Ok((p.u16()?, p.u8()?, p.u8()?)))?))
+}
+
+pub(crate) fn provenance_of(p: &mut Postcard) -> std::result::Result<[u8; crate::model::Field::COUNT], Bad> {
+    let mut out = [0; crate::model::Field::COUNT];
+    out.copy_from_slice(p.take(crate::model::Field::COUNT)?);
+    Ok(out)
+}
+
+/// The fewest bytes a [`Details`] takes in postcard (every option `None`, every string empty).
+const MIN_DETAILS_BYTES: usize = 20 + crate::model::Field::COUNT;
+
+/// The settings table: postcard's `Vec<Details>`, read field by field in declaration order.
+fn read_details(bytes: &[u8]) -> std::result::Result<Vec<Details>, Bad> {
+    Postcard::new(bytes).all(MIN_DETAILS_BYTES, |p| {
+        Ok(Details {
+            urn: p.u32()?,
+            site: (p.u8()?, p.u8()?),
+            name: p.string()?,
+            kind_basis: p.u8()?,
+            establishment_type: p.opt_string()?,
+            proposed_to_close: p.bool()?,
+            postcode: p.opt_string()?,
+            la: p.option(Postcard::u16)?,
+            phase: p.option(Postcard::u8)?,
+            ages: p.option(|p| Ok((p.u8()?, p.u8()?, p.u8()?)))?,
+            gender: p.option(Postcard::u8)?,
+            boarding: p.option(Postcard::u8)?,
+            religious_character: p.opt_string()?,
+            religious_character_known: p.bool()?,
+            section41: p.option(Postcard::bool)?,
+            needs: p.option(Postcard::u16)?,
+            needs_possibly_truncated: p.bool()?,
+            places: p.option(places_of)?,
+            website: p.opt_string()?,
+            notes: p.opt_string()?,
+            provenance: provenance_of(p)?,
+        })
+    })
 }
 
 /// Counts that say what a dataset holds (the README's coverage statement is made of these).
