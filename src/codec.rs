@@ -211,6 +211,94 @@ mod tests {
         }
     }
 
+    /// Every short sequence of bytes that matter to varints (continuation bits, the last byte's
+    /// limit for each width), flags and strings: the postcard reader reads what `postcard` reads,
+    /// to the same byte, and refuses what it refuses.
+    #[test]
+    fn postcard_primitives_read_as_postcard_reads_them() {
+        use serde::de::DeserializeOwned;
+        fn agree<'a, T: DeserializeOwned + PartialEq + std::fmt::Debug>(
+            bytes: &'a [u8],
+            read: impl FnOnce(&mut Postcard<'a>) -> Result<T, Bad>,
+            tally: &mut [usize; 2],
+        ) {
+            let mut p = Postcard::new(bytes);
+            let ours = read(&mut p).map(|v| (v, p.0.pos));
+            let theirs = postcard::take_from_bytes::<T>(bytes).map(|(v, rest)| (v, bytes.len() - rest.len()));
+            match (ours, theirs) {
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(a, b, "{bytes:02x?}");
+                    tally[0] += 1;
+                }
+                (Err(_), Err(_)) => tally[1] += 1,
+                (a, b) => panic!("{bytes:02x?}: {a:?} against {b:?}"),
+            }
+        }
+        let alphabet = [0x00, 0x01, 0x02, 0x03, 0x04, 0x0f, 0x10, 0x61, 0x7f, 0x80, 0x81, 0xc3, 0xa9, 0xff];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut sequences: Vec<Vec<u8>> = vec![vec![]];
+        for len in 1..=4 {
+            let count = alphabet.len().pow(len);
+            sequences.extend((0..count).map(|mut i| {
+                (0..len)
+                    .map(|_| {
+                        let b = alphabet[i % alphabet.len()];
+                        i /= alphabet.len();
+                        b
+                    })
+                    .collect()
+            }));
+        }
+        for _ in 0..100_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = 5 + (seed % 8) as usize;
+            sequences.push((0..len).map(|i| alphabet[(seed >> (4 + 4 * i)) as usize % alphabet.len()]).collect());
+        }
+        // Over-long and full-width varints of every width.
+        for width in [3, 5, 10] {
+            for last in [0x00, 0x01, 0x03, 0x04, 0x0f, 0x10, 0x7f, 0x80] {
+                let mut v = vec![0xff; width - 1];
+                v.push(last);
+                sequences.push(v.clone());
+                v[0] = 0x80;
+                sequences.push(v);
+            }
+        }
+        let mut tally = [[0usize; 2]; 7];
+        for bytes in &sequences {
+            agree::<u8>(bytes, Postcard::u8, &mut tally[0]);
+            agree::<u16>(bytes, Postcard::u16, &mut tally[1]);
+            agree::<u32>(bytes, Postcard::u32, &mut tally[2]);
+            agree::<u64>(bytes, |p| p.varint(64), &mut tally[3]);
+            agree::<bool>(bytes, Postcard::bool, &mut tally[4]);
+            agree::<Option<u16>>(bytes, |p| p.option(Postcard::u16), &mut tally[5]);
+            agree::<Option<String>>(bytes, Postcard::opt_string, &mut tally[6]);
+        }
+        // Each reader both read and refused many sequences (a byte is refused only when absent).
+        for (i, [read, refused]) in tally.iter().enumerate() {
+            assert!(*read > 50 && *refused > if i == 0 { 0 } else { 50 }, "reader {i}: {read} read, {refused} refused");
+        }
+    }
+
+    #[test]
+    fn postcard_sequences_are_whole_and_counts_bounded() {
+        let bytes = postcard::to_allocvec(&vec![String::from("a"), "é🙂".into(), String::new()]).unwrap();
+        assert_eq!(Postcard::new(&bytes).all(1, Postcard::string).unwrap(), ["a", "é🙂", ""]);
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(Postcard::new(&longer).all(1, Postcard::string).unwrap_err(), "has bytes left over");
+        // Three strings cannot fit in two bytes: refused before any memory is reserved.
+        assert_eq!(Postcard::new(&[3, 0, 0]).all(1, Postcard::string).unwrap_err(), "claims more entries than it holds");
+        let mut huge = Vec::new();
+        put_varint(&mut huge, u64::from(u32::MAX));
+        assert_eq!(Postcard::new(&huge).all(1, Postcard::u8).unwrap_err(), "claims more entries than it holds");
+        assert_eq!(Postcard::new(&[1, 2, 0xc3, 0x28]).all(1, Postcard::string).unwrap_err(), "has text that is not UTF-8");
+        assert_eq!(Postcard::new(&[1, 2, b'a']).all(1, Postcard::string).unwrap_err(), "claims more entries than it holds");
+        assert_eq!(Postcard::new(&[1, 5]).all(1, |p| p.take(2)).unwrap_err(), Postcard::TRUNCATED);
+    }
+
     #[test]
     fn reads_past_the_end_are_none_not_panics() {
         let mut r = Reader::new(&[0x80, 0x80], 0);
