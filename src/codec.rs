@@ -182,7 +182,11 @@ impl<'a> Postcard<'a> {
     }
 
     /// A sequence of `min_bytes`-or-longer items, the whole input: nothing may follow it.
-    pub(crate) fn all<T>(mut self, min_bytes: usize, mut read: impl FnMut(&mut Self) -> Result<T, Bad>) -> Result<Vec<T>, Bad> {
+    pub(crate) fn all<T>(
+        mut self,
+        min_bytes: usize,
+        mut read: impl FnMut(&mut Self) -> Result<T, Bad>,
+    ) -> Result<Vec<T>, Bad> {
         let n = self.len(min_bytes)?;
         let mut items = Vec::with_capacity(n);
         for _ in 0..n {
@@ -290,12 +294,21 @@ mod tests {
         longer.push(0);
         assert_eq!(Postcard::new(&longer).all(1, Postcard::string).unwrap_err(), "has bytes left over");
         // Three strings cannot fit in two bytes: refused before any memory is reserved.
-        assert_eq!(Postcard::new(&[3, 0, 0]).all(1, Postcard::string).unwrap_err(), "claims more entries than it holds");
+        assert_eq!(
+            Postcard::new(&[3, 0, 0]).all(1, Postcard::string).unwrap_err(),
+            "claims more entries than it holds"
+        );
         let mut huge = Vec::new();
         put_varint(&mut huge, u64::from(u32::MAX));
         assert_eq!(Postcard::new(&huge).all(1, Postcard::u8).unwrap_err(), "claims more entries than it holds");
-        assert_eq!(Postcard::new(&[1, 2, 0xc3, 0x28]).all(1, Postcard::string).unwrap_err(), "has text that is not UTF-8");
-        assert_eq!(Postcard::new(&[1, 2, b'a']).all(1, Postcard::string).unwrap_err(), "claims more entries than it holds");
+        assert_eq!(
+            Postcard::new(&[1, 2, 0xc3, 0x28]).all(1, Postcard::string).unwrap_err(),
+            "has text that is not UTF-8"
+        );
+        assert_eq!(
+            Postcard::new(&[1, 2, b'a']).all(1, Postcard::string).unwrap_err(),
+            "claims more entries than it holds"
+        );
         assert_eq!(Postcard::new(&[1, 5]).all(1, |p| p.take(2)).unwrap_err(), Postcard::TRUNCATED);
     }
 

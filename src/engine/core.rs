@@ -864,6 +864,82 @@ mod tests {
         assert!(decode_las(&las).unwrap_err().to_string().contains("claims more"));
     }
 
+    /// The details files' hand reader against postcard's derived one.
+    mod hand_reader {
+        use super::*;
+        use crate::engine::dataset::samples::{agrees_with_postcard, damage, real, Rng};
+
+        fn random_extra(rng: &mut Rng) -> Extra {
+            let d = rng.details();
+            Extra {
+                urn: d.urn,
+                site: d.site,
+                name: d.name,
+                kind_basis: d.kind_basis,
+                establishment_type: d.establishment_type,
+                proposed_to_close: d.proposed_to_close,
+                postcode: d.postcode,
+                section41: d.section41,
+                places: d.places,
+                website: d.website,
+                notes: d.notes,
+                provenance: d.provenance,
+            }
+        }
+
+        #[test]
+        fn random_tables_read_as_postcard_reads_them() {
+            let mut rng = Rng(0x5eed_1234_abcd_0003);
+            for round in 0..300 {
+                let table: Vec<Extra> = (0..round % 7).map(|_| random_extra(&mut rng)).collect();
+                let bytes = postcard::to_allocvec(&table).unwrap();
+                assert_eq!(read_extras(&bytes).as_ref(), Ok(&table));
+                assert!(agrees_with_postcard(&bytes, read_extras(&bytes)));
+            }
+        }
+
+        #[test]
+        fn damaged_tables_are_refused_where_postcard_refuses_them() {
+            let mut rng = Rng(0x5eed_1234_abcd_0004);
+            let (mut read, mut refused) = (0, 0);
+            for round in 0..4_000 {
+                let table: Vec<Extra> = (0..1 + round % 4).map(|_| random_extra(&mut rng)).collect();
+                let bytes = damage(&mut rng, &postcard::to_allocvec(&table).unwrap());
+                if agrees_with_postcard(&bytes, read_extras(&bytes)) {
+                    read += 1;
+                } else {
+                    refused += 1;
+                }
+            }
+            assert!(read > 200 && refused > 1_000, "{read} read, {refused} refused");
+        }
+
+        /// The real dataset's core and details files (every setting, and a few subsets): the
+        /// hand reader reads each details table as postcard does, and the settings read back
+        /// are the dataset file's.
+        #[test]
+        fn the_real_details_files_read_as_postcard_reads_them() {
+            let d = real();
+            let n = d.settings.len() as u32;
+            let groups = [(0..n).collect(), (0..n).step_by(7).collect(), vec![0, n - 1], vec![]];
+            let (core, files) = split(d, &groups);
+            let (c, rows) = Core::decode(&core).unwrap();
+            let expected = Dataset::decode(&d.encode()).unwrap();
+            for (ids, file) in groups.iter().zip(&files) {
+                let mut r = Reader::new(&file[..file.len() - 4], 14);
+                let (_, table) = (r.section().unwrap(), r.section().unwrap());
+                let ours = read_extras(table).unwrap();
+                assert_eq!(ours.len(), ids.len());
+                assert!(agrees_with_postcard(table, Ok(ours)));
+                let settings = rows.details(c.crc, file).unwrap();
+                assert_eq!(settings.len(), ids.len());
+                for (i, s) in settings {
+                    assert_eq!(s, expected.settings[i]);
+                }
+            }
+        }
+    }
+
     #[test]
     fn random_bytes_never_panic() {
         let (core, files) = split(&dataset(30), &[(0..30).collect()]);

@@ -165,8 +165,8 @@ impl Dataset {
         let core = section(&mut r, "core")?;
         let details = section(&mut r, "details")?;
         let las = section(&mut r, "local authorities")?;
-        let meta = read_json(header, meta_of)
-            .map_err(|e| Error::corrupt(WHAT, format!("its header is not valid: {e}")))?;
+        let meta =
+            read_json(header, meta_of).map_err(|e| Error::corrupt(WHAT, format!("its header is not valid: {e}")))?;
         let authorities = read_json(las, |v| v.seq(authority_of))
             .map_err(|e| Error::corrupt(WHAT, format!("its local authority table is not valid: {e}")))?;
         let (kinds, locations) = decode_core(core)?;
@@ -710,7 +710,8 @@ pub(crate) mod samples {
         /// Text of 0-4 pieces: ASCII, accents, emoji, CJK, quotes and controls, a long run (a
         /// two-byte length), the highest code point.
         pub(crate) fn text(&mut self) -> String {
-            const PIECES: [&str; 9] = ["", "St Mary's", "é", "🙂", "中文学校", "\"\\\n\u{0}", "ß\u{10FFFF}", "Ünïcødé", "a"];
+            const PIECES: [&str; 9] =
+                ["", "St Mary's", "é", "🙂", "中文学校", "\"\\\n\u{0}", "ß\u{10FFFF}", "Ünïcødé", "a"];
             let n = self.next() % 5;
             (0..n)
                 .map(|_| match self.next() % 10 {
