@@ -109,17 +109,31 @@ impl<'a> Postcard<'a> {
         self.0.take(n).ok_or(Self::TRUNCATED)
     }
 
+    #[inline]
     pub(crate) fn u8(&mut self) -> Result<u8, Bad> {
-        self.0.byte().ok_or(Self::TRUNCATED)
+        let b = *self.0.bytes.get(self.0.pos).ok_or(Self::TRUNCATED)?;
+        self.0.pos += 1;
+        Ok(b)
     }
 
     /// A varint of a type of `bits` bits (16, 32 or 64), with postcard's checks: at most
-    /// `ceil(bits / 7)` bytes, the last of that many holding no bits beyond the type's.
-    #[inline(never)]
+    /// `ceil(bits / 7)` bytes, the last of that many holding no bits beyond the type's. One
+    /// byte (most of them) is read here, longer ones by [`varint_rest`](Self::varint_rest).
+    #[inline]
     fn varint(&mut self, bits: u32) -> Result<u64, Bad> {
+        let b = self.u8()?;
+        if b < 0x80 {
+            Ok(u64::from(b))
+        } else {
+            self.varint_rest(b, bits)
+        }
+    }
+
+    #[inline(never)]
+    fn varint_rest(&mut self, first: u8, bits: u32) -> Result<u64, Bad> {
         let max = bits.div_ceil(7);
-        let mut value = 0u64;
-        for i in 0..max {
+        let mut value = u64::from(first & 0x7f);
+        for i in 1..max {
             let b = self.u8()?;
             value |= u64::from(b & 0x7f) << (7 * i);
             if b & 0x80 == 0 {
@@ -141,7 +155,7 @@ impl<'a> Postcard<'a> {
     }
 
     /// A `bool`, or an `Option`'s tag (`true` for `Some`).
-    #[inline(never)]
+    #[inline]
     pub(crate) fn bool(&mut self) -> Result<bool, Bad> {
         match self.u8()? {
             0 => Ok(false),
