@@ -46,9 +46,10 @@
 //! crc      u32
 //! ```
 
-use crate::codec::{put_varint, unzigzag, zigzag, Reader};
+use crate::codec::{put_varint, unzigzag, zigzag, Bad, Postcard, Reader};
 use crate::engine::dataset::{
-    describe_foreign, from_details, put_section, quantise, to_details, Dataset, DatasetMeta, Details, COORD_SCALE,
+    describe_foreign, from_details, places_of, provenance_of, put_section, quantise, to_details, Dataset, DatasetMeta,
+    Details, COORD_SCALE,
 };
 use crate::error::{Error, Result};
 use crate::limits::MAX_DATASET_BYTES;
@@ -62,7 +63,7 @@ const DETAILS_MAGIC: [u8; 8] = *b"PFDT\r\n\x1a\n";
 const CORE: &str = "the core data file";
 const DETAILS: &str = "a details data file";
 
-/// The fields of a setting that are not in the core, in postcard form.
+/// The fields of a setting that are not in the core, in postcard form (read by [`read_extras`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct Extra {
     urn: u32,
@@ -150,6 +151,30 @@ pub fn encode_details(d: &Dataset, core_crc: u32, ids: &[u32]) -> Vec<u8> {
     let crc = crc32fast::hash(&out);
     out.extend_from_slice(&crc.to_le_bytes());
     out
+}
+
+/// The fewest bytes an [`Extra`] takes in postcard (every option `None`, every string empty).
+const MIN_EXTRA_BYTES: usize = 10 + crate::model::Field::COUNT;
+
+/// A details file's settings table: postcard's `Vec<Extra>`, read field by field in
+/// declaration order (postcard's `Deserialize` is for the tests).
+fn read_extras(bytes: &[u8]) -> std::result::Result<Vec<Extra>, Bad> {
+    Postcard::new(bytes).all(MIN_EXTRA_BYTES, |p| {
+        Ok(Extra {
+            urn: p.u32()?,
+            site: (p.u8()?, p.u8()?),
+            name: p.string()?,
+            kind_basis: p.u8()?,
+            establishment_type: p.opt_string()?,
+            proposed_to_close: p.bool()?,
+            postcode: p.opt_string()?,
+            section41: p.option(Postcard::bool)?,
+            places: p.option(places_of)?,
+            website: p.opt_string()?,
+            notes: p.opt_string()?,
+            provenance: provenance_of(p)?,
+        })
+    })
 }
 
 fn extra(s: &Setting) -> Extra {
@@ -627,8 +652,8 @@ impl CoreRows {
             next = at + 1;
         }
         ir.done()?;
-        let extras: Vec<Extra> = postcard::from_bytes(extras)
-            .map_err(|e| Error::corrupt(DETAILS, format!("its settings table is not valid: {e}")))?;
+        let extras = read_extras(extras)
+            .map_err(|e| Error::corrupt(DETAILS, format!("its settings table is not valid: it {e}")))?;
         if extras.len() != positions.len() {
             return Err(Error::corrupt(
                 DETAILS,
@@ -837,6 +862,82 @@ mod tests {
         let mut las = Vec::new();
         put_varint(&mut las, 1 << 40);
         assert!(decode_las(&las).unwrap_err().to_string().contains("claims more"));
+    }
+
+    /// The details files' hand reader against postcard's derived one.
+    mod hand_reader {
+        use super::*;
+        use crate::engine::dataset::samples::{agrees_with_postcard, damage, real, Rng};
+
+        fn random_extra(rng: &mut Rng) -> Extra {
+            let d = rng.details();
+            Extra {
+                urn: d.urn,
+                site: d.site,
+                name: d.name,
+                kind_basis: d.kind_basis,
+                establishment_type: d.establishment_type,
+                proposed_to_close: d.proposed_to_close,
+                postcode: d.postcode,
+                section41: d.section41,
+                places: d.places,
+                website: d.website,
+                notes: d.notes,
+                provenance: d.provenance,
+            }
+        }
+
+        #[test]
+        fn random_tables_read_as_postcard_reads_them() {
+            let mut rng = Rng(0x5eed_1234_abcd_0003);
+            for round in 0..300 {
+                let table: Vec<Extra> = (0..round % 7).map(|_| random_extra(&mut rng)).collect();
+                let bytes = postcard::to_allocvec(&table).unwrap();
+                assert_eq!(read_extras(&bytes).as_ref(), Ok(&table));
+                assert!(agrees_with_postcard(&bytes, read_extras(&bytes)));
+            }
+        }
+
+        #[test]
+        fn damaged_tables_are_refused_where_postcard_refuses_them() {
+            let mut rng = Rng(0x5eed_1234_abcd_0004);
+            let (mut read, mut refused) = (0, 0);
+            for round in 0..4_000 {
+                let table: Vec<Extra> = (0..1 + round % 4).map(|_| random_extra(&mut rng)).collect();
+                let bytes = damage(&mut rng, &postcard::to_allocvec(&table).unwrap());
+                if agrees_with_postcard(&bytes, read_extras(&bytes)) {
+                    read += 1;
+                } else {
+                    refused += 1;
+                }
+            }
+            assert!(read > 200 && refused > 1_000, "{read} read, {refused} refused");
+        }
+
+        /// The real dataset's core and details files (every setting, and a few subsets): the
+        /// hand reader reads each details table as postcard does, and the settings read back
+        /// are the dataset file's.
+        #[test]
+        fn the_real_details_files_read_as_postcard_reads_them() {
+            let d = real();
+            let n = d.settings.len() as u32;
+            let groups = [(0..n).collect(), (0..n).step_by(7).collect(), vec![0, n - 1], vec![]];
+            let (core, files) = split(d, &groups);
+            let (c, rows) = Core::decode(&core).unwrap();
+            let expected = Dataset::decode(&d.encode()).unwrap();
+            for (ids, file) in groups.iter().zip(&files) {
+                let mut r = Reader::new(&file[..file.len() - 4], 14);
+                let (_, table) = (r.section().unwrap(), r.section().unwrap());
+                let ours = read_extras(table).unwrap();
+                assert_eq!(ours.len(), ids.len());
+                assert!(agrees_with_postcard(table, Ok(ours)));
+                let settings = rows.details(c.crc, file).unwrap();
+                assert_eq!(settings.len(), ids.len());
+                for (i, s) in settings {
+                    assert_eq!(s, expected.settings[i]);
+                }
+            }
+        }
     }
 
     #[test]

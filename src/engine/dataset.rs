@@ -17,7 +17,8 @@
 //!
 //! The core is what the index needs; it stays near 4 bytes per setting after brotli.
 
-use crate::codec::{put_varint, unzigzag, zigzag, Reader};
+use crate::codec::{put_varint, unzigzag, zigzag, Bad, Postcard, Reader};
+use crate::engine::json::{self, Json};
 use crate::error::{Error, Result};
 use crate::limits::MAX_DATASET_BYTES;
 use crate::model::{
@@ -61,7 +62,9 @@ pub struct Dataset {
 pub(crate) type PlacesDetails = (Option<u32>, Option<u32>, Option<(u16, u8, u8)>);
 
 /// The per-setting fields not in the core, in postcard form. Private: the file format, not the API.
+/// Written with postcard, read by [`read_details`] (postcard's `Deserialize` is for the tests).
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(test, derive(Debug, Clone, PartialEq))]
 pub(crate) struct Details {
     pub(crate) urn: u32,
     pub(crate) site: (u8, u8),
@@ -162,13 +165,13 @@ impl Dataset {
         let core = section(&mut r, "core")?;
         let details = section(&mut r, "details")?;
         let las = section(&mut r, "local authorities")?;
-        let meta: DatasetMeta = serde_json::from_slice(header)
-            .map_err(|e| Error::corrupt(WHAT, format!("its header is not valid: {e}")))?;
-        let authorities: Vec<LocalAuthority> = serde_json::from_slice(las)
+        let meta =
+            read_json(header, meta_of).map_err(|e| Error::corrupt(WHAT, format!("its header is not valid: {e}")))?;
+        let authorities = read_json(las, |v| v.seq(authority_of))
             .map_err(|e| Error::corrupt(WHAT, format!("its local authority table is not valid: {e}")))?;
         let (kinds, locations) = decode_core(core)?;
-        let details: Vec<Details> = postcard::from_bytes(details)
-            .map_err(|e| Error::corrupt(WHAT, format!("its settings table is not valid: {e}")))?;
+        let details = read_details(details)
+            .map_err(|e| Error::corrupt(WHAT, format!("its settings table is not valid: it {e}")))?;
         if details.len() != kinds.len() || meta.setting_count as usize != kinds.len() {
             return Err(Error::corrupt(
                 WHAT,
@@ -195,6 +198,133 @@ impl Dataset {
     pub fn la_name(&self, code: LaCode) -> Option<&str> {
         self.authorities.iter().find(|a| a.code == code).map(|a| a.name.as_str())
     }
+}
+
+// ---- the hand readers: the same bytes serde_json and postcard read, without serde ---------------
+
+/// JSON bytes through `json.rs`, then `read`: serde's messages (without a line and column for a
+/// field's).
+fn read_json<T>(bytes: &[u8], read: impl FnOnce(&Json) -> json::Read<T>) -> json::Read<T> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
+    read(&json::parse(text)?)
+}
+
+/// A [`Date`] as its `Deserialize` reads it: a string, `YYYY-MM-DD` (or as GIAS writes dates).
+fn date_of(v: &Json) -> json::Read<Date> {
+    let s = v.string()?;
+    Date::parse(&s).ok_or_else(|| format!("expected a date YYYY-MM-DD, found {s:?}"))
+}
+
+fn source_of(v: &Json) -> json::Read<Source> {
+    let (mut key, mut title, mut date, mut rows) = (None, None, None, None);
+    let given = v.fields("struct Source", &["key", "title", "date", "rows"], false, |i, v| {
+        match i {
+            0 => key = Some(v.string()?),
+            1 => title = Some(v.string()?),
+            2 => date = Some(v.option(date_of)?),
+            _ => rows = Some(v.uint::<u32>("u32")?),
+        }
+        Ok(())
+    })?;
+    Ok(Source {
+        key: given.require(key, 0, "key")?,
+        title: given.require(title, 1, "title")?,
+        date: given.optional(date, 2)?.flatten(),
+        rows: given.require(rows, 3, "rows")?,
+    })
+}
+
+const META_FIELDS: [&str; 7] =
+    ["schemaVersion", "buildDate", "dataVersion", "coverage", "sources", "settingCount", "establishmentCount"];
+
+/// [`DatasetMeta`] as serde's derive reads it from JSON.
+fn meta_of(v: &Json) -> json::Read<DatasetMeta> {
+    let (mut version, mut date, mut data_version, mut coverage, mut sources, mut settings, mut establishments) =
+        (None, None, None, None, None, None, None);
+    let given = v.fields("struct DatasetMeta", &META_FIELDS, false, |i, v| {
+        match i {
+            0 => version = Some(v.uint::<u16>("u16")?),
+            1 => date = Some(date_of(v)?),
+            2 => data_version = Some(v.string()?),
+            3 => coverage = Some(v.string()?),
+            4 => sources = Some(v.seq(source_of)?),
+            5 => settings = Some(v.uint::<u32>("u32")?),
+            _ => establishments = Some(v.uint::<u32>("u32")?),
+        }
+        Ok(())
+    })?;
+    Ok(DatasetMeta {
+        schema_version: given.require(version, 0, META_FIELDS[0])?,
+        build_date: given.require(date, 1, META_FIELDS[1])?,
+        data_version: given.require(data_version, 2, META_FIELDS[2])?,
+        coverage: given.require(coverage, 3, META_FIELDS[3])?,
+        sources: given.require(sources, 4, META_FIELDS[4])?,
+        setting_count: given.require(settings, 5, META_FIELDS[5])?,
+        establishment_count: given.require(establishments, 6, META_FIELDS[6])?,
+    })
+}
+
+/// A [`LocalAuthority`] as serde's derive reads it from JSON (`gss_aliases` may be left out).
+fn authority_of(v: &Json) -> json::Read<LocalAuthority> {
+    let (mut code, mut name, mut gss, mut aliases) = (None, None, None, None);
+    let given = v.fields("struct LocalAuthority", &["code", "name", "gss", "gss_aliases"], false, |i, v| {
+        match i {
+            0 => code = Some(LaCode(v.uint::<u16>("u16")?)),
+            1 => name = Some(v.string()?),
+            2 => gss = Some(v.string()?),
+            _ => aliases = Some(v.seq(Json::string)?),
+        }
+        Ok(())
+    })?;
+    Ok(LocalAuthority {
+        code: given.require(code, 0, "code")?,
+        name: given.require(name, 1, "name")?,
+        gss: given.require(gss, 2, "gss")?,
+        gss_aliases: aliases.unwrap_or_default(),
+    })
+}
+
+/// Places as [`PlacesDetails`]: capacity, on roll, and the date they describe.
+pub(crate) fn places_of(p: &mut Postcard) -> std::result::Result<PlacesDetails, Bad> {
+    Ok((p.option(Postcard::u32)?, p.option(Postcard::u32)?, p.option(|p| Ok((p.u16()?, p.u8()?, p.u8()?)))?))
+}
+
+pub(crate) fn provenance_of(p: &mut Postcard) -> std::result::Result<[u8; crate::model::Field::COUNT], Bad> {
+    let mut out = [0; crate::model::Field::COUNT];
+    out.copy_from_slice(p.take(crate::model::Field::COUNT)?);
+    Ok(out)
+}
+
+/// The fewest bytes a [`Details`] takes in postcard (every option `None`, every string empty).
+const MIN_DETAILS_BYTES: usize = 20 + crate::model::Field::COUNT;
+
+/// The settings table: postcard's `Vec<Details>`, read field by field in declaration order.
+fn read_details(bytes: &[u8]) -> std::result::Result<Vec<Details>, Bad> {
+    Postcard::new(bytes).all(MIN_DETAILS_BYTES, |p| {
+        Ok(Details {
+            urn: p.u32()?,
+            site: (p.u8()?, p.u8()?),
+            name: p.string()?,
+            kind_basis: p.u8()?,
+            establishment_type: p.opt_string()?,
+            proposed_to_close: p.bool()?,
+            postcode: p.opt_string()?,
+            la: p.option(Postcard::u16)?,
+            phase: p.option(Postcard::u8)?,
+            ages: p.option(|p| Ok((p.u8()?, p.u8()?, p.u8()?)))?,
+            gender: p.option(Postcard::u8)?,
+            boarding: p.option(Postcard::u8)?,
+            religious_character: p.opt_string()?,
+            religious_character_known: p.bool()?,
+            section41: p.option(Postcard::bool)?,
+            needs: p.option(Postcard::u16)?,
+            needs_possibly_truncated: p.bool()?,
+            places: p.option(places_of)?,
+            website: p.opt_string()?,
+            notes: p.opt_string()?,
+            provenance: provenance_of(p)?,
+        })
+    })
 }
 
 /// Counts that say what a dataset holds (the README's coverage statement is made of these).
@@ -512,6 +642,160 @@ pub(crate) fn from_details(d: Details, kind: ProvisionKind, location: LatLon) ->
     })
 }
 
+/// What the hand readers' tests share (here and in `core.rs`): the real dataset, built once from
+/// `data/sources` as `tests/same_answers.rs` builds it, and seeded random values.
+#[cfg(test)]
+pub(crate) mod samples {
+    use super::*;
+    use std::sync::OnceLock;
+
+    pub(crate) fn real() -> &'static Dataset {
+        static D: OnceLock<Dataset> = OnceLock::new();
+        D.get_or_init(|| {
+            let opts = crate::build::pipeline::BuildOptions {
+                sources_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sources"),
+                gias: None,
+                supplement: None,
+                postcodes: false,
+                build_date: Date::new(2026, 11, 22).unwrap(),
+            };
+            crate::build::pipeline::build(&opts).expect("builds").dataset
+        })
+    }
+
+    /// The sections of a dataset file: header, core, details, councils.
+    pub(crate) fn sections(file: &[u8]) -> [&[u8]; 4] {
+        let mut r = Reader::new(&file[..file.len() - 4], 10);
+        ["header", "core", "details", "las"].map(|name| section(&mut r, name).unwrap())
+    }
+
+    /// Xorshift: the same values on every machine.
+    pub(crate) struct Rng(pub(crate) u64);
+
+    impl Rng {
+        pub(crate) fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        pub(crate) fn bool(&mut self) -> bool {
+            self.next() & 1 == 1
+        }
+        /// Up to `max`, often at the edges of a varint's byte lengths and of the type.
+        pub(crate) fn int(&mut self, max: u64) -> u64 {
+            const EDGES: [u64; 9] = [0, 1, 127, 128, 255, 16_383, 16_384, 2_097_151, 2_097_152];
+            match self.next() % 4 {
+                0 => EDGES[(self.next() % 9) as usize].min(max),
+                1 => max - (self.next() % 3).min(max),
+                _ => self.next() & max,
+            }
+        }
+        pub(crate) fn u8(&mut self) -> u8 {
+            self.int(u8::MAX.into()) as u8
+        }
+        pub(crate) fn u16(&mut self) -> u16 {
+            self.int(u16::MAX.into()) as u16
+        }
+        pub(crate) fn u32(&mut self) -> u32 {
+            self.int(u32::MAX.into()) as u32
+        }
+        pub(crate) fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
+            if self.bool() {
+                Some(f(self))
+            } else {
+                None
+            }
+        }
+        /// Text of 0-4 pieces: ASCII, accents, emoji, CJK, quotes and controls, a long run (a
+        /// two-byte length), the highest code point.
+        pub(crate) fn text(&mut self) -> String {
+            const PIECES: [&str; 9] =
+                ["", "St Mary's", "é", "🙂", "中文学校", "\"\\\n\u{0}", "ß\u{10FFFF}", "Ünïcødé", "a"];
+            let n = self.next() % 5;
+            (0..n)
+                .map(|_| match self.next() % 10 {
+                    9 => "x".repeat(100 + (self.next() % 300) as usize),
+                    i => PIECES[i as usize].to_string(),
+                })
+                .collect()
+        }
+        pub(crate) fn places(&mut self) -> PlacesDetails {
+            (self.opt(Rng::u32), self.opt(Rng::u32), self.opt(|r| (r.u16(), r.u8(), r.u8())))
+        }
+        /// Any value of every field, valid for the dataset or not (the reader reads the format).
+        pub(crate) fn details(&mut self) -> Details {
+            Details {
+                urn: self.u32(),
+                site: (self.u8(), self.u8()),
+                name: self.text(),
+                kind_basis: self.u8(),
+                establishment_type: self.opt(Rng::text),
+                proposed_to_close: self.bool(),
+                postcode: self.opt(Rng::text),
+                la: self.opt(Rng::u16),
+                phase: self.opt(Rng::u8),
+                ages: self.opt(|r| (r.u8(), r.u8(), r.u8())),
+                gender: self.opt(Rng::u8),
+                boarding: self.opt(Rng::u8),
+                religious_character: self.opt(Rng::text),
+                religious_character_known: self.bool(),
+                section41: self.opt(Rng::bool),
+                needs: self.opt(Rng::u16),
+                needs_possibly_truncated: self.bool(),
+                places: self.opt(Rng::places),
+                website: self.opt(Rng::text),
+                notes: self.opt(Rng::text),
+                provenance: std::array::from_fn(|_| self.u8()),
+            }
+        }
+    }
+
+    /// Damage of one of four sorts: bytes changed, a byte inserted, a byte removed, a cut.
+    pub(crate) fn damage(r: &mut Rng, bytes: &[u8]) -> Vec<u8> {
+        let mut out = bytes.to_vec();
+        let at = (r.next() as usize) % out.len().max(1);
+        match r.next() % 4 {
+            0 => {
+                for _ in 0..1 + r.next() % 3 {
+                    let i = (r.next() as usize) % out.len().max(1);
+                    if let Some(b) = out.get_mut(i) {
+                        *b = r.next() as u8;
+                    }
+                }
+            }
+            1 => out.insert(at, r.next() as u8),
+            2 if !out.is_empty() => {
+                out.remove(at);
+            }
+            _ => out.truncate(at),
+        }
+        out
+    }
+
+    /// Compares a hand reader with postcard on bytes: the same value where postcard reads one
+    /// and nothing is left over, refused where postcard refuses (or leaves bytes over).
+    /// Returns whether the bytes were read.
+    pub(crate) fn agrees_with_postcard<T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+        bytes: &[u8],
+        ours: std::result::Result<T, Bad>,
+    ) -> bool {
+        match (ours, postcard::take_from_bytes::<T>(bytes)) {
+            (Ok(a), Ok((b, rest))) => {
+                assert!(rest.is_empty(), "read with {} bytes left over", rest.len());
+                assert_eq!(a, b);
+                true
+            }
+            (Err(e), Ok((_, rest))) => {
+                assert!(e == "has bytes left over" && !rest.is_empty(), "refused ({e}) what postcard reads");
+                false
+            }
+            (Ok(a), Err(e)) => panic!("read what postcard refuses ({e}): {a:?}"),
+            (Err(_), Err(_)) => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -585,6 +869,132 @@ mod tests {
                 let mut b2 = b.clone();
                 b2.location = a.location;
                 assert_eq!(&b2, a);
+            }
+        }
+    }
+
+    /// The hand readers against serde_json's and postcard's derived readers.
+    mod hand_readers {
+        use super::super::samples::{agrees_with_postcard, damage, real, sections, Rng};
+        use super::*;
+        use crate::engine::json::mutations;
+
+        /// serde's reading of JSON text, its message as the reader words it: a syntax error
+        /// whole, a field's without its line and column.
+        fn serde_reads<T: serde::de::DeserializeOwned>(text: &str) -> std::result::Result<T, String> {
+            match serde_json::from_str::<serde_json::Value>(text) {
+                Err(e) => Err(e.to_string()),
+                Ok(_) => serde_json::from_str::<T>(text).map_err(|e| mutations::without_position(&e.to_string())),
+            }
+        }
+
+        fn compare<T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+            doc: &serde_json::Value,
+            read: impl Fn(&Json) -> json::Read<T>,
+        ) -> (usize, usize) {
+            let (mut ok, mut failed) = (0, 0);
+            for text in mutations::of(doc) {
+                let ours = read_json(text.as_bytes(), &read);
+                assert_eq!(ours, serde_reads::<T>(&text), "{text}");
+                if ours.is_ok() {
+                    ok += 1;
+                } else {
+                    failed += 1;
+                }
+            }
+            (ok, failed)
+        }
+
+        #[test]
+        fn the_header_reader_says_what_serde_says() {
+            let doc = serde_json::json!({
+                "schemaVersion": 1, "buildDate": "2026-11-22", "dataVersion": "2026-11-22-default",
+                "coverage": "Ünïcødé 🙂 \"quoted\" \u{1}",
+                "sources": [
+                    {"key": "gias", "title": "DfE GIAS", "date": "2026-01-02", "rows": 4294967295u32},
+                    {"key": "c", "title": "Council", "date": null, "rows": 0},
+                    {"key": "d", "title": "No date", "rows": 7}
+                ],
+                "settingCount": 3016, "establishmentCount": 2700
+            });
+            let (ok, failed) = compare(&doc, meta_of);
+            assert!(ok > 20 && failed > 150, "{ok} read, {failed} refused");
+            // As an array (serde reads a struct from one, field by field) and with a source short.
+            let by_position = r#"[1,"2026-11-22","v","c",[["k","t","2026-01-02",1],["k","t",null,2]],2,2]"#;
+            assert_eq!(read_json(by_position.as_bytes(), meta_of), serde_reads(by_position));
+            let short = r#"[1,"2026-11-22","v","c",[["k","t"]],2,2]"#;
+            assert_eq!(read_json(short.as_bytes(), meta_of), serde_reads::<DatasetMeta>(short));
+            assert!(read_json(short.as_bytes(), meta_of).is_err());
+            for bad in [&b"\xff"[..], b"{\"coverage\": \"\xc3\x28\"}"] {
+                assert!(read_json(bad, meta_of).is_err() && serde_json::from_slice::<DatasetMeta>(bad).is_err());
+            }
+        }
+
+        #[test]
+        fn the_council_reader_says_what_serde_says() {
+            let one = serde_json::json!({"code": 370, "name": "Barnsley é", "gss": "E08000038", "gss_aliases": ["E08000016"]});
+            let (ok, failed) = compare(&one, authority_of);
+            assert!(ok > 10 && failed > 50, "{ok} read, {failed} refused");
+            let table = serde_json::json!([
+                {"code": 383, "name": "Leeds", "gss": "E08000035"},
+                {"code": 65535, "name": "", "gss": "x", "gss_aliases": []}
+            ]);
+            let (ok, failed) = compare(&table, |v| v.seq(authority_of));
+            assert!(ok > 10 && failed > 50, "{ok} read, {failed} refused");
+            let by_position = r#"[[383,"Leeds","E08000035"],[1,"a","b",["c"]],[2,"a"]]"#;
+            assert_eq!(read_json(by_position.as_bytes(), |v| v.seq(authority_of)), serde_reads(by_position));
+        }
+
+        #[test]
+        fn random_settings_tables_read_as_postcard_reads_them() {
+            let mut rng = Rng(0x5eed_1234_abcd_0001);
+            for round in 0..300 {
+                let table: Vec<Details> = (0..round % 7).map(|_| rng.details()).collect();
+                let bytes = postcard::to_allocvec(&table).unwrap();
+                assert_eq!(read_details(&bytes).as_ref(), Ok(&table));
+                assert!(agrees_with_postcard(&bytes, read_details(&bytes)));
+            }
+        }
+
+        #[test]
+        fn damaged_settings_tables_are_refused_where_postcard_refuses_them() {
+            let mut rng = Rng(0x5eed_1234_abcd_0002);
+            let (mut read, mut refused) = (0, 0);
+            for round in 0..4_000 {
+                let table: Vec<Details> = (0..1 + round % 4).map(|_| rng.details()).collect();
+                let bytes = damage(&mut rng, &postcard::to_allocvec(&table).unwrap());
+                if agrees_with_postcard(&bytes, read_details(&bytes)) {
+                    read += 1;
+                } else {
+                    refused += 1;
+                }
+            }
+            assert!(read > 200 && refused > 1_000, "{read} read, {refused} refused");
+        }
+
+        /// The real dataset's file, read section by section by the hand readers and by serde's
+        /// and postcard's: the same values.
+        #[test]
+        fn the_real_dataset_reads_as_serde_and_postcard_read_it() {
+            let d = real();
+            assert!(d.settings.len() > 1_000 && d.authorities.len() > 100);
+            let file = d.encode();
+            let [header, _, details, las] = sections(&file);
+            let meta = read_json(header, meta_of).unwrap();
+            assert_eq!(meta, serde_json::from_slice::<DatasetMeta>(header).unwrap());
+            assert_eq!(meta, d.meta);
+            let authorities = read_json(las, |v| v.seq(authority_of)).unwrap();
+            assert_eq!(authorities, serde_json::from_slice::<Vec<LocalAuthority>>(las).unwrap());
+            assert_eq!(authorities, d.authorities);
+            let ours = read_details(details).unwrap();
+            assert_eq!(ours.len(), d.settings.len());
+            assert!(agrees_with_postcard(details, Ok(ours)));
+            // And the file as a whole, to every setting (locations are stored to 1e-5 degree).
+            let back = Dataset::decode(&file).unwrap();
+            assert_eq!(back.authorities, d.authorities);
+            for (a, b) in d.settings.iter().zip(&back.settings) {
+                assert!(a.location.distance_m(b.location) < 1.0);
+                assert_eq!(&Setting { location: a.location, ..b.clone() }, a);
             }
         }
     }
