@@ -4,6 +4,7 @@
 //! `code` ([`ErrorCode`], e.g. `"wrongVersion"`): JavaScript branches on the code, never the text.
 
 use crate::engine::finder::Finder as NativeFinder;
+use crate::engine::json_out::{to_json, ToJson};
 use crate::engine::rank::Query;
 #[cfg(feature = "dashboard")]
 use crate::{
@@ -14,7 +15,6 @@ use crate::{
     model::{Date, LaCode},
 };
 use crate::{ErrorCode, Urn};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 // The types JS sees are generated from the Rust structs by ts-rs (`cargo test` writes them to
@@ -81,14 +81,25 @@ impl From<Failure> for JsValue {
 
 type Out<T> = Result<T, Failure>;
 
-/// Values cross the boundary as JSON text, parsed and written by the JS engine's own `JSON`:
-/// several times faster than building a shortlist's ~200 objects one call at a time, and the
-/// module needs no second (de)serialiser beside serde_json.
+/// Values cross the boundary as JSON text, parsed by the JS engine's own `JSON`: several times
+/// faster than building a shortlist's ~200 objects one call at a time. The finder's answers are
+/// written by the engine's own writer (`src/engine/json_out.rs`: serde_json's text, byte for
+/// byte), so that serde_json's writer and the derived `Serialize` impls stay out of its module.
 /// Plain objects, camelCase, `null` never `undefined`.
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Out<JsValue> {
+fn to_js<T: ToJson + ?Sized>(value: &T) -> Out<JsValue> {
+    parse_js(&to_json(value))
+}
+
+/// [`to_js`] through serde_json, for the dashboard's and the benchmarks' values.
+#[cfg(any(feature = "dashboard", feature = "bench"))]
+fn serde_to_js<T: serde::Serialize + ?Sized>(value: &T) -> Out<JsValue> {
     let text = serde_json::to_string(value)
         .map_err(|e| Failure::new(ErrorCode::Internal, format!("could not write the result: {e}")))?;
-    js_sys::JSON::parse(&text).map_err(|_| Failure::new(ErrorCode::Internal, "could not read the result back as JSON"))
+    parse_js(&text)
+}
+
+fn parse_js(text: &str) -> Out<JsValue> {
+    js_sys::JSON::parse(text).map_err(|_| Failure::new(ErrorCode::Internal, "could not read the result back as JSON"))
 }
 
 /// A JS value as JSON text through `JSON.stringify` (fields left `undefined` are left out, as
@@ -166,7 +177,7 @@ impl Finder {
     #[cfg(feature = "bench")]
     #[wasm_bindgen(js_name = settingsTable, unchecked_return_type = "SettingsTable")]
     pub fn settings_table(&self) -> Out<JsValue> {
-        to_js(&self.inner.table())
+        serde_to_js(&self.inner.table())
     }
 
     /// The tailored, explained list for a query.
@@ -244,7 +255,7 @@ impl Dashboard {
     /// The councils a report can be scoped to, by name: `[[code, name], ...]`.
     #[wasm_bindgen(unchecked_return_type = "[number, string][]")]
     pub fn councils(&self) -> Out<JsValue> {
-        to_js(&self.inner.councils())
+        serde_to_js(&self.inner.councils())
     }
 
     /// Needs and provision kinds (the same as `Finder.vocabulary`).
@@ -263,7 +274,7 @@ impl Dashboard {
         let filter: Filter = from_js(filter, "the coverage filter")?;
         let (distances, report) = self.inner.report(&filter, la.map(LaCode))?;
         self.last = Some(distances);
-        to_js(&report)
+        serde_to_js(&report)
     }
 
     /// Only the distances (for the benchmark): how many settings were suitable.
@@ -308,7 +319,7 @@ impl Dashboard {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CoverageFilter")] filter: JsValue,
     ) -> Out<JsValue> {
-        to_js(&self.inner.plain_inputs(&suitability(filter)?))
+        serde_to_js(&self.inner.plain_inputs(&suitability(filter)?))
     }
 
     /// RGBA pixels of the last run's heat map for a Web Mercator view (one council or England).
@@ -388,7 +399,7 @@ impl Importer {
             self.inner.take().ok_or_else(|| Failure::new(ErrorCode::NotReady, "this import has already finished"))?;
         let base = base.filter(|_| importer.needs_base()).map(|b| Dataset::decode(&b)).transpose()?;
         let rebuilt = importer.finish(base)?;
-        let summary = to_js(&rebuilt.summary());
+        let summary = serde_to_js(&rebuilt.summary());
         self.rebuilt = Some(rebuilt);
         summary
     }

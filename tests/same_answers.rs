@@ -286,3 +286,108 @@ mod split {
         check_answers(all, "core_some");
     }
 }
+
+/// The finder's wasm module writes its answers with the engine's own JSON writer
+/// (`src/engine/json_out.rs`), not serde_json: the same text, byte for byte, for every answer
+/// of the 1,000 seeded queries (their shortlists, explanations and the queries themselves, also
+/// under a council's edited pack), the dataset's meta, the policy packs and the vocabulary.
+mod hand_writer {
+    use super::*;
+    use placement_finder::engine::json_out::{to_json, ToJson};
+    use serde::Serialize;
+
+    #[track_caller]
+    fn same<T: ToJson + Serialize + ?Sized>(value: &T, what: &str) -> String {
+        let want = serde_json::to_string(value).expect("serde writes it");
+        let got = to_json(value);
+        assert!(got == want, "{what}: the hand writer differs from serde_json\n  hand:  {got}\n  serde: {want}");
+        got
+    }
+
+    /// Every answer of the seeded queries, written by both writers; all the text compared.
+    fn compare_all(finder: &Finder, tag: &str) -> String {
+        let d = dataset();
+        let levels: Vec<String> = finder.policy().level_ids().into_iter().map(String::from).collect();
+        let mut r = Seeded(0x5A3E_A115);
+        let mut all = String::new();
+        let mut answers = 0;
+        for i in 0..QUERIES {
+            let q = query(&mut r, d, &levels);
+            let extra = Urn(d.settings[r.below(d.settings.len())].urn.0);
+            all.push_str(&same(&q, &format!("{tag} q{i:04} query")));
+            let Ok(list) = finder.shortlist(&q) else { continue };
+            all.push_str(&same(&list, &format!("{tag} q{i:04} shortlist")));
+            answers += 1;
+            let mut urns: Vec<Urn> = list.results.first().map(|s| s.urn).into_iter().collect();
+            urns.extend(list.near_misses.last().map(|m| m.urn));
+            urns.push(extra);
+            for urn in urns {
+                if let Ok(e) = finder.explain(&q, urn) {
+                    all.push_str(&same(&e, &format!("{tag} q{i:04} explain:{}", urn.0)));
+                    answers += 1;
+                }
+            }
+        }
+        assert!(answers > 2_500, "{tag}: only {answers} answers compared");
+        all
+    }
+
+    #[test]
+    fn the_hand_writer_writes_what_serde_writes() {
+        let finder = Finder::new(dataset().clone(), Policy::illustrative_default());
+        let all = compare_all(&finder, "default");
+        // What the comparison covered: a writer that got any of these wrong would have failed.
+        for (what, needle) in [
+            ("a satellite or unit site", r#"{"type":"resourcedProvision"}"#),
+            ("a SEN unit", r#"{"type":"senUnit"}"#),
+            ("a main site", r#"{"type":"main"}"#),
+            ("a listed outcome", r#""status":"listed""#),
+            ("an excluded outcome", r#""status":"excluded""#),
+            ("a ranked-below outcome", r#""status":"rankedBelow""#),
+            ("a note (no factor)", r#"},{"code":"agesNotRecorded","text":"#),
+            ("an unknown factor value", r#""value":null"#),
+            ("curly quotes (non-ASCII)", "“"),
+            ("a null", ":null"),
+            ("places", r#""onRoll":"#),
+            ("a date", r#""asOf":"20"#),
+            ("a council's name", r#""la":{"code":"#),
+        ] {
+            assert!(all.contains(needle), "the answers never had {what} ({needle})");
+        }
+        let non_integer = all.matches(r#""score":0."#).count();
+        assert!(non_integer > 10_000, "{non_integer} fractional scores");
+
+        same(finder.meta(), "meta");
+        same(finder.policy(), "policy");
+        same(&Finder::vocabulary(), "vocabulary");
+        let from_bytes = Finder::from_bytes(&dataset().encode(), None).expect("loads");
+        same(from_bytes.meta(), "meta (from the file)");
+        same(from_bytes.policy(), "policy (from the default pack's JSON)");
+    }
+
+    /// A council's own pack, edited (wording with characters JSON escapes, other weights, radii
+    /// and assumed values): the pack, and every answer under it.
+    #[test]
+    fn the_hand_writer_writes_what_serde_writes_under_a_council_pack() {
+        let mut pack: serde_json::Value = serde_json::from_str(placement_finder::policy::DEFAULT_JSON).unwrap();
+        pack["id"] = "leeds-2026".into();
+        pack["title"] = "Leeds “banding” \\ pack\u{2028}(draft)\ttabbed".into();
+        pack["illustrative"] = false.into();
+        pack["notice"] = "Quotes \" and control \u{1} characters, é and 😀".into();
+        pack["wording"]["advisory"] = "Advisory — “ask\u{7f}” \n new line".into();
+        pack["wording"]["agesNotRecorded"] = "Ages: \"unknown\"\r\n".into();
+        pack["weights"]["distance"] = 0.37.into();
+        pack["weights"]["places"] = 0.0.into();
+        pack["distanceHalfLifeMiles"] = 3.3.into();
+        pack.as_object_mut().unwrap().remove("unknownNeedsValue");
+        for level in pack["levels"].as_array_mut().unwrap() {
+            let r = level["radiusMiles"].as_f64().unwrap();
+            level["radiusMiles"] = (r * 0.7).into();
+        }
+        let policy = Policy::from_json(&pack.to_string()).expect("the edited pack is valid");
+        same(&policy, "the edited pack");
+        let finder = Finder::new(dataset().clone(), policy);
+        let all = compare_all(&finder, "council");
+        assert!(all.contains("Advisory — “ask\u{7f}” \\n new line"), "the pack's wording was not in the answers");
+    }
+}

@@ -10,6 +10,7 @@
 //! message has no line and column, and text that is not JSON is reported as such even when
 //! serde would first have stopped at a bad field before the broken part.
 
+use crate::engine::json_out;
 use std::fmt::Write as _;
 
 /// A parsed JSON value. Integers as serde_json keeps them: `U64` for a non-negative integer,
@@ -596,8 +597,8 @@ impl Json {
             Json::I64(n) => {
                 let _ = write!(out, "{n}");
             }
-            Json::F64(f) => out.push_str(&serde_json::to_string(f).unwrap_or_else(|_| "null".into())),
-            Json::Str(s) => out.push_str(&serde_json::to_string(s).unwrap_or_default()),
+            Json::F64(f) => json_out::write_f64(out, *f),
+            Json::Str(s) => json_out::write_str(out, s),
             Json::Array(items) => {
                 out.push('[');
                 for (i, item) in items.iter().enumerate() {
@@ -618,7 +619,7 @@ impl Json {
                     if i > 0 {
                         out.push(',');
                     }
-                    out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                    json_out::write_str(out, k);
                     out.push(':');
                     v.write(out);
                 }

@@ -6,6 +6,7 @@ pub mod dataset;
 pub mod finder;
 pub mod index;
 pub mod json;
+pub mod json_out;
 pub mod policy;
 pub mod postcode;
 pub mod rank;
