@@ -51,6 +51,7 @@ pub mod bng;
 pub mod build;
 mod codec;
 pub mod dashboard;
+pub(crate) mod decimal;
 pub mod engine;
 pub mod error;
 pub mod limits;

@@ -429,7 +429,7 @@ impl Json {
             Json::U64(n) => format!("integer `{n}`"),
             Json::I64(n) => format!("integer `{n}`"),
             Json::F64(f) => {
-                let mut text = f.to_string();
+                let mut text = crate::decimal::Shortest(*f).to_string();
                 if f.is_finite() && !text.contains('.') {
                     text.push_str(".0");
                 }

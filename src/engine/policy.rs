@@ -19,6 +19,7 @@
 //! Parse, then validate: JSON is first read into plain `Raw*` structs (unknown fields refused),
 //! then checked and turned into [`Policy`], whose fields hold only valid values.
 
+use crate::decimal::Shortest;
 use crate::engine::json::{self, Json};
 use crate::error::{Error, Result};
 use crate::model::ProvisionKind;
@@ -546,7 +547,7 @@ fn unit_interval(value: f64, what: &str) -> Result<f64> {
     if value.is_finite() && (0.0..=1.0).contains(&value) {
         Ok(value)
     } else {
-        Err(Error::Policy(format!("{what} must be between 0 and 1, found {value}")))
+        Err(Error::Policy(format!("{what} must be between 0 and 1, found {}", Shortest(value))))
     }
 }
 
@@ -595,7 +596,9 @@ fn validate_level(raw: RawLevel, position: usize) -> Result<Level> {
     let r = raw.radius_miles;
     if !(r.is_finite() && r > 0.0 && r <= MAX_RADIUS_MILES) {
         return Err(Error::Policy(format!(
-            "{ctx}: radiusMiles must be above 0 and at most {MAX_RADIUS_MILES}, found {r}"
+            "{ctx}: radiusMiles must be above 0 and at most {}, found {}",
+            Shortest(MAX_RADIUS_MILES),
+            Shortest(r)
         )));
     }
     Ok(Level { id: raw.id, label: raw.label, description: raw.description, kinds, kind_fit, radius_miles: r })
@@ -682,7 +685,9 @@ impl Policy {
         let h = raw.distance_half_life_miles;
         if !(h.is_finite() && h > 0.0 && h <= MAX_RADIUS_MILES) {
             return Err(Error::Policy(format!(
-                "distanceHalfLifeMiles must be above 0 and at most {MAX_RADIUS_MILES}, found {h}"
+                "distanceHalfLifeMiles must be above 0 and at most {}, found {}",
+                Shortest(MAX_RADIUS_MILES),
+                Shortest(h)
             )));
         }
         if let Some(v) = raw.unknown_needs_value {

@@ -4,6 +4,7 @@ use super::output::{lower_first, metres, miles_text, owned, reasons, round_miles
 use super::query::{prepare, Query};
 use super::score::{records_other_needs_only, rule, score, Rule};
 use super::search::run;
+use crate::decimal::Fixed;
 use crate::engine::index::SettingIndex;
 use crate::engine::policy::Policy;
 use crate::error::Result;
@@ -154,15 +155,16 @@ pub(crate) fn explain<'a>(
             ),
             Outcome::RankedBelow { .. } if records_other_needs_only(&p, row) => format!(
                 "Meets every rule, but ranked below the top {listed}: it records provision only for needs other \
-                 than {need}, so it comes after every setting that may meet {need} (its fit score is {:.2}).",
-                scored.score,
+                 than {need}, so it comes after every setting that may meet {need} (its fit score is {}).",
+                Fixed(scored.score, 2),
                 need = p.primary.plain()
             ),
             Outcome::RankedBelow { last_listed_score } => match last_listed_score {
                 Some(last) => format!(
-                    "Meets every rule, but ranked below the top {listed}: its fit score is {:.2}, the last listed \
-                     scored {last:.2}.",
-                    scored.score
+                    "Meets every rule, but ranked below the top {listed}: its fit score is {}, the last listed \
+                     scored {}.",
+                    Fixed(scored.score, 2),
+                    Fixed(*last, 2)
                 ),
                 None => "Meets every rule, but ranked below the list.".to_string(),
             },

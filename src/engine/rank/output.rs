@@ -9,6 +9,7 @@ use super::score::{
 use super::search::{Cand, Run};
 use super::tables::{AgesKnown, Row, Tables, POST16_ENTRY_AGE};
 use super::words::{AgeTaken, AreaRecords, KindFit, Preference, ReasonText, Words};
+use crate::decimal::{Fixed, Shortest};
 use crate::error::{Error, Result};
 use crate::model::{
     AgeBasis, AgeRange, Date, Gender, LaCode, LatLon, LocalAuthority, NeedSet, Phase, Places, ProvisionKind, Setting,
@@ -374,7 +375,7 @@ pub(crate) fn miles_text(distance_m: f64) -> String {
     if miles < 0.05 {
         "less than 0.1".to_string()
     } else {
-        format!("{miles:.1}")
+        Fixed(miles, 1).to_string()
     }
 }
 
@@ -389,9 +390,9 @@ pub(crate) fn metres(distance_m: f64) -> u32 {
 /// "10" or "7.5".
 fn number(x: f64) -> String {
     if x.fract() == 0.0 {
-        format!("{x:.0}")
+        Fixed(x, 0).to_string()
     } else {
-        format!("{x}")
+        Shortest(x).to_string()
     }
 }
 

@@ -1,6 +1,7 @@
 //! What the user asks ([`Query`], also the JSON the page sends), checked and turned into the
 //! per-query tables the search reads ([`Prepared`]).
 
+use crate::decimal::Shortest;
 use crate::engine::json::{self, Json};
 use crate::engine::policy::{Level, Policy, MAX_RADIUS_MILES};
 use crate::error::{Error, Result};
@@ -388,7 +389,8 @@ pub(crate) fn prepare<'p>(policy: &'p Policy, q: &Query) -> Result<Prepared<'p>>
             "home",
             format!(
                 "expected latitude −90 to 90 and longitude −180 to 180 in degrees, found {}, {}",
-                q.home.lat, q.home.lon
+                Shortest(q.home.lat),
+                Shortest(q.home.lon)
             ),
         )
     })?;
@@ -408,7 +410,7 @@ pub(crate) fn prepare<'p>(policy: &'p Policy, q: &Query) -> Result<Prepared<'p>>
         Some(r) if !(r.is_finite() && r > 0.0 && r <= MAX_RADIUS_MILES) => {
             return Err(Error::invalid(
                 "radiusMiles",
-                format!("must be above 0 and at most {MAX_RADIUS_MILES} miles, found {r}"),
+                format!("must be above 0 and at most {} miles, found {}", Shortest(MAX_RADIUS_MILES), Shortest(r)),
             ))
         }
         Some(r) => r,

@@ -8,6 +8,7 @@
 
 use super::output::RankContext;
 use super::query::means_no_religion;
+use crate::decimal::Fixed;
 use crate::engine::policy::Wording;
 use crate::model::{Boarding, Gender, LaCode, Need, NeedSet, Phase, Places, ProvisionKind, Setting, Site};
 use crate::model::{Date, METRES_PER_MILE};
@@ -176,7 +177,11 @@ impl Display for ReasonText<'_> {
         match &self.0 {
             Words::Text(text) => f.write_str(text),
             Words::NeedsAssumed(v) => {
-                write!(f, "Specialisms not recorded: counted as {v:.1} of a match, neither a match nor a mismatch")
+                write!(
+                    f,
+                    "Specialisms not recorded: counted as {} of a match, neither a match nor a mismatch",
+                    Fixed(*v, 1)
+                )
             }
             Words::PrimaryMatch { specialist, need } => {
                 f.write_str(if *specialist { "Specialist provision for " } else { "Records provision for " })?;
@@ -274,7 +279,8 @@ impl Display for ReasonText<'_> {
             }
             Words::AgesAssumed { value, age } => write!(
                 f,
-                "Age range not recorded: counted as {value:.1} of a match, below a setting known to take age {age}"
+                "Age range not recorded: counted as {} of a match, below a setting known to take age {age}",
+                Fixed(*value, 1)
             ),
             Words::OtherNeedsOnly { records, need } => {
                 f.write_str("Records provision for ")?;
@@ -345,7 +351,7 @@ impl Display for Miles {
         if miles < 0.05 {
             f.write_str("less than 0.1")
         } else {
-            write!(f, "{miles:.1}")
+            write!(f, "{}", Fixed(miles, 1))
         }
     }
 }
