@@ -77,7 +77,9 @@ export function serve(root, { port = 8000, host = '127.0.0.1', frameAncestors = 
       'Permissions-Policy': 'geolocation=(self), camera=(), microphone=()',
       'Cache-Control': 'no-cache',
     };
-    if (log) log(`${req.method} ${req.url}`);
+    // A conditional request (the browser revalidating a copy it holds: a 304 when unchanged) is
+    // marked, so that the tests can tell a download from a revalidation.
+    if (log) log(`${req.method} ${req.url}${req.headers['if-none-match'] ? ' (revalidation)' : ''}`);
     if (!file.startsWith(base + sep) && file !== base) {
       res.writeHead(403, headers).end('forbidden');
       return;
