@@ -213,9 +213,84 @@ impl<'a> Postcard<'a> {
     }
 }
 
+/// CRC-32 (IEEE 802.3, as zlib and `crc32fast::hash` compute it), eight bytes at a time
+/// ("slicing-by-8"): what the engine writes and checks its files with (the core and details
+/// files, `dataset.bin`, the postcode shards). The 8 KB of tables are computed on first use
+/// (a few microseconds) rather than stored: `crc32fast`'s stored tables were 16 KB of the
+/// finder's wasm, 15.7 KB after brotli (issue 13).
+pub(crate) fn crc32(bytes: &[u8]) -> u32 {
+    let t = crc_tables();
+    let mut crc = !0u32;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let lo = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) ^ crc;
+        let hi = u32::from_le_bytes([c[4], c[5], c[6], c[7]]);
+        crc = t[7][(lo & 0xFF) as usize]
+            ^ t[6][((lo >> 8) & 0xFF) as usize]
+            ^ t[5][((lo >> 16) & 0xFF) as usize]
+            ^ t[4][(lo >> 24) as usize]
+            ^ t[3][(hi & 0xFF) as usize]
+            ^ t[2][((hi >> 8) & 0xFF) as usize]
+            ^ t[1][((hi >> 16) & 0xFF) as usize]
+            ^ t[0][(hi >> 24) as usize];
+    }
+    for &b in chunks.remainder() {
+        crc = t[0][((crc ^ u32::from(b)) & 0xFF) as usize] ^ (crc >> 8);
+    }
+    !crc
+}
+
+/// The slicing-by-8 tables: `t[0]` the byte-at-a-time table of the reflected polynomial
+/// 0xEDB88320, `t[k]` the CRC of a byte followed by `k` zero bytes.
+fn crc_tables() -> &'static [[u32; 256]; 8] {
+    static TABLES: std::sync::OnceLock<Box<[[u32; 256]; 8]>> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut t = Box::new([[0u32; 256]; 8]);
+        for (i, entry) in (0u32..).zip(t[0].iter_mut()) {
+            let mut c = i;
+            for _ in 0..8 {
+                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            }
+            *entry = c;
+        }
+        for k in 1..8 {
+            for i in 0..256 {
+                let prev = t[k - 1][i];
+                t[k][i] = (prev >> 8) ^ t[0][(prev & 0xFF) as usize];
+            }
+        }
+        t
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crc32_is_zlibs_at_every_length_and_alignment() {
+        // A seeded byte stream; every length up to 100 (each remainder after the 8-byte steps)
+        // from several offsets, and whole files' sizes.
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let bytes: Vec<u8> = (0..300_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect();
+        for start in 0..9 {
+            for len in 0..100 {
+                let b = &bytes[start..start + len];
+                assert_eq!(crc32(b), crc32fast::hash(b), "offset {start} length {len}");
+            }
+        }
+        for len in [1_000, 65_537, 299_991] {
+            assert_eq!(crc32(&bytes[..len]), crc32fast::hash(&bytes[..len]), "length {len}");
+        }
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926, "the CRC-32 check value");
+    }
 
     #[test]
     fn varints_and_zigzag_round_trip_at_the_edges() {

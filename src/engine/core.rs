@@ -124,7 +124,7 @@ pub fn encode_core(d: &Dataset) -> Vec<u8> {
     put_section(&mut out, &encode_meta(&d.meta));
     put_section(&mut out, &encode_columns(&d.settings));
     put_section(&mut out, &encode_las(&d.authorities));
-    let crc = crc32fast::hash(&out);
+    let crc = crate::codec::crc32(&out);
     out.extend_from_slice(&crc.to_le_bytes());
     out
 }
@@ -148,7 +148,7 @@ pub fn encode_details(d: &Dataset, core_crc: u32, ids: &[u32]) -> Vec<u8> {
     put_section(&mut out, &positions);
     let extras: Vec<Extra> = ids.iter().map(|&i| extra(&d.settings[i as usize])).collect();
     put_section(&mut out, &postcard::to_allocvec(&extras).unwrap_or_default());
-    let crc = crc32fast::hash(&out);
+    let crc = crate::codec::crc32(&out);
     out.extend_from_slice(&crc.to_le_bytes());
     out
 }
@@ -337,7 +337,7 @@ fn open<'a>(bytes: &'a [u8], what: &str, magic: &[u8; 8]) -> Result<(&'a [u8], u
     }
     let (body, crc) = bytes.split_at(bytes.len() - 4);
     let stored = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
-    if crc32fast::hash(body) != stored {
+    if crate::codec::crc32(body) != stored {
         return Err(Error::corrupt(
             what,
             "its checksum does not match: the file is truncated or damaged (download it again or rebuild it)",

@@ -112,7 +112,7 @@ impl Dataset {
         let details: Vec<Details> = self.settings.iter().map(to_details).collect();
         put_section(&mut out, &postcard::to_allocvec(&details).unwrap_or_default());
         put_section(&mut out, &serde_json::to_vec(&self.authorities).unwrap_or_default());
-        let crc = crc32fast::hash(&out);
+        let crc = crate::codec::crc32(&out);
         out.extend_from_slice(&crc.to_le_bytes());
         out
     }
@@ -154,7 +154,7 @@ impl Dataset {
         }
         let (body, crc) = bytes.split_at(bytes.len() - 4);
         let stored = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
-        if crc32fast::hash(body) != stored {
+        if crate::codec::crc32(body) != stored {
             return Err(Error::corrupt(
                 WHAT,
                 "its checksum does not match: the file is truncated or damaged (download it again or rebuild it)",

@@ -528,7 +528,7 @@ impl PostcodeShard {
             file.extend_from_slice(&(count as u32).to_le_bytes());
         }
         file.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-        file.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+        file.extend_from_slice(&crate::codec::crc32(&payload).to_le_bytes());
         file.extend_from_slice(&payload);
         file
     }
@@ -591,7 +591,7 @@ impl PostcodeShard {
                 format!("{} unexpected bytes after the end", payload.len() - payload_len),
             ));
         }
-        let found_crc = crc32fast::hash(payload);
+        let found_crc = crate::codec::crc32(payload);
         if found_crc != crc {
             return Err(Error::corrupt(
                 what,
