@@ -17,7 +17,7 @@
 //! | [`error`] | typed errors, each with a stable [`ErrorCode`], and the crate [`Result`] |
 //! | [`limits`] | the caps on every input (file sizes, rows, fields, query and policy sizes) |
 //! | [`bng`] | British National Grid easting/northing ↔ WGS84 |
-//! | `codec`, `sphere` | the byte reader/writer and the great-circle helpers (crate-private) |
+//! | `codec`, `sphere`, `decimal` | the byte reader/writer and CRC-32, the great-circle helpers, `f64` as text without core's float formatting (crate-private) |
 //! | `wasm` | the WebAssembly edge (wasm32 only; the only module that names the wasm crates) |
 //! | [`engine`] | **the finder engine** (`src/engine/`): the finder's wasm module runs only this and the shared modules |
 //! | [`engine::dataset`] | the versioned, compact dataset file the page loads |
