@@ -911,7 +911,7 @@ pub struct AreaIndex {
 }
 
 /// One area that has a shard.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AreaSummary {
     /// `LS`.
@@ -922,6 +922,13 @@ pub struct AreaSummary {
     pub sectors: u32,
     /// Postcode units in England.
     pub units: u32,
+    /// The mean position of its units in England (to 4 decimal places), `None` when it has none.
+    /// The page picks the area whose centre is nearest a home chosen on the map or by "use my
+    /// location", to fetch that area's details file rather than every setting's (a guess: if
+    /// the list needs more, the engine says so and the page fetches them all). Absent from
+    /// indexes written before it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub centre: Option<LatLon>,
 }
 
 impl AreaSummary {
@@ -932,8 +939,25 @@ impl AreaSummary {
             districts: shard.districts().len() as u32,
             sectors: shard.sector_count() as u32,
             units: shard.unit_count() as u32,
+            centre: centre_of(shard.districts()),
         }
     }
+}
+
+/// The mean of the districts' centroids, each weighted by its units in England (so the mean of
+/// the area's units), rounded to 4 decimal places.
+fn centre_of(districts: &[District]) -> Option<LatLon> {
+    let (mut lat, mut lon, mut n) = (0.0, 0.0, 0.0);
+    for d in districts {
+        if let (Some(c), false) = (d.centroid, d.units.is_empty()) {
+            let w = d.units.len() as f64;
+            lat += c.location.lat * w;
+            lon += c.location.lon * w;
+            n += w;
+        }
+    }
+    let round = |v: f64| (v * 1e4).round() / 1e4;
+    (n > 0.0).then(|| LatLon { lat: round(lat / n), lon: round(lon / n) })
 }
 
 /// A postcode area with no postcode in England.
@@ -1498,10 +1522,20 @@ mod tests {
         #[test]
         fn lists_shards_and_places_outside_england() {
             let index = index();
+            let centre = index.areas[0].centre;
             assert_eq!(
                 index.areas,
-                [AreaSummary { area: "LS".into(), file: "LS.bin".into(), districts: 4, sectors: 4, units: 7 }]
+                [AreaSummary { area: "LS".into(), file: "LS.bin".into(), districts: 4, sectors: 4, units: 7, centre }]
             );
+            // The mean of the seven units, weighted as the districts hold them.
+            let shard = sample();
+            let units: Vec<LatLon> =
+                shard.districts().iter().flat_map(|d| d.units.iter().map(|u| u.location)).collect();
+            assert_eq!(units.len(), 7);
+            let mean = |f: fn(&LatLon) -> f64| units.iter().map(f).sum::<f64>() / 7.0;
+            let centre = centre.expect("an area with units has a centre");
+            assert!((centre.lat - mean(|p| p.lat)).abs() <= 0.0001, "{centre:?}");
+            assert!((centre.lon - mean(|p| p.lon)).abs() <= 0.0001, "{centre:?}");
             let outside: Vec<&str> = index.outside_england.iter().map(|o| o.area.as_str()).collect();
             assert_eq!(outside, ["BT", "CF", "GY", "IM", "JE"]);
         }

@@ -512,6 +512,38 @@ describe('the details of settings beyond the postcode area', () => {
   });
 });
 
+describe('a home with no postcode', () => {
+  it('fetches the details file of the area nearest a home from "use my location", not every setting’s', async () => {
+    const fresh = await openPage(browser);
+    const from = server.served.length;
+    const served = (path) => server.served.slice(from).filter((line) => line.includes(path) && !line.endsWith('(revalidation)')).length;
+    try {
+      const { context, page } = fresh;
+      await context.grantPermissions(['geolocation']);
+      // Headingley, Leeds: nearest the LS area's centre.
+      await context.setGeolocation({ latitude: 53.8198, longitude: -1.5763 });
+      await page.goto(server.url);
+      await waitReady(page);
+      await page.click('#use-location');
+      await page.waitForFunction(() => /Using your location/.test(document.getElementById('where-status')?.textContent ?? ''));
+      await page.fill('#age', '7');
+      await page.check('#need-ASD');
+      await page.getByLabel(SPECIALIST, { exact: true }).check();
+      await page.click('#pf-submit');
+      await page.waitForSelector('#pf-list > li');
+      assert.match(await page.textContent('#pf-status') ?? '', /of the place you chose/);
+      assert.equal(served('/data/finder/details/LS.bin'), 1, 'the nearest area’s details');
+      assert.equal(served('/data/finder/details/all.bin'), 0, 'not every setting’s details');
+      assert.equal(served('/data/postcodes/LS.bin'), 0, 'no postcode shard: there is no postcode to look up');
+      // What left the device: the area letters, never the place.
+      for (const line of server.served.slice(from)) assert.ok(!/53\.8|1\.57|ASD/.test(line), line);
+      assert.deepEqual(fresh.errors, []);
+    } finally {
+      await fresh.context.close();
+    }
+  });
+});
+
 describe('the postcode area, prepared as it is typed', () => {
   it('asks for an area’s file only once its letters are certain, and only for an area in England the index lists', async () => {
     const { page, requests } = session;

@@ -4,8 +4,9 @@
 //
 // Privacy: the only requests made here are for the dataset (or its core, `finder/core.bin`), the
 // policy pack (if a council sets one), the area index, one shard and one details file per
-// postcode *area* ("LS"), and the details of every setting (`finder/details/all.bin`, the same
-// for everyone); never anything that carries the rest of the postcode, the child's age or needs.
+// postcode *area* ("LS"; for a home chosen on the map, the details file of the area nearest it),
+// and the details of every setting (`finder/details/all.bin`, the same for everyone); never
+// anything that carries the rest of the postcode, the child's age or needs.
 
 import { EngineError, asEngineError, loadCode, lookupCode, messageOf, placeOf, rustCodeOf } from './engine-errors.js';
 import { forgetImported, readImported, saveImported } from './saved-data.js';
@@ -117,7 +118,7 @@ async function handedOver(url) {
 let finder = null;
 /** @type {string} */
 let postcodesUrl = '';
-/** @type {Promise<{ areas: Set<string>, outside: Map<string, string> }> | null} */
+/** @type {Promise<AreaIndex> | null} */
 let areas = null;
 /** @type {Map<string, Promise<Uint8Array>>} */
 const shards = new Map();
@@ -276,19 +277,35 @@ async function addFetchedDetails() {
 }
 
 /**
- * Asks the finder, first adding the details fetched; if the answer needs details no file
- * fetched holds (`detailsMissing`), fetches every setting's details once and asks again.
+ * Asks the finder, first adding the details fetched. If the answer needs details no file
+ * fetched holds (`detailsMissing`): while no postcode has been looked up (a home chosen on the
+ * map or by "use my location"), the details file of the area whose centre is nearest, if not
+ * fetched already (the area's letters: what a typed postcode reveals), and asks again; then, if
+ * still needed, every setting's details once (`all.bin`, the same for everyone).
  * @template T
  * @param {(f: import('../pkg-dashboard/placement_finder.js').Finder) => T} ask
+ * @param {import('./types.js').Query} query
  * @returns {Promise<T>}
  */
-async function answer(ask) {
+async function answer(ask, query) {
   const f = ready();
   if (detailsUrl) await addFetchedDetails();
   try {
     return ask(f);
   } catch (error) {
     if (rustCodeOf(error) !== 'detailsMissing' || !detailsUrl) throw asEngineError(error);
+    // Only while no postcode has been looked up: with one, its area's file is already here, and
+    // a second area would say more about where home is than the postcode's area did.
+    const area = areasWanted.size === 0 ? await nearestArea(query.home) : null;
+    if (area && !details.has(`${detailsUrl}${area}.bin`)) {
+      await fetchDetails(`${detailsUrl}${area}.bin`);
+      await addFetchedDetails();
+      try {
+        return ask(f);
+      } catch (again) {
+        if (rustCodeOf(again) !== 'detailsMissing') throw asEngineError(again);
+      }
+    }
     const all = `${detailsUrl}all.bin`;
     if (!(await fetchDetails(all))) throw new EngineError('load', `could not load the details of the settings (${all})`);
     await addFetchedDetails();
@@ -298,6 +315,30 @@ async function answer(ask) {
       throw asEngineError(again);
     }
   }
+}
+
+/**
+ * The postcode area whose centre (`index.json`) is nearest `home`, or null (no index, an index
+ * without centres, no home).
+ * @param {{ lat: number, lon: number } | undefined} home
+ * @returns {Promise<string | null>}
+ */
+async function nearestArea(home) {
+  if (!home || !Number.isFinite(home.lat) || !Number.isFinite(home.lon)) return null;
+  const index = await areaIndex().catch(() => null);
+  if (!index) return null;
+  // Degrees of longitude shortened by the latitude: enough to rank distances across England.
+  const k = Math.cos((home.lat * Math.PI) / 180);
+  let best = null;
+  let bestD = Infinity;
+  for (const c of index.centres) {
+    const d = (c.lat - home.lat) ** 2 + ((c.lon - home.lon) * k) ** 2;
+    if (d < bestD) {
+      bestD = d;
+      best = c.area;
+    }
+  }
+  return best;
 }
 
 /** The URLs fetched so far (dataset, policy pack, postcode index and shards). */
@@ -312,8 +353,10 @@ const JURISDICTIONS = /** @type {Record<string, string>} */ ({
 
 /**
  * The area index (`index.json`, the same file for everyone): which areas have a shard, and which
- * are outside England, so that such a postcode gets an answer without a revealing request.
- * @returns {Promise<{ areas: Set<string>, outside: Map<string, string> }>}
+ * are outside England, so that such a postcode gets an answer without a revealing request; and
+ * each area's centre, to pick the details file for a home chosen on the map.
+ * @typedef {{ areas: Set<string>, outside: Map<string, string>, centres: { area: string, lat: number, lon: number }[] }} AreaIndex
+ * @returns {Promise<AreaIndex>}
  */
 function areaIndex() {
   areas ??= fetchOk(`${postcodesUrl}index.json`, 'the postcode index')
@@ -325,7 +368,14 @@ function areaIndex() {
       for (const o of Array.isArray(index.outsideEngland) ? index.outsideEngland : []) {
         outside.set(String(o.area), JURISDICTIONS[o.jurisdiction] ?? 'outside England');
       }
-      return { areas: new Set(index.areas.map((/** @type {{area: string}} */ a) => String(a.area))), outside };
+      /** @type {{ area: string, lat: number, lon: number }[]} */
+      const centres = [];
+      for (const a of index.areas) {
+        const lat = Number(a?.centre?.lat);
+        const lon = Number(a?.centre?.lon);
+        if (Number.isFinite(lat) && Number.isFinite(lon)) centres.push({ area: String(a.area), lat, lon });
+      }
+      return { areas: new Set(index.areas.map((/** @type {{area: string}} */ a) => String(a.area))), outside, centres };
     })
     .catch((error) => {
       areas = null; // try again next time
@@ -386,7 +436,7 @@ export async function findPostcode(postcode) {
 
 /** @param {import('./types.js').Query} query */
 export function shortlist(query) {
-  return answer((f) => f.shortlist(query));
+  return answer((f) => f.shortlist(query), query);
 }
 
 /**
@@ -394,7 +444,7 @@ export function shortlist(query) {
  * @param {number} urn
  */
 export function explain(query, urn) {
-  return answer((f) => f.explain(query, urn));
+  return answer((f) => f.explain(query, urn), query);
 }
 
 /**
