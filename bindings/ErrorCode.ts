@@ -5,4 +5,4 @@
  * change). The wasm edge puts it on every error it throws as `error.code`; `as_str` is the
  * camelCase name (`"wrongVersion"`), the same as the generated TypeScript `ErrorCode`.
  */
-export type ErrorCode = "csv" | "missingColumn" | "corrupt" | "wrongVersion" | "postcodeShape" | "unknownPostcode" | "outsideEngland" | "invalidQuery" | "policy" | "tooLarge" | "import" | "io" | "notReady" | "internal" | "detailsMissing";
+export type ErrorCode = "csv" | "missingColumn" | "corrupt" | "wrongVersion" | "postcodeShape" | "unknownPostcode" | "outsideEngland" | "invalidQuery" | "policy" | "tooLarge" | "import" | "io" | "notReady" | "internal" | "detailsMissing" | "needsFullModule";

@@ -25,22 +25,27 @@ const gz = (/** @type {Buffer} */ b) => gzipSync(b, { level: 9 }).length;
 /**
  * The whole benchmark as one self-contained function, run both in node and (serialised) in
  * the page, so both measure the same thing.
- * @param {any} mod the wasm-bindgen module (already initialised)
+ * @param {any} mod the finder's lean wasm-bindgen module (pkg/, already initialised): the
+ *   page's cold start from the core, and the shortlists (the core with every details file, as
+ *   the page has it once `all.bin` is added)
+ * @param {any} full the finder's full module (pkg-full/), which alone reads a whole dataset.bin
  * @param {Uint8Array} dataset
  * @param {() => number} now
  * @param {any} table the settings as parallel arrays (`Finder.settingsTable`, in the dashboard's
  *   module only: the `bench` feature), for the plain-JS baseline
  * @param {Uint8Array} core the page's core data file (`finder/core.bin`), what the page starts from
+ * @param {Uint8Array} details every setting's details (`finder/details/all.bin`)
  */
-async function measure(mod, dataset, now, table, core) {
-  // The page's cold start: the core (the shortlists below use the whole dataset, which has every detail).
+async function measure(mod, full, dataset, now, table, core, details) {
+  // The page's cold start: the core. The shortlists below use the core with every details file.
   const tc = now();
-  const fromCore = new mod.Finder(core, null);
+  const finder = new mod.Finder(core, null);
   const coreColdMs = now() - tc;
-  fromCore.free?.();
+  finder.addDetails(details);
   const t0 = now();
-  const finder = new mod.Finder(dataset, null);
+  const whole = new full.Finder(dataset, null);
   const coldMs = now() - t0;
+  whole.free?.();
 
   // Seeded queries across England (SplitMix64-like generator in 32-bit arithmetic).
   let seed = 0x5eed;
@@ -362,9 +367,12 @@ async function firstVisits(browser) {
 
 const wasm = await readFile(join(root, 'pkg/placement_finder_bg.wasm'));
 const dataset = await readFile(join(root, 'data/dataset.bin'));
-console.log(`wasm: ${wasm.length} bytes raw, ${gz(wasm)} gzip, ${br(wasm)} brotli [target <= 60 KB brotli]`);
+console.log(`wasm (the finder's lean module, pkg/): ${wasm.length} bytes raw, ${gz(wasm)} gzip, ${br(wasm)} brotli [target <= 60 KB brotli]`);
+const fullWasm = await readFile(join(root, 'pkg-full/placement_finder_bg.wasm'));
+console.log(`wasm (the finder's full module, pkg-full/: a council's policy pack, a whole dataset): ${fullWasm.length} bytes raw, ${br(fullWasm)} brotli`);
 const core = await readFile(join(root, 'data/finder/core.bin'));
 const lsDetails = await readFile(join(root, 'data/finder/details/LS.bin'));
+const allDetails = await readFile(join(root, 'data/finder/details/all.bin'));
 console.log(`dataset: ${dataset.length} bytes raw, ${gz(dataset)} gzip, ${br(dataset)} brotli`);
 console.log(`core (finder/core.bin): ${core.length} bytes raw, ${br(core)} brotli [target <= 150 KB]; LS details ${lsDetails.length} bytes raw, ${br(lsDetails)} brotli`);
 
@@ -380,7 +388,9 @@ if (!firstVisitOnly) {
   // node
   const mod = await import(join(root, 'pkg/placement_finder.js'));
   await mod.default({ module_or_path: wasm });
-  report('node', await measure(mod, new Uint8Array(dataset), () => performance.now(), table, new Uint8Array(core)));
+  const full = await import(join(root, 'pkg-full/placement_finder.js'));
+  await full.default({ module_or_path: await readFile(join(root, 'pkg-full/placement_finder_bg.wasm')) });
+  report('node', await measure(mod, full, new Uint8Array(dataset), () => performance.now(), table, new Uint8Array(core), new Uint8Array(allDetails)));
 }
 
 // Chromium, the page's own origin, bytes over the wire as the browser gets them.
@@ -408,12 +418,15 @@ try {
     const r = await page.evaluate(async ({ src, table }) => {
       const mod = await import('/pkg/placement_finder.js');
       await mod.default();
+      const full = await import('/pkg-full/placement_finder.js');
+      await full.default();
       const t = performance.now();
       const bytes = new Uint8Array(await (await fetch('/data/dataset.bin')).arrayBuffer());
       const fetchMs = performance.now() - t;
       const core = new Uint8Array(await (await fetch('/data/finder/core.bin')).arrayBuffer());
+      const details = new Uint8Array(await (await fetch('/data/finder/details/all.bin')).arrayBuffer());
       const fn = new Function(`return (${src})`)();
-      const out = await fn(mod, bytes, () => performance.now(), table, core);
+      const out = await fn(mod, full, bytes, () => performance.now(), table, core, details);
       return { ...out, fetchMs };
     }, { src: measure.toString(), table });
     report('chromium', r);

@@ -16,10 +16,13 @@ if [ ! -f www/data/sectors.csv ] || [ www/data/dataset.bin -nt www/data/sectors.
   cargo run --release --quiet --bin placement-finder -- sectors --postcodes www/data/postcodes --out www/data/sectors.csv
 fi
 
-# 2. The wasm engine, twice: the finder's module (what a family's phone downloads) into pkg/,
-#    and the dashboard's (the finder plus the coverage engine and the importer) into
-#    pkg-dashboard/. Both from the one crate; `--features dashboard` adds the rest, and `bench`
-#    the exports only the benchmark scripts use (never in the finder's module).
+# 2. The wasm engine, three times, from the one crate: the finder's lean module (what a family's
+#    phone downloads for a page with the default policy pack: no pack reader, no whole-dataset
+#    reader) into pkg/; the finder's full module (adds a council's policy pack and a whole
+#    dataset.bin: the page loads it instead when it needs them, www/js/engine.js) into pkg-full/;
+#    and the dashboard's (the full finder plus the coverage engine and the importer) into
+#    pkg-dashboard/. `--features dashboard` adds the rest, and `bench` the exports only the
+#    benchmark scripts use (never in the finder's modules).
 wasm_build() { # $1: output folder, $2...: cargo flags
   local out=$1; shift
   cargo build --profile wasm-release --target wasm32-unknown-unknown --lib "$@"
@@ -28,10 +31,12 @@ wasm_build() { # $1: output folder, $2...: cargo flags
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types \
     --enable-multivalue --enable-mutable-globals "$out/placement_finder_bg.wasm" -o "$out/placement_finder_bg.wasm"
 }
-wasm_build pkg
+wasm_build pkg --no-default-features
+wasm_build target/pkg-full
 wasm_build target/pkg-dashboard --features dashboard,bench
-rm -rf www/pkg www/pkg-dashboard && mkdir -p www/pkg www/pkg-dashboard
+rm -rf www/pkg www/pkg-full www/pkg-dashboard && mkdir -p www/pkg www/pkg-full www/pkg-dashboard
 cp pkg/placement_finder.js pkg/placement_finder_bg.wasm pkg/*.d.ts www/pkg/
+cp target/pkg-full/placement_finder.js target/pkg-full/placement_finder_bg.wasm target/pkg-full/*.d.ts www/pkg-full/
 cp target/pkg-dashboard/placement_finder.js target/pkg-dashboard/placement_finder_bg.wasm target/pkg-dashboard/*.d.ts www/pkg-dashboard/
 
 # 3. Vendor files the page imports (Leaflet is the only one), and the council boundaries the map
@@ -54,6 +59,6 @@ esbuild www/js/main.js www/js/embed-frame.js www/js/engine-worker.js www/js/dash
 #    scripts/serve.mjs sends as it is (a deployment should do the same: docs/embedding.md).
 node scripts/precompress.mjs www
 
-for m in pkg pkg-dashboard; do
+for m in pkg pkg-full pkg-dashboard; do
   echo "wasm ($m): $(stat -c %s www/$m/placement_finder_bg.wasm) bytes, $(gzip -9c www/$m/placement_finder_bg.wasm | wc -c) gzip"
 done

@@ -11,8 +11,8 @@ export WASM_BINDGEN_TEST_TIMEOUT=120
 step() { printf '\n== %s\n' "$*"; }
 step "format";  cargo fmt --check
 step "lints (native)";  cargo clippy --all-targets -- -D warnings
-step "lints (wasm32: the finder's module, and the dashboard's)"
-cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+step "lints (wasm32: the finder's lean module, and the dashboard's, which holds the full finder)"
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 cargo clippy --lib --test wasm --target wasm32-unknown-unknown --features dashboard,bench -- -D warnings
 step "docs";  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet
 step "boundary: wasm crates are named only in src/wasm.rs"

@@ -62,6 +62,12 @@ pub enum Error {
     #[error("the details of {count} setting(s) this answer needs are not loaded yet; load finder/details/all.bin and ask again")]
     DetailsMissing { count: usize },
 
+    /// Input the finder's lean wasm module (`pkg/`, built without the `full` feature) does not
+    /// read: a council's policy pack or a whole dataset file. Remedy: load the full module
+    /// (`pkg-full/`), which the page does by itself (www/js/engine.js).
+    #[error("{what} is read by the finder's full module (pkg-full/), not by its lean one (pkg/)")]
+    NeedsFullModule { what: &'static str },
+
     /// Reading or writing a file (native only).
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
@@ -93,11 +99,13 @@ pub enum ErrorCode {
     Internal,
     /// The answer needs details not loaded yet (see [`Error::DetailsMissing`]).
     DetailsMissing,
+    /// A council's policy pack or a whole dataset given to the lean module (see [`Error::NeedsFullModule`]).
+    NeedsFullModule,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::Csv,
         ErrorCode::MissingColumn,
         ErrorCode::Corrupt,
@@ -113,6 +121,7 @@ impl ErrorCode {
         ErrorCode::NotReady,
         ErrorCode::Internal,
         ErrorCode::DetailsMissing,
+        ErrorCode::NeedsFullModule,
     ];
 
     /// The name JavaScript sees: `"wrongVersion"`.
@@ -133,6 +142,7 @@ impl ErrorCode {
             ErrorCode::NotReady => "notReady",
             ErrorCode::Internal => "internal",
             ErrorCode::DetailsMissing => "detailsMissing",
+            ErrorCode::NeedsFullModule => "needsFullModule",
         }
     }
 }
@@ -160,6 +170,7 @@ impl Error {
             Error::Import { .. } => ErrorCode::Import,
             Error::Io { .. } => ErrorCode::Io,
             Error::DetailsMissing { .. } => ErrorCode::DetailsMissing,
+            Error::NeedsFullModule { .. } => ErrorCode::NeedsFullModule,
         }
     }
 

@@ -123,9 +123,14 @@ fn area_code(area: BroadArea) -> &'static str {
 }
 
 /// A council's policy pack (JSON), or the illustrative default when there is none.
+/// Without the `full` feature (the finder's lean wasm module) a pack is refused with
+/// [`Error::NeedsFullModule`]: the page then loads the full module.
 fn policy_or_default(policy_json: Option<&str>) -> Result<Policy> {
     match policy_json {
+        #[cfg(feature = "full")]
         Some(json) => Policy::from_json(json),
+        #[cfg(not(feature = "full"))]
+        Some(_) => Err(Error::NeedsFullModule { what: "a council's policy pack" }),
         None => Ok(Policy::illustrative_default()),
     }
 }
@@ -157,10 +162,14 @@ impl Finder {
     }
 
     /// From the bytes of a core data file or of a whole dataset file (told apart by their first
-    /// bytes) and, optionally, a council's policy pack (JSON).
+    /// bytes) and, optionally, a council's policy pack (JSON). Without the `full` feature (the
+    /// finder's lean wasm module) a whole dataset is [`Error::NeedsFullModule`].
     pub fn from_core_bytes(bytes: &[u8], policy_json: Option<&str>) -> Result<Finder> {
         if bytes.starts_with(b"PFDS") {
+            #[cfg(feature = "full")]
             return Finder::from_bytes(bytes, policy_json);
+            #[cfg(not(feature = "full"))]
+            return Err(Error::NeedsFullModule { what: "a whole dataset file (dataset.bin)" });
         }
         let (core, rows) = Core::decode(bytes)?;
         Ok(Finder::from_core(core, rows, policy_or_default(policy_json)?))

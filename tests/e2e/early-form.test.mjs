@@ -36,7 +36,8 @@ afterEach(async () => {
 });
 
 /**
- * Holds every response for the finder's wasm until `release` is called.
+ * Holds every response for the finder's wasm (the lean module, or the full one a council's pack
+ * needs) until `release` is called; `urls` lists the modules asked for.
  * @param {import('playwright-core').BrowserContext} context
  */
 async function holdEngine(context) {
@@ -44,12 +45,15 @@ async function holdEngine(context) {
   let release = () => {};
   const released = new Promise((done) => { release = () => done(undefined); });
   let held = 0;
-  await context.route('**/pkg/placement_finder_bg.wasm', async (route) => {
+  /** @type {string[]} */
+  const urls = [];
+  await context.route(/\/pkg(-full)?\/placement_finder_bg\.wasm$/, async (route) => {
     held++;
+    urls.push(new URL(route.request().url()).pathname);
     await released;
     await route.continue();
   });
-  return { release, held: () => held };
+  return { release, held: () => held, urls };
 }
 
 /** Ids used more than once in the page. */
@@ -188,6 +192,9 @@ describe('the form before the engine has loaded', () => {
         assert.equal(await page.isVisible('text=Outreach from a special school'), true);
         assert.match(await page.textContent('#level-notice') ?? '', /Anytown SEND placement policy/);
         assert.equal(await page.isVisible('#level-notice'), true);
+        // A council's pack is read by the finder's full module; embed.html's preload names the
+        // lean one (a council with a pack changes that line: docs/embedding.md), so both are asked for.
+        assert.ok(engine.urls.includes('/pkg-full/placement_finder_bg.wasm'), `modules asked for: ${engine.urls}`);
         // The answers whose ids match are kept, and the level's radius is the council's.
         assert.equal(await page.isChecked('input[name="level"][value="specialist"]'), true);
         assert.equal(await page.isChecked('#need-ASD'), true);

@@ -512,6 +512,32 @@ describe('the details of settings beyond the postcode area', () => {
   });
 });
 
+describe('the finder’s two wasm modules', () => {
+  it('a deployment whose core cannot be fetched lists from the whole dataset, with the full module', async () => {
+    const fresh = await openPage(browser);
+    const from = server.served.length;
+    const served = (/** @type {string} */ path) => server.served.slice(from).filter((line) => line.includes(path) && !line.endsWith('(revalidation)')).length;
+    try {
+      const { context, page } = fresh;
+      // As if the finder/ folder had not been deployed beside dataset.bin.
+      await context.route('**/data/finder/core.bin', (route) => route.fulfill({ status: 404, body: 'Not found' }));
+      await page.goto(server.url);
+      await waitReady(page);
+      await fillSearch(page, { postcode: 'LS6 2AA', age: '7', need: 'ASD', level: SPECIALIST });
+      await page.click('#pf-submit');
+      await page.waitForSelector('#pf-list > li');
+      assert.equal(served('/data/dataset.bin'), 1, 'the whole dataset');
+      // The lean module (preloaded) refuses a whole dataset with needsFullModule; the page then
+      // loads the full one, once, and its glue beside it (the bundle's glue holds the lean one).
+      assert.equal(served('/pkg-full/placement_finder_bg.wasm'), 1, 'the full module');
+      assert.equal(served('/pkg-full/placement_finder.js'), 1, 'the full module’s glue');
+      assert.deepEqual(fresh.errors.filter((e) => !/status of 404/.test(e)), [], 'nothing but the core’s 404');
+    } finally {
+      await fresh.context.close();
+    }
+  });
+});
+
 describe('a home with no postcode', () => {
   it('fetches the details file of the area nearest a home from "use my location", not every setting’s', async () => {
     const fresh = await openPage(browser);

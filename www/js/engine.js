@@ -12,15 +12,21 @@ import { EngineError, asEngineError, loadCode, lookupCode, messageOf, placeOf, r
 import { forgetImported, readImported, saveImported } from './saved-data.js';
 
 /**
- * The wasm package, loaded once by the first `load` / `loadDashboard`: the finder's module
- * (pkg/, what a family downloads) or the dashboard's, which adds the coverage engine and the
- * importer (pkg-dashboard/; the same crate built with `--features dashboard`).
+ * The wasm packages, each loaded once: the finder's lean module (pkg/, what a family downloads
+ * for a page with the default policy pack), the finder's full module (pkg-full/: the same plus a
+ * council's policy pack and a whole dataset.bin), or the dashboard's, which adds the coverage
+ * engine and the importer (pkg-dashboard/; all three from the one crate, scripts/build.sh).
  * @typedef {typeof import('../pkg-dashboard/placement_finder.js')} WasmModule
- * @type {Promise<WasmModule> | null}
+ * @typedef {'finder' | 'full' | 'dashboard'} Which
+ * @type {Map<Which, Promise<WasmModule>>}
  */
-let wasmModule = null;
-/** @type {WasmModule | null} */
-let wasm = null;
+const modules = new Map();
+/** The first module started: enough for the calls every module answers (postcodes, ages). */
+let wasmModule = /** @type {Promise<WasmModule> | null} */ (null);
+/** The finder's module a call before `load` starts (`load` sets it first when a page needs the full one). */
+let finderModule = /** @type {'finder' | 'full'} */ ('finder');
+/** Whether the bundled glue (pkg/placement_finder.js) is initialised: it holds one wasm instance. */
+let bundledGlueUsed = false;
 
 /**
  * The wasm files, beside this module's folder (www/js/ or the bundle's www/bundle/): the page
@@ -28,29 +34,49 @@ let wasm = null;
  */
 export const WASM_URLS = {
   finder: new URL('../pkg/placement_finder_bg.wasm', import.meta.url).href,
+  full: new URL('../pkg-full/placement_finder_bg.wasm', import.meta.url).href,
   dashboard: new URL('../pkg-dashboard/placement_finder_bg.wasm', import.meta.url).href,
 };
 
 /**
- * Loads the wasm package once. The finder's glue is imported by a literal path, so that the
- * bundle (scripts/build.sh) carries it and no request waits for it; the dashboard's by a
- * computed one, so that it stays out of the finder's bundle. The module is compiled while it
- * downloads (`instantiateStreaming` through the glue), from the page's early fetch if there was one.
- * @param {'finder' | 'dashboard'} which
+ * The JavaScript glue of a module. The finder's two modules export the same functions, so
+ * wasm-bindgen writes the same glue for both: the one imported by a literal path is in the
+ * bundle (scripts/build.sh), so that no request waits for it, and serves whichever finder's
+ * module is loaded first; a second finder's module (the full one, after the lean one refused a
+ * whole dataset) and the dashboard's are imported by a computed path, which keeps them out of the
+ * finder's bundle.
+ * @param {Which} which
+ * @returns {Promise<WasmModule>}
+ */
+function glue(which) {
+  if (which !== 'dashboard' && !bundledGlueUsed) {
+    bundledGlueUsed = true;
+    return /** @type {Promise<WasmModule>} */ (import('../pkg/placement_finder.js'));
+  }
+  const folder = which === 'dashboard' ? 'pkg-dashboard' : 'pkg-full';
+  return import(/* @vite-ignore */ new URL(`../${folder}/placement_finder.js`, import.meta.url).href);
+}
+
+/**
+ * Loads a wasm package once. The module is compiled while it downloads
+ * (`instantiateStreaming` through the glue), from the page's early fetch if there was one.
+ * @param {Which} which
  */
 function init(which) {
-  wasmModule ??= (async () => {
-    const [mod, response] = await Promise.all([
-      /** @type {Promise<WasmModule>} */ (which === 'dashboard'
-        ? import(/* @vite-ignore */ new URL('../pkg-dashboard/placement_finder.js', import.meta.url).href)
-        : import('../pkg/placement_finder.js')),
-      handedOver(WASM_URLS[which]).then((r) => r ?? fetch(WASM_URLS[which], { credentials: 'omit', cache: 'default' })),
-    ]);
-    await mod.default({ module_or_path: response });
-    wasm = mod;
-    return mod;
-  })();
-  return wasmModule;
+  let started = modules.get(which);
+  if (!started) {
+    started = (async () => {
+      const [mod, response] = await Promise.all([
+        glue(which),
+        handedOver(WASM_URLS[which]).then((r) => r ?? fetch(WASM_URLS[which], { credentials: 'omit', cache: 'default' })),
+      ]);
+      await mod.default({ module_or_path: response });
+      return mod;
+    })();
+    modules.set(which, started);
+    wasmModule ??= started;
+  }
+  return started;
 }
 
 // ---- Files the page fetched for the engine -----------------------------------------------------
@@ -172,6 +198,9 @@ export async function load(options) {
   // Areas looked up before now (a postcode typed while the engine loads): their details too.
   for (const area of areasWanted) prefetchDetails(area);
   const dataUrl = !saved && options.coreUrl ? options.coreUrl : options.datasetUrl;
+  // The finder's lean module reads the core with the default policy pack; a council's pack or a
+  // whole dataset (an import saved here, a deployment without the core) needs the full one.
+  if (options.policyUrl || dataUrl !== options.coreUrl) finderModule = 'full';
   // Kept after a successful fetch, so that starting again without a refused policy pack does
   // not download the dataset a second time.
   if (!saved && lastDataset?.url !== dataUrl) {
@@ -189,8 +218,8 @@ export async function load(options) {
     };
     lastDataset.bytes.catch(() => { if (lastDataset?.url === url) lastDataset = null; });
   }
-  const [mod, dataset, policy] = await Promise.all([
-    init('finder'),
+  let [mod, dataset, policy] = await Promise.all([
+    init(finderModule),
     saved ? saved.bytes : /** @type {{ bytes: Promise<Uint8Array> }} */ (lastDataset).bytes.then((b) => {
       cachedAt = lastCachedAt;
       return b;
@@ -201,12 +230,22 @@ export async function load(options) {
   ]);
   const fetched = performance.now();
   try {
-    finder = new mod.Finder(dataset, policy);
+    try {
+      finder = new mod.Finder(dataset, policy);
+    } catch (error) {
+      // The lean module and a whole dataset (the core could not be fetched): the full module.
+      if (rustCodeOf(error) !== 'needsFullModule') throw error;
+      finderModule = 'full';
+      mod = await init('full');
+      finder = new mod.Finder(dataset, policy);
+    }
   } catch (error) {
     const message = messageOf(error);
     throw new EngineError(loadCode(error), saved ? `the data imported on this device: ${message}` : message);
   }
   added.clear();
+  // The full module is not in the service worker's app shell (the lean one is): keep it with the data.
+  if (finderModule === 'full') used.add(WASM_URLS.full);
   if (finder.hasAllDetails()) detailsUrl = null; // a whole dataset (the core could not be fetched)
   return {
     meta: finder.meta(),
@@ -392,7 +431,7 @@ function areaIndex() {
 export async function findPostcode(postcode) {
   /** @type {string} */
   let area;
-  const mod = await (wasmModule ?? init('finder'));
+  const mod = await (wasmModule ?? init(finderModule));
   try {
     area = mod.postcodeArea(postcode);
   } catch (error) {
@@ -454,7 +493,7 @@ export function explain(query, urn) {
  * @param {string} startDate
  */
 export async function ageAt(dateOfBirth, startDate) {
-  const mod = await (wasmModule ?? init('finder'));
+  const mod = await (wasmModule ?? init(finderModule));
   try {
     return mod.ageAt(dateOfBirth, startDate);
   } catch (error) {
@@ -467,7 +506,7 @@ export async function ageAt(dateOfBirth, startDate) {
  * @param {number} age
  */
 export async function yearGroup(age) {
-  const mod = await (wasmModule ?? init('finder'));
+  const mod = await (wasmModule ?? init(finderModule));
   try {
     return mod.yearGroup(age);
   } catch (error) {

@@ -39,8 +39,17 @@ function startFile(/** @type {HTMLElement} */ app) {
   return finderFiles(dataset)?.core ?? dataset;
 }
 
-/** The finder's wasm, as engine.js `WASM_URLS.finder` finds it (both modules sit one folder below www/). */
-const FINDER_WASM = new URL('../pkg/placement_finder_bg.wasm', import.meta.url).href;
+/**
+ * The finder's wasm module the engine will load, as engine.js `WASM_URLS` finds it (the modules
+ * sit one folder below www/): the lean one (pkg/) for the core with the default policy pack, the
+ * full one (pkg-full/) when the page sets a council's pack (`data-policy`) or starts from a
+ * whole dataset. (Data imported on this device also needs the full one: the engine fetches it then.)
+ * @param {HTMLElement} app
+ */
+export function finderWasm(app) {
+  const full = Boolean(app.dataset.policy) || !finderFiles(absolute(app.dataset.dataset || 'data/dataset.bin'));
+  return new URL(full ? '../pkg-full/placement_finder_bg.wasm' : '../pkg/placement_finder_bg.wasm', import.meta.url).href;
+}
 
 /**
  * The files every first answer needs, fetched from the page's first script (and named in
@@ -54,9 +63,14 @@ const FINDER_WASM = new URL('../pkg/placement_finder_bg.wasm', import.meta.url).
 export function prefetch(engine, app) {
   const folder = absolute(postcodesFolder(app));
   const index = `${folder}index.json`;
-  engine.prefetching([startFile(app), FINDER_WASM, index]);
+  const wasm = finderWasm(app);
+  const preloaded = [...document.querySelectorAll('link[rel="preload"]')].map((l) => /** @type {HTMLLinkElement} */ (l).href);
+  if (preloaded.some((href) => /\/pkg(-full)?\/placement_finder_bg\.wasm$/.test(href)) && !preloaded.includes(wasm)) {
+    console.info(`placement-finder: this page preloads a finder wasm module it does not use; it uses ${wasm} (docs/embedding.md, "Your own data and policy pack")`);
+  }
+  engine.prefetching([startFile(app), wasm, index]);
   handOver(engine, startFile(app));
-  handOver(engine, FINDER_WASM);
+  handOver(engine, wasm);
   const areas = handOver(engine, index, true)
     .then((r) => (r?.ok ? r.json() : null))
     .then((json) => (json && Array.isArray(json.areas) ? AreaFiles.listed(json) : null), () => null);
