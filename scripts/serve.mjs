@@ -66,8 +66,16 @@ export function serve(root, { port = 8000, host = '127.0.0.1', frameAncestors = 
   /** @type {Map<string, {body: Buffer, br: Buffer | null, gz: Buffer | null, mtime: number, preBr: number}>} */
   const cache = new Map();
   const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    let path = decodeURIComponent(url.pathname);
+    // A request target is a path, never a URL to resolve: `//x` would otherwise read as a host.
+    // One that is not a path, or holds a malformed %-escape, is a 400, never a crash.
+    let path;
+    try {
+      path = decodeURIComponent(new URL(`http://localhost${req.url?.startsWith('/') ? req.url : '/'}`).pathname);
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Bad request\n');
+      return;
+    }
     if (path.endsWith('/')) path += 'index.html';
     const file = normalize(join(base, path));
     const headers = {

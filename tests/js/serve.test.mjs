@@ -47,6 +47,13 @@ async function get(path, headers = {}) {
 }
 
 describe('serve.mjs', () => {
+  it('answers odd request targets (`//`, a malformed %-escape) without crashing, and goes on serving', async () => {
+    assert.equal((/** @type {any} */ (await get('//'))).status, 404, 'a path, not a host: no index.html in this root');
+    assert.equal((/** @type {any} */ (await get('//data.bin'))).status, 200);
+    assert.equal((/** @type {any} */ (await get('/%E0%A4%A'))).status, 400);
+    assert.equal((/** @type {any} */ (await get('/data.bin'))).status, 200);
+  });
+
   it('compresses council boundaries (.geojson) like the other data files', async () => {
     const r = /** @type {any} */ (await get('/boundaries.geojson'));
     assert.equal(r.status, 200);
