@@ -25,8 +25,6 @@ const modules = new Map();
 let wasmModule = /** @type {Promise<WasmModule> | null} */ (null);
 /** The finder's module a call before `load` starts (`load` sets it first when a page needs the full one). */
 let finderModule = /** @type {'finder' | 'full'} */ ('finder');
-/** Whether the bundled glue (pkg/placement_finder.js) is initialised: it holds one wasm instance. */
-let bundledGlueUsed = false;
 
 /**
  * The wasm files, beside this module's folder (www/js/ or the bundle's www/bundle/): the page
@@ -44,13 +42,13 @@ export const WASM_URLS = {
  * bundle (scripts/build.sh), so that no request waits for it, and serves whichever finder's
  * module is loaded first; a second finder's module (the full one, after the lean one refused a
  * whole dataset) and the dashboard's are imported by a computed path, which keeps them out of the
- * finder's bundle.
+ * finder's bundle. (The bundled glue holds one wasm instance: it is taken once the other
+ * finder's module has started.)
  * @param {Which} which
  * @returns {Promise<WasmModule>}
  */
 function glue(which) {
-  if (which !== 'dashboard' && !bundledGlueUsed) {
-    bundledGlueUsed = true;
+  if (which !== 'dashboard' && !modules.has(which === 'full' ? 'finder' : 'full')) {
     return /** @type {Promise<WasmModule>} */ (import('../pkg/placement_finder.js'));
   }
   const folder = which === 'dashboard' ? 'pkg-dashboard' : 'pkg-full';

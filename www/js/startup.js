@@ -46,7 +46,7 @@ function startFile(/** @type {HTMLElement} */ app) {
  * whole dataset. (Data imported on this device also needs the full one: the engine fetches it then.)
  * @param {HTMLElement} app
  */
-export function finderWasm(app) {
+function finderWasm(app) {
   const full = Boolean(app.dataset.policy) || !finderFiles(absolute(app.dataset.dataset || 'data/dataset.bin'));
   return new URL(full ? '../pkg-full/placement_finder_bg.wasm' : '../pkg/placement_finder_bg.wasm', import.meta.url).href;
 }
